@@ -1,0 +1,86 @@
+/* mmuscope: dispatch to the subcommands. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "run", cli_run, "boot the guest, run a workload, print the model's summary" },
+	{ "walk", cli_walk, "walk a page-table image for one VA and print every step" },
+	{ "pte", cli_pte, "the hardware PTE Linux writes for a Linux PTE, both decoded" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: mmuscope COMMAND [options]\n"
+		"\n"
+		"A cycle-level ARMv7-A MMU and TLB emulator: a Linux-style guest runs\n"
+		"under unicorn while every access goes through the MMU/TLB model.\n"
+		"\n"
+		"commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\n"
+		"'mmuscope COMMAND --help' describes a command's options.\n"
+		"Exit status: 0 success, 1 guest failure, 2 usage or bad input.\n");
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "mmuscope %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (see 'mmuscope %s --help')\n", cmd);
+	va_end(ap);
+	return 2;
+}
+
+bool cli_parse_u64(const char *opt, const char *text, uint64_t max, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!text || !*text || *text == '-') {
+		fprintf(stderr, "mmuscope: %s needs a non-negative number, got '%s'\n", opt,
+			text ? text : "");
+		return false;
+	}
+	unsigned long long v = strtoull(text, &end, 0);
+	if (errno || *end || v > max) {
+		fprintf(stderr, "mmuscope: %s: '%s' is not a number in 0..%llu\n", opt, text,
+			(unsigned long long)max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("mmuscope %s\n", MMUSCOPE_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "mmuscope: unknown command '%s' (see 'mmuscope --help')\n", argv[1]);
+	return 2;
+}

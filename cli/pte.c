@@ -1,0 +1,105 @@
+/* mmuscope pte --linux VALUE [--ext nG|VALUE]: the hardware small-page
+ * entry Linux's cpu_v7_set_pte_ext writes for a Linux PTE, with both words
+ * decoded.  The host's own statement of the rule (ARM_NOTES §5); the guest
+ * has its own (guestmm/mmu.c) and the two must agree on every entry. */
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+
+#define L_PTE_VALID  (1u << 0)
+#define L_PTE_YOUNG  (1u << 1)
+#define L_PTE_DIRTY  (1u << 6)
+#define L_PTE_RDONLY (1u << 7)
+#define L_PTE_USER   (1u << 8)
+#define L_PTE_XN     (1u << 9)
+#define L_PTE_SHARED (1u << 10)
+#define L_PTE_NONE   (1u << 11)
+#define PTE_EXT_NG   (1u << 11)
+
+/* Fault unless valid, young and not PROT_NONE; otherwise PFN, S, the
+ * memory type n = MT[2:0] as TEX[0]:C:B, AP[2:0] = {read-only or clean,
+ * user, 1}, XN in bit 0, small-page type, and the caller's ext bits. */
+static uint32_t linux_to_hw(uint32_t pte, uint32_t ext)
+{
+	if ((pte & (L_PTE_VALID | L_PTE_YOUNG | L_PTE_NONE)) != (L_PTE_VALID | L_PTE_YOUNG))
+		return 0;
+	uint32_t mt = (pte >> 2) & 7;
+	uint32_t ap = ((pte & L_PTE_RDONLY) || !(pte & L_PTE_DIRTY) ? 4u : 0) |
+		      (pte & L_PTE_USER ? 2u : 0) | 1u;
+	return (pte & 0xFFFFF000u) | (pte & L_PTE_SHARED) | ext |
+	       ((mt & 3) << 2) | ((mt >> 2) << 6) |
+	       ((ap >> 2) << 9) | ((ap & 3) << 4) |
+	       (pte & L_PTE_XN ? 1u : 0) | 2u;
+}
+
+static void decode_linux(uint32_t pte)
+{
+	static const char *const mt_names[16] = {
+		"UNCACHED", "BUFFERABLE", "WRITETHROUGH", "WRITEBACK", "DEV_SHARED", "(5)",
+		"MINICACHE", "WRITEALLOC", "(8)", "DEV_WC", "(10)", "DEV_CACHED", "DEV_NONSHARED",
+		"(13)", "(14)", "VECTORS",
+	};
+	static const struct { uint32_t bit; const char *name; } bits[] = {
+		{ L_PTE_VALID, "PRESENT" }, { L_PTE_YOUNG, "YOUNG" }, { L_PTE_DIRTY, "DIRTY" },
+		{ L_PTE_RDONLY, "RDONLY" }, { L_PTE_USER, "USER" }, { L_PTE_XN, "XN" },
+		{ L_PTE_SHARED, "SHARED" }, { L_PTE_NONE, "NONE" },
+	};
+	printf("linux 0x%08x: pfn 0x%05x mt %s", pte, pte >> 12, mt_names[(pte >> 2) & 15]);
+	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+		if (pte & bits[i].bit)
+			printf(" %s", bits[i].name);
+	printf("\n");
+}
+
+static void decode_hw(uint32_t hw)
+{
+	static const char *const ap_meaning[8] = {
+		"no access", "PL1 RW, PL0 none", "PL1 RW, PL0 RO", "PL1 RW, PL0 RW",
+		"reserved", "PL1 RO, PL0 none", "PL1 RO, PL0 RO (deprecated)", "PL1 RO, PL0 RO",
+	};
+	if (!(hw & 3)) {
+		printf("hw    0x%08x: fault (old, not present or PROT_NONE): any access is a page "
+		       "translation fault\n", hw);
+		return;
+	}
+	uint32_t ap = ((hw >> 9) & 1) << 2 | ((hw >> 4) & 3);
+	printf("hw    0x%08x: small page pa 0x%08x AP[2:0]=%u%u%u (%s) TEX=%u C=%u B=%u S=%u "
+	       "nG=%u XN=%u\n", hw, hw & 0xFFFFF000u, ap >> 2, (ap >> 1) & 1, ap & 1,
+	       ap_meaning[ap], (hw >> 6) & 7, (hw >> 3) & 1, (hw >> 2) & 1, (hw >> 10) & 1,
+	       (hw >> 11) & 1, hw & 1);
+}
+
+int cli_pte(int argc, char **argv)
+{
+	uint64_t pte = 0, ext = 0;
+	bool have_pte = false;
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(opt, "--help")) {
+			printf("usage: mmuscope pte --linux VALUE [--ext nG|VALUE]\n"
+			       "Prints the hardware PTE cpu_v7_set_pte_ext makes of a Linux PTE "
+			       "(ext: extra hardware bits, nG for user pages) and decodes both.\n");
+			return 0;
+		} else if (!strcmp(opt, "--linux")) {
+			if (!cli_parse_u64("--linux", val, 0xFFFFFFFFu, &pte))
+				return 2;
+			have_pte = true;
+			i++;
+		} else if (!strcmp(opt, "--ext")) {
+			if (val && !strcmp(val, "nG"))
+				ext = PTE_EXT_NG;
+			else if (!cli_parse_u64("--ext", val, PTE_EXT_NG, &ext))
+				return 2;
+			else if (ext & ~(uint64_t)PTE_EXT_NG)
+				return cli_usage_error("pte", "--ext may only carry nG (0x800)");
+			i++;
+		} else {
+			return cli_usage_error("pte", "unknown option '%s'", opt);
+		}
+	}
+	if (!have_pte)
+		return cli_usage_error("pte", "--linux VALUE is required");
+	decode_linux((uint32_t)pte);
+	decode_hw(linux_to_hw((uint32_t)pte, (uint32_t)ext));
+	return 0;
+}

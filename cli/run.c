@@ -1,0 +1,183 @@
+/* mmuscope run: boot the guest and run a workload under the model. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "emu/emu.h"
+#include "ui/ui.h"
+
+static void run_help(void)
+{
+	printf(
+		"usage: mmuscope run [options]\n"
+		"\n"
+		"Boots the guest firmware with the MMU on, runs one workload, and prints\n"
+		"the MMU/TLB model's summary (per-level lookups, hit rates, walks, faults,\n"
+		"cycles).\n"
+		"\n"
+		"options:\n"
+		"  --board q3f|vexpress    board profile (default q3f)\n"
+		"  --workload NAME         guest workload (default: the firmware's, 'sweep');\n"
+		"                          'mmuscope run --workload list' lists them\n"
+		"  --args \"ARGS\"           arguments for the workload\n"
+		"  --firmware FILE         firmware ELF (default: the one built for the board)\n"
+		"  --ram MB                guest RAM size (default: the board's)\n"
+		"  --max-insns N           stop after N instructions (exit 0, noted)\n"
+		"  --model on|off          shadow every access with the MMU/TLB model (default\n"
+		"                          on); off runs without memory or MCR hooks: the\n"
+		"                          speed baseline\n"
+		"  --preset NAME|FILE      TLB organisation (default: the board's core,\n"
+		"                          cortex-a5 for q3f, cortex-a9 for vexpress)\n"
+		"  --stats FILE.json       write every counter as JSON\n"
+		"  --heatmap FILE.png      write the per-MB heatmap of walks as a PNG\n"
+		"  --console FILE          guest console output to FILE (default stdout)\n"
+		"  --quiet                 no summary\n"
+		"\n"
+		"Exit status: 0 the guest exited 0 (or the instruction limit was reached),\n"
+		"1 the guest failed or the model disagreed with QEMU, 2 bad input (including\n"
+		"a workload name or arguments the guest rejects).\n");
+}
+
+struct run_args {
+	emu_options emu;
+	uint64_t max_insns;
+	const char *stats, *heatmap, *console;
+	bool quiet;
+};
+
+/* Returns -1 on success, else the exit status to return. */
+static int parse(int argc, char **argv, struct run_args *a)
+{
+	a->emu.model = true;
+	for (int i = 1; i < argc; i++) {
+		char *opt = argv[i], *val = NULL;
+		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
+			run_help();
+			return 0;
+		}
+		if (!strcmp(opt, "--quiet")) {
+			a->quiet = true;
+			continue;
+		}
+		if (strncmp(opt, "--", 2) != 0)
+			return cli_usage_error("run", "unexpected argument '%s'", opt);
+		char *eq = strchr(opt, '=');
+		if (eq) {
+			*eq = 0;
+			val = eq + 1;
+		} else if (i + 1 < argc) {
+			val = argv[++i];
+		}
+		static const char *const valued[] = { "--board", "--workload", "--args", "--firmware",
+			"--ram", "--max-insns", "--model", "--preset", "--stats", "--heatmap",
+			"--console" };
+		bool known = false;
+		for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
+			known |= !strcmp(opt, valued[k]);
+		if (!known)
+			return cli_usage_error("run", "unknown option '%s'", opt);
+		if (!val)
+			return cli_usage_error("run", "option %s needs a value", opt);
+		uint64_t n;
+		if (!strcmp(opt, "--board")) a->emu.board = val;
+		else if (!strcmp(opt, "--workload")) a->emu.workload = val;
+		else if (!strcmp(opt, "--args")) a->emu.args = val;
+		else if (!strcmp(opt, "--firmware")) a->emu.firmware = val;
+		else if (!strcmp(opt, "--preset")) a->emu.preset = val;
+		else if (!strcmp(opt, "--stats")) a->stats = val;
+		else if (!strcmp(opt, "--heatmap")) a->heatmap = val;
+		else if (!strcmp(opt, "--console")) a->console = val;
+		else if (!strcmp(opt, "--ram")) {
+			if (!cli_parse_u64("--ram", val, 4096, &n))
+				return 2;
+			if (n == 0)
+				return cli_usage_error("run", "--ram must be at least 1 MB");
+			a->emu.ram_mb = (uint32_t)n;
+		} else if (!strcmp(opt, "--max-insns")) {
+			if (!cli_parse_u64("--max-insns", val, UINT64_MAX, &a->max_insns))
+				return 2;
+		} else if (!strcmp(opt, "--model")) {
+			if (strcmp(val, "on") && strcmp(val, "off"))
+				return cli_usage_error("run", "--model takes on or off, not '%s'", val);
+			a->emu.model = !strcmp(val, "on");
+		}
+	}
+	if (!a->emu.model && (a->stats || a->heatmap || a->emu.preset))
+		return cli_usage_error("run", "--stats, --heatmap and --preset need --model on");
+	return -1;
+}
+
+static FILE *open_output(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "mmuscope run: cannot write %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+int cli_run(int argc, char **argv)
+{
+	struct run_args a = { 0 };
+	int status = parse(argc, argv, &a);
+	if (status >= 0)
+		return status;
+	FILE *console = NULL;
+	if (a.console && !(console = open_output(a.console)))
+		return 2;
+	a.emu.console = console;
+	char err[512];
+	emu_t *e = emu_create(&a.emu, err, sizeof err);
+	if (!e) {
+		fprintf(stderr, "mmuscope run: %s\n", err);
+		if (console)
+			fclose(console);
+		return 2;
+	}
+	emu_stop stop = emu_run(e, a.max_insns);
+	fflush(console ? console : stdout);
+	status = 0;
+	switch (stop) {
+	case EMU_STOP_EXIT:
+		/* The firmware exits 2 when it rejects the workload or its
+		 * arguments: bad input, like a bad option. */
+		status = emu_exit_code(e) == 0 ? 0 : emu_exit_code(e) == 2 ? 2 : 1;
+		if (status)
+			fprintf(stderr, "mmuscope run: guest exited with code %d%s\n", emu_exit_code(e),
+				status == 2 ? " (bad workload or arguments)" : "");
+		break;
+	case EMU_STOP_INSN_LIMIT:
+		fprintf(stderr, "mmuscope run: stopped at the instruction limit (%llu)\n",
+			(unsigned long long)emu_insns(e));
+		break;
+	case EMU_STOP_ERROR:
+		fprintf(stderr, "mmuscope run: %s\n", emu_error(e));
+		status = 1;
+		break;
+	}
+	if (emu_disagreements(e)) {
+		fprintf(stderr, "mmuscope run: %llu disagreement(s) between the model and QEMU\n",
+			(unsigned long long)emu_disagreements(e));
+		status = 1;
+	}
+	if (!a.quiet)
+		emu_print_summary(e, stdout);
+	if (a.stats) {
+		FILE *f = open_output(a.stats);
+		if (!f) {
+			status = 2;
+		} else {
+			emu_write_json(e, f);
+			fclose(f);
+		}
+	}
+	if (a.heatmap && ui_heatmap_png(emu_heatmap(e), UI_METRIC_WALKS, a.heatmap, err, sizeof err) != 0) {
+		fprintf(stderr, "mmuscope run: %s\n", err);
+		status = 2;
+	}
+	emu_destroy(e);
+	if (console)
+		fclose(console);
+	return status;
+}

@@ -1,0 +1,71 @@
+/* emu/: the machine.  Unicorn runs the guest firmware on a board (RAM,
+ * PL011, SP804, GIC, semihosting); the host performs exception entry; every
+ * fetch and data access is offered to the MMU/TLB model (tlb/ + mmu/), which
+ * is cross-checked against QEMU's own MMU on every abort. */
+#ifndef MMUSCOPE_EMU_EMU_H
+#define MMUSCOPE_EMU_EMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tlb/tlb.h"
+
+typedef struct emu emu_t;
+
+typedef struct emu_options {
+	const char *board;      /* "q3f" (default) or "vexpress" */
+	const char *firmware;   /* ELF image; NULL: the build's image for the board */
+	const char *workload;   /* NULL or "default": the firmware's default workload */
+	const char *args;       /* the workload's arguments; may be NULL */
+	uint32_t ram_mb;        /* 0: the board's default size */
+	bool model;             /* shadow every access with the MMU/TLB model */
+	const char *preset;     /* TLB preset name or path; NULL: the board's core */
+	FILE *console;          /* UART output; NULL: stdout */
+} emu_options;
+
+typedef enum emu_stop {
+	EMU_STOP_EXIT,        /* the guest exited through semihosting */
+	EMU_STOP_INSN_LIMIT,  /* the instruction budget ran out */
+	EMU_STOP_ERROR,       /* the guest ran off the rails (see emu_error) */
+} emu_stop;
+
+/* Builds the machine and loads the firmware.  Returns NULL with a one-line
+ * message in err for bad options or a bad image (exit status 2 material). */
+emu_t *emu_create(const emu_options *opt, char *err, size_t errlen);
+void emu_destroy(emu_t *e);
+
+/* Runs until the guest exits, max_insns more instructions ran (0: no
+ * limit), or an error. */
+emu_stop emu_run(emu_t *e, uint64_t max_insns);
+
+int emu_exit_code(const emu_t *e);
+const char *emu_error(const emu_t *e);
+uint64_t emu_insns(const emu_t *e);
+/* Model disagreements with QEMU's MMU and placeholder hits: host-side bugs. */
+uint64_t emu_disagreements(const emu_t *e);
+
+/* The TLB model, or NULL when the model is off. */
+const tlb_t *emu_tlb(const emu_t *e);
+
+/* Named markers the guest reported, in order. */
+size_t emu_marker_count(const emu_t *e);
+const char *emu_marker(const emu_t *e, size_t i);
+
+/* Per-MB (L1 slot) counters of the address space, for the heatmap. */
+typedef struct emu_heat {
+	uint32_t walks[4096];
+	uint32_t misses[4096];
+	uint32_t faults[4096];
+	uint32_t hazards[4096];
+} emu_heat;
+const emu_heat *emu_heatmap(const emu_t *e);
+
+void emu_print_summary(const emu_t *e, FILE *out);
+void emu_write_json(const emu_t *e, FILE *out);
+
+/* The board names and the firmware path the build made for one. */
+const char *emu_default_firmware(const char *board);
+
+#endif

@@ -1,0 +1,114 @@
+/* State shared by the emu/ sources.  Not part of the public interface. */
+#ifndef MMUSCOPE_EMU_INTERNAL_H
+#define MMUSCOPE_EMU_INTERNAL_H
+
+#include <unicorn/unicorn.h>
+
+#include "emu/emu.h"
+#include "mmu/mmu.h"
+#include "tlb/tlb.h"
+
+typedef struct emu_board {
+	const char *name;
+	uint32_t ram_base, ram_default_mb, ram_max_mb;
+	uint32_t uart, timer, gic_dist, gic_cpu;
+	unsigned timer_irq;
+	const char *default_preset;
+	int cpu_model;          /* unicorn's UC_CPU_ARM_* */
+	bool has_pxn;
+} emu_board;
+
+const emu_board *emu_board_find(const char *name);
+
+/* Devices (devices.c). */
+typedef struct emu_timer {
+	uint32_t load, control, bgload;
+	bool raw_irq;
+	uint64_t start;         /* instruction count when the value was `load` */
+} emu_timer;
+
+typedef struct emu_gic {
+	bool dist_enabled, cpu_enabled;
+	uint32_t enabled[4], pending[4], active[4];
+	uint8_t priority[128], targets[128];
+	uint32_t pmr;
+} emu_gic;
+
+/* One MMU fault, with what the guest must see in its fault registers. */
+typedef struct emu_fault {
+	bool valid;
+	mmu_kind kind;
+	uint32_t va, fsr;
+	mmu_fault fault;
+} emu_fault;
+
+struct emu {
+	uc_engine *uc;
+	const emu_board *board;
+	uint8_t *ram;
+	uint32_t ram_size;
+	mmu_ram ram_view;
+	mmu_mem mem;
+	FILE *console;
+	char cmdline[256];
+	char error[256];
+
+	uint64_t insns;         /* retired instructions (block granularity) */
+	uint64_t insn_limit;
+	uint32_t block_va, block_insns;
+	bool block_thumb, block_user;
+
+	bool exited;
+	int exit_code;
+	emu_stop stop;
+
+	emu_timer timer;
+	uint64_t timer_deadline; /* instruction count of the next expiry, or UINT64_MAX */
+	emu_gic gic;
+
+	/* The model (model.c); NULL when --model off. */
+	struct emu_model *model;
+	emu_fault predicted;    /* the model's verdict on the last data access */
+	uint32_t last_data_va;  /* the last data access seen by a memory hook */
+	bool last_data_write;
+	uc_hook far_probe;      /* model off: memory hook for one abort retry */
+	uint32_t *scanned;      /* blocks already scanned for MCRs */
+	size_t scanned_count, scanned_cap;
+	uint64_t disagreements;
+	emu_heat heat;
+
+	char **markers;
+	size_t nmarkers;
+};
+
+/* machine.c */
+bool emu_is_device(const emu_t *e, uint64_t pa);
+void emu_check_regime(emu_t *e, const char *where);
+
+/* devices.c */
+int emu_devices_map(emu_t *e);
+bool emu_irq_line(const emu_t *e);
+void emu_timer_expire(emu_t *e);
+
+/* semihost.c: serves the call at pc; returns true if it was semihosting. */
+bool emu_semihost(emu_t *e, uint32_t pc, bool thumb);
+
+/* exception.c */
+enum emu_exception { EMU_EXC_UND, EMU_EXC_SVC, EMU_EXC_PABT, EMU_EXC_DABT, EMU_EXC_IRQ };
+void emu_exception_enter(emu_t *e, enum emu_exception kind, uint32_t lr,
+			 const emu_fault *fault);
+uint32_t emu_cp15_read(emu_t *e, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2);
+void emu_cp15_write(emu_t *e, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2, uint32_t v);
+/* The translation regime as unicorn's CP15 registers hold it now. */
+void emu_read_regime(emu_t *e, mmu_regime *r);
+/* Reads guest virtual memory with the current regime (no model counting);
+ * false if any byte does not translate to RAM. */
+bool emu_read_virt(emu_t *e, uint32_t va, void *buf, size_t len);
+bool emu_write_virt(emu_t *e, uint32_t va, const void *buf, size_t len);
+
+/* elf.c: loads the image into RAM; returns the entry point or sets err. */
+bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t errlen);
+
+void emu_fail(emu_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

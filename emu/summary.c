@@ -1,0 +1,56 @@
+/* The run's report: the machine's own lines, then every model counter
+ * through tlb/'s printers (which iterate the one counter list). */
+#include "emu/internal.h"
+#include "emu/model.h"
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", *s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+void emu_print_summary(const emu_t *e, FILE *out)
+{
+	fprintf(out, "\n== mmuscope: board %s, %s ==\n", e->board->name, e->cmdline);
+	fprintf(out, "instructions  %llu\n", (unsigned long long)e->insns);
+	if (e->exited)
+		fprintf(out, "exit code     %d\n", e->exit_code);
+	fprintf(out, "markers:");
+	for (size_t i = 0; i < e->nmarkers; i++)
+		fprintf(out, " %s", e->markers[i]);
+	fprintf(out, "\n");
+	if (!e->model) {
+		fprintf(out, "model         off\n");
+		return;
+	}
+	fprintf(out, "disagreements %llu\n", (unsigned long long)e->disagreements);
+	tlb_stats_print(emu_model_tlb(e->model), out);
+}
+
+void emu_write_json(const emu_t *e, FILE *out)
+{
+	fprintf(out, "{\n  \"board\": ");
+	json_string(out, e->board->name);
+	fprintf(out, ",\n  \"cmdline\": ");
+	json_string(out, e->cmdline);
+	fprintf(out, ",\n  \"instructions\": %llu,\n  \"exit_code\": %d,\n  \"markers\": [",
+		(unsigned long long)e->insns, e->exited ? e->exit_code : -1);
+	for (size_t i = 0; i < e->nmarkers; i++) {
+		fprintf(out, i ? ", " : "");
+		json_string(out, e->markers[i]);
+	}
+	fprintf(out, "],\n  \"disagreements\": %llu", (unsigned long long)e->disagreements);
+	if (e->model) {
+		fprintf(out, ",\n  \"tlb\": ");
+		tlb_stats_json(emu_model_tlb(e->model), out);
+	}
+	fprintf(out, "\n}\n");
+}

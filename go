@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# mmuscope set-up and entry point.
+#   ./go run [mmuscope run options]   set up, build, run the default workload,
+#                                     print the summary, write heatmap.png
+#   ./go test                         set up, build, run every test suite
+#                                     (normal and AddressSanitizer+UBSan builds)
+# Set-up installs missing Debian packages (as root, or with passwordless sudo)
+# and is quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(meson ninja-build pkg-config gcc libc6-dev python3
+          libunicorn-dev libcapstone-dev libsdl2-dev zlib1g-dev
+          gcc-arm-none-eabi binutils-arm-none-eabi)
+
+setup_packages() {
+    local missing=() p
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+            sudo=(sudo)
+        else
+            echo "mmuscope needs these Debian packages; install them with:" >&2
+            echo "  sudo apt-get install -y ${missing[*]}" >&2
+            exit 2
+        fi
+    fi
+    echo "==> installing ${missing[*]}" >&2
+    "${sudo[@]}" apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >&2
+}
+
+# build DIR [meson options...]: configure once, then an incremental ninja.
+build() {
+    local dir=$1; shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" "$@" >&2
+    fi
+    ninja -C "$dir" >&2
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+run)
+    setup_packages
+    build build
+    exec build/cli/mmuscope run --heatmap heatmap.png "$@"
+    ;;
+test)
+    setup_packages
+    build build
+    build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+    status=0
+    meson test -C build --print-errorlogs --num-processes 2 || status=1
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        meson test -C build-asan --print-errorlogs --num-processes 2 || status=1
+    python3 scripts/test_summary.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json || status=1
+    exit $status
+    ;;
+*)
+    echo "usage: ./go run [mmuscope run options] | ./go test" >&2
+    exit 2
+    ;;
+esac

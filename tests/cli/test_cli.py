@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Command-line behaviour of mmuscope: help, exit statuses, one-line errors
+for bad input, model on/off equivalence, determinism, output files."""
+import json
+import os
+import struct
+import zlib
+import subprocess
+import sys
+import tempfile
+
+MMUSCOPE = sys.argv[1]
+BUILD = os.path.dirname(os.path.dirname(os.path.abspath(MMUSCOPE)))
+FIRMWARE_Q3F = os.path.join(BUILD, "firmware", "firmware-q3f.elf")
+failures = 0
+checks = 0
+
+
+def run(*args, timeout=120):
+    return subprocess.run([MMUSCOPE, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def check(cond, what, proc=None):
+    global failures, checks
+    checks += 1
+    if cond:
+        print(f"ok   {what}")
+        return
+    failures += 1
+    print(f"FAIL {what}")
+    if proc is not None:
+        print(f"     exit {proc.returncode}\n     stdout: {proc.stdout[-800:]!r}\n"
+              f"     stderr: {proc.stderr[-800:]!r}")
+
+
+def bad_input(what, args, needle):
+    """Bad input: exit 2 and exactly one stderr line that names the problem."""
+    p = run(*args)
+    lines = p.stderr.strip().splitlines()
+    check(p.returncode == 2 and len(lines) == 1 and needle in lines[0],
+          f"{what}: exit 2, one line naming {needle!r}", p)
+
+
+tmp = tempfile.mkdtemp(prefix="mmuscope-cli-")
+
+p = run()
+check(p.returncode == 2 and "usage" in p.stderr, "no command: usage and exit 2", p)
+p = run("--help")
+check(p.returncode == 0 and "run" in p.stdout and "walk" in p.stdout, "--help lists commands", p)
+p = run("run", "--help")
+options = ["--board", "--workload", "--args", "--firmware", "--ram", "--max-insns", "--model",
+           "--preset", "--stats", "--heatmap", "--console", "--quiet"]
+check(p.returncode == 0 and all(o in p.stdout for o in options), "run --help names every option", p)
+
+bad_input("unknown command", ["frobnicate"], "frobnicate")
+bad_input("unknown option", ["run", "--bogus"], "--bogus")
+bad_input("missing value", ["run", "--workload"], "--workload")
+bad_input("bad number", ["run", "--max-insns", "12x"], "--max-insns")
+bad_input("negative number", ["run", "--max-insns", "-5"], "--max-insns")
+bad_input("bad --model", ["run", "--model", "maybe"], "maybe")
+bad_input("unknown board", ["run", "--board", "pdp11"], "pdp11")
+bad_input("RAM too small", ["run", "--ram", "8"], "8 MB")
+bad_input("RAM too large", ["run", "--ram", "4000"], "4000 MB")
+bad_input("missing firmware", ["run", "--firmware", os.path.join(tmp, "none.elf")], "none.elf")
+
+junk = os.path.join(tmp, "junk.elf")
+with open(junk, "wb") as f:
+    f.write(b"\x00garbage" * 64)
+bad_input("not an ELF", ["run", "--firmware", junk], "not an ELF")
+
+with open(FIRMWARE_Q3F, "rb") as f:
+    image = f.read()
+truncated = os.path.join(tmp, "truncated.elf")
+with open(truncated, "wb") as f:
+    f.write(image[:200])
+bad_input("truncated ELF", ["run", "--firmware", truncated], "corrupt ELF")
+
+empty = os.path.join(tmp, "empty.elf")
+open(empty, "wb").close()
+bad_input("empty image", ["run", "--firmware", empty], "empty")
+
+bad_input("image for another board", ["run", "--board", "vexpress", "--firmware", FIRMWARE_Q3F],
+          "outside vexpress RAM")
+bad_input("unknown workload", ["run", "--workload", "nonesuch", "--quiet"], "bad workload")
+
+p = run("run", "--workload", "list", "--quiet")
+check(p.returncode == 0 and "sweep" in p.stdout and "selftest" in p.stdout, "workload list", p)
+
+# The same guest output with the model on and off.
+for workload in ["sweep", "selftest"]:
+    outs = {}
+    for model in ["on", "off"]:
+        console = os.path.join(tmp, f"console-{workload}-{model}.txt")
+        p = run("run", "--workload", workload, "--model", model, "--console", console, "--quiet")
+        check(p.returncode == 0, f"{workload} with --model {model} exits 0", p)
+        with open(console) as f:
+            outs[model] = f.read()
+    check(outs["on"] == outs["off"] and "mmuscope firmware" in outs["on"],
+          f"{workload}: identical guest output with the model on and off")
+
+# Deterministic counters, and the output files.
+stats = [os.path.join(tmp, f"stats{i}.json") for i in range(2)]
+for path in stats:
+    p = run("run", "--stats", path, "--heatmap", os.path.join(tmp, "heat.png"), "--quiet")
+    check(p.returncode == 0, "run with --stats and --heatmap", p)
+with open(stats[0]) as f:
+    first = json.load(f)
+with open(stats[1]) as f:
+    second = json.load(f)
+check(first == second, "two runs give identical counters")
+check(first.get("instructions", 0) > 0 and first.get("exit_code") == 0,
+      "stats JSON has instructions and the exit code")
+with open(os.path.join(tmp, "heat.png"), "rb") as f:
+    png = f.read()
+width, height = struct.unpack(">II", png[16:24])
+check(png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR" and width == 64 * 13 + 32,
+      "heatmap is a PNG of the 64x64 grid")
+
+
+def png_chunks_valid(data):
+    """Every chunk's CRC matches and the stream ends with IEND."""
+    pos, last = 8, None
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+        if zlib.crc32(data[pos + 4:pos + 8 + length]) != crc:
+            return False
+        pos, last = pos + 12 + length, kind
+    return pos == len(data) and last == b"IEND"
+
+
+check(png_chunks_valid(png), "heatmap PNG chunks (IHDR, IDAT, IEND) carry valid CRCs")
+
+p = run("run", "--max-insns", "5000", "--quiet")
+check(p.returncode == 0 and "instruction limit" in p.stderr, "--max-insns stops the guest", p)
+
+print(f"{checks} checks, {failures} failed")
+sys.exit(1 if failures else 0)
