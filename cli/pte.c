@@ -2,9 +2,13 @@
  * entry Linux's cpu_v7_set_pte_ext writes for a Linux PTE, with both words
  * decoded.  The host's own statement of the rule (ARM_NOTES §5); the guest
  * has its own (guestmm/mmu.c) and the two must agree on every entry. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
 #include "cli/cli.h"
+#include "mmu/mmu.h"
 
 #define L_PTE_VALID  (1u << 0)
 #define L_PTE_YOUNG  (1u << 1)
@@ -51,22 +55,72 @@ static void decode_linux(uint32_t pte)
 	printf("\n");
 }
 
+/* The hardware word through the walker's own decoder. */
 static void decode_hw(uint32_t hw)
 {
 	static const char *const ap_meaning[8] = {
 		"no access", "PL1 RW, PL0 none", "PL1 RW, PL0 RO", "PL1 RW, PL0 RW",
 		"reserved", "PL1 RO, PL0 none", "PL1 RO, PL0 RO (deprecated)", "PL1 RO, PL0 RO",
 	};
-	if (!(hw & 3)) {
+	mmu_desc d = mmu_desc_decode(2, hw, false);
+	if (d.kind == MMU_DESC_FAULT) {
 		printf("hw    0x%08x: fault (old, not present or PROT_NONE): any access is a page "
 		       "translation fault\n", hw);
 		return;
 	}
-	uint32_t ap = ((hw >> 9) & 1) << 2 | ((hw >> 4) & 3);
-	printf("hw    0x%08x: small page pa 0x%08x AP[2:0]=%u%u%u (%s) TEX=%u C=%u B=%u S=%u "
-	       "nG=%u XN=%u\n", hw, hw & 0xFFFFF000u, ap >> 2, (ap >> 1) & 1, ap & 1,
-	       ap_meaning[ap], (hw >> 6) & 7, (hw >> 3) & 1, (hw >> 2) & 1, (hw >> 10) & 1,
-	       (hw >> 11) & 1, hw & 1);
+	char fields[160];
+	mmu_desc_format(&d, fields, sizeof fields);
+	printf("hw    0x%08x: %s (%s)\n", hw, fields, ap_meaning[d.ap]);
+}
+
+/* --check FILE.jsonl: every small page of a `mmuscope run --dump-pt` file
+ * that carries its Linux PTE must hold exactly what set_pte_ext makes of
+ * it, with the entry's own nG as the extension bits. */
+static int check_dump(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "mmuscope pte: cannot read %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	char line[1024];
+	unsigned long lineno = 0, checked = 0, wrong = 0;
+	int status = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char *hw_at = strstr(line, "\"hw\": "), *linux_at = strstr(line, "\"linux\": ");
+		if (line[0] != '{' || !hw_at) {
+			fprintf(stderr, "mmuscope pte: %s:%lu: not a --dump-pt record\n", path, lineno);
+			status = 2;
+			break;
+		}
+		if (!linux_at)
+			continue;
+		char *end1, *end2;
+		unsigned long hw = strtoul(hw_at + 6, &end1, 10);
+		unsigned long lx = strtoul(linux_at + 9, &end2, 10);
+		if (end1 == hw_at + 6 || end2 == linux_at + 9 || hw > 0xFFFFFFFFul || lx > 0xFFFFFFFFul) {
+			fprintf(stderr, "mmuscope pte: %s:%lu: bad hw or linux value\n", path, lineno);
+			status = 2;
+			break;
+		}
+		uint32_t want = linux_to_hw((uint32_t)lx, (uint32_t)hw & PTE_EXT_NG);
+		checked++;
+		if (want != hw) {
+			wrong++;
+			printf("%s:%lu: linux 0x%08lx gives hw 0x%08x, the table holds 0x%08lx\n", path,
+			       lineno, lx, want, hw);
+		}
+	}
+	fclose(f);
+	if (status)
+		return status;
+	printf("%lu small pages checked, %lu differ from set_pte_ext\n", checked, wrong);
+	if (!checked) {
+		fprintf(stderr, "mmuscope pte: %s has no small page with a Linux PTE\n", path);
+		return 2;
+	}
+	return wrong ? 1 : 0;
 }
 
 int cli_pte(int argc, char **argv)
@@ -77,9 +131,17 @@ int cli_pte(int argc, char **argv)
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(opt, "--help")) {
 			printf("usage: mmuscope pte --linux VALUE [--ext nG|VALUE]\n"
+			       "       mmuscope pte --check FILE.jsonl\n"
+			       "\n"
 			       "Prints the hardware PTE cpu_v7_set_pte_ext makes of a Linux PTE "
-			       "(ext: extra hardware bits, nG for user pages) and decodes both.\n");
+			       "(ext: extra\nhardware bits, nG for user pages) and decodes both.\n"
+			       "--check verifies every small page of a 'mmuscope run --dump-pt' file "
+			       "against\nthat rule (exit 1 if any differs).\n");
 			return 0;
+		} else if (!strcmp(opt, "--check")) {
+			if (!val)
+				return cli_usage_error("pte", "--check needs a file");
+			return check_dump(val);
 		} else if (!strcmp(opt, "--linux")) {
 			if (!cli_parse_u64("--linux", val, 0xFFFFFFFFu, &pte))
 				return 2;

@@ -22,6 +22,9 @@ static void run_help(void)
 		"  --workload NAME         guest workload (default: the firmware's, 'sweep');\n"
 		"                          'mmuscope run --workload list' lists them\n"
 		"  --args \"ARGS\"           arguments for the workload\n"
+		"  --layout NAME           how the kernel maps lowmem: sections (default),\n"
+		"                          pages, supersections (where aligned), large\n"
+		"                          (64 KB pages)\n"
 		"  --firmware FILE         firmware ELF (default: the one built for the board)\n"
 		"  --ram MB                guest RAM size (default: the board's)\n"
 		"  --max-insns N           stop after N instructions (exit 0, noted)\n"
@@ -33,6 +36,15 @@ static void run_help(void)
 		"  --stats FILE.json       write every counter as JSON\n"
 		"  --heatmap FILE.png      write the per-MB heatmap of walks as a PNG\n"
 		"  --console FILE          guest console output to FILE (default stdout)\n"
+		"  --dump-pt FILE.jsonl    write every mapping of the current address space,\n"
+		"                          one JSON object per page or section (asid, va, kind,\n"
+		"                          pa, hw descriptor, Linux PTE for small pages, L1\n"
+		"                          descriptor address); check it with\n"
+		"                          'mmuscope pte --check FILE.jsonl'\n"
+		"  --dump-ram FILE         write guest RAM as a raw image and print the\n"
+		"                          'mmuscope walk' options that walk it\n"
+		"  --dump-at MARKER        take the dumps when the guest reports MARKER\n"
+		"                          (default: when the run ends)\n"
 		"  --quiet                 no summary\n"
 		"\n"
 		"Exit status: 0 the guest exited 0 (or the instruction limit was reached),\n"
@@ -43,8 +55,9 @@ static void run_help(void)
 struct run_args {
 	emu_options emu;
 	uint64_t max_insns;
-	const char *stats, *heatmap, *console;
-	bool quiet;
+	const char *stats, *heatmap, *console, *dump_pt, *dump_ram, *dump_at;
+	bool quiet, dumped;
+	int dump_status;
 };
 
 /* Returns -1 on success, else the exit status to return. */
@@ -70,9 +83,9 @@ static int parse(int argc, char **argv, struct run_args *a)
 		} else if (i + 1 < argc) {
 			val = argv[++i];
 		}
-		static const char *const valued[] = { "--board", "--workload", "--args", "--firmware",
+		static const char *const valued[] = { "--board", "--workload", "--args", "--layout", "--firmware",
 			"--ram", "--max-insns", "--model", "--preset", "--stats", "--heatmap",
-			"--console" };
+			"--console", "--dump-pt", "--dump-ram", "--dump-at" };
 		bool known = false;
 		for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
 			known |= !strcmp(opt, valued[k]);
@@ -84,11 +97,15 @@ static int parse(int argc, char **argv, struct run_args *a)
 		if (!strcmp(opt, "--board")) a->emu.board = val;
 		else if (!strcmp(opt, "--workload")) a->emu.workload = val;
 		else if (!strcmp(opt, "--args")) a->emu.args = val;
+		else if (!strcmp(opt, "--layout")) a->emu.layout = val;
 		else if (!strcmp(opt, "--firmware")) a->emu.firmware = val;
 		else if (!strcmp(opt, "--preset")) a->emu.preset = val;
 		else if (!strcmp(opt, "--stats")) a->stats = val;
 		else if (!strcmp(opt, "--heatmap")) a->heatmap = val;
 		else if (!strcmp(opt, "--console")) a->console = val;
+		else if (!strcmp(opt, "--dump-pt")) a->dump_pt = val;
+		else if (!strcmp(opt, "--dump-ram")) a->dump_ram = val;
+		else if (!strcmp(opt, "--dump-at")) a->dump_at = val;
 		else if (!strcmp(opt, "--ram")) {
 			if (!cli_parse_u64("--ram", val, 4096, &n))
 				return 2;
@@ -104,6 +121,8 @@ static int parse(int argc, char **argv, struct run_args *a)
 			a->emu.model = !strcmp(val, "on");
 		}
 	}
+	if (a->dump_at && !a->dump_pt && !a->dump_ram)
+		return cli_usage_error("run", "--dump-at needs --dump-pt or --dump-ram");
 	if (!a->emu.model && (a->stats || a->heatmap || a->emu.preset))
 		return cli_usage_error("run", "--stats, --heatmap and --preset need --model on");
 	return -1;
@@ -117,6 +136,48 @@ static FILE *open_output(const char *path)
 	return f;
 }
 
+/* Writes the requested dumps once; a failure makes the run's status 2. */
+static void take_dumps(emu_t *e, struct run_args *a)
+{
+	if (a->dumped)
+		return;
+	a->dumped = true;
+	if (a->dump_pt) {
+		FILE *f = open_output(a->dump_pt);
+		if (f) {
+			emu_dump_pt(e, f);
+			if (fclose(f) != 0)
+				f = NULL;
+		}
+		if (!f)
+			a->dump_status = 2;
+	}
+	if (a->dump_ram) {
+		char err[512];
+		if (!emu_dump_ram(e, a->dump_ram, err, sizeof err)) {
+			fprintf(stderr, "mmuscope run: %s\n", err);
+			a->dump_status = 2;
+			return;
+		}
+		mmu_regime r;
+		emu_read_regime(e, &r);
+		fprintf(stderr,
+			"mmuscope run: RAM written to %s; walk it with:\n"
+			"  mmuscope walk --mem %s@0x%08x --ttbr0 0x%08x --ttbr1 0x%08x --ttbcr 0x%x "
+			"--dacr 0x%08x --sctlr 0x%08x --prrr 0x%08x --nmrr 0x%08x --contextidr 0x%x%s "
+			"--va VA\n",
+			a->dump_ram, a->dump_ram, emu_ram_base(e), r.ttbr0, r.ttbr1, r.ttbcr, r.dacr,
+			r.sctlr, r.prrr, r.nmrr, r.contextidr, r.has_pxn ? " --pxn" : "");
+	}
+}
+
+static void dump_at_marker(emu_t *e, const char *name, void *ctx)
+{
+	struct run_args *a = ctx;
+	if (!strcmp(name, a->dump_at))
+		take_dumps(e, a);
+}
+
 int cli_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
@@ -127,6 +188,10 @@ int cli_run(int argc, char **argv)
 	if (a.console && !(console = open_output(a.console)))
 		return 2;
 	a.emu.console = console;
+	if (a.dump_at) {
+		a.emu.on_marker = dump_at_marker;
+		a.emu.marker_ctx = &a;
+	}
 	char err[512];
 	emu_t *e = emu_create(&a.emu, err, sizeof err);
 	if (!e) {
@@ -161,6 +226,12 @@ int cli_run(int argc, char **argv)
 			(unsigned long long)emu_disagreements(e));
 		status = 1;
 	}
+	if (a.dump_at && !a.dumped)
+		fprintf(stderr, "mmuscope run: the guest never reported marker '%s'; dumping at the end\n",
+			a.dump_at);
+	take_dumps(e, &a);
+	if (a.dump_status)
+		status = a.dump_status;
 	if (!a.quiet)
 		emu_print_summary(e, stdout);
 	if (a.stats) {

@@ -222,9 +222,10 @@ static void print_text(const struct walk_args *a, const mmu_fault *f, const mmu_
 		       s->cycles);
 	}
 	if (f->type == MMU_FAULT_NONE) {
-		printf("pa 0x%08llx  %s, %u KB page", (unsigned long long)mmu_entry_pa(e, a->va),
+		printf("pa 0x%08llx  %s, %u %s page", (unsigned long long)mmu_entry_pa(e, a->va),
 		       a->regime.sctlr & MMU_SCTLR_M ? mmu_desc_kind_name(e->kind) : "flat (MMU off)",
-		       1u << (e->size_log2 - 10));
+		       e->size_log2 >= 20 ? 1u << (e->size_log2 - 20) : 1u << (e->size_log2 - 10),
+		       e->size_log2 >= 20 ? "MB" : "KB");
 		if (a->regime.sctlr & MMU_SCTLR_M)
 			printf(", domain %u, ap %u%u%u%s%s%s", e->domain, e->ap >> 2 & 1, e->ap >> 1 & 1,
 			       e->ap & 1, e->xn ? ", xn" : "", e->pxn ? ", pxn" : "",

@@ -19,10 +19,15 @@ typedef struct emu_options {
 	const char *firmware;   /* ELF image; NULL: the build's image for the board */
 	const char *workload;   /* NULL or "default": the firmware's default workload */
 	const char *args;       /* the workload's arguments; may be NULL */
+	const char *layout;     /* lowmem mapping: sections (NULL), pages, supersections, large */
 	uint32_t ram_mb;        /* 0: the board's default size */
 	bool model;             /* shadow every access with the MMU/TLB model */
 	const char *preset;     /* TLB preset name or path; NULL: the board's core */
 	FILE *console;          /* UART output; NULL: stdout */
+	/* Called when the guest reports a named marker, while it is stopped
+	 * there (dumps "at a marker" hook in here); may be NULL. */
+	void (*on_marker)(emu_t *e, const char *name, void *ctx);
+	void *marker_ctx;
 } emu_options;
 
 typedef enum emu_stop {
@@ -48,6 +53,18 @@ uint64_t emu_disagreements(const emu_t *e);
 
 /* The TLB model, or NULL when the model is off. */
 const tlb_t *emu_tlb(const emu_t *e);
+
+/* The translation registers as the CPU holds them now. */
+void emu_read_regime(emu_t *e, mmu_regime *r);
+uint32_t emu_ram_base(const emu_t *e);
+
+/* One JSON object per line for every page or section the current address
+ * space maps: asid, ttbr, va, kind, size, pa, hw (the leaf descriptor),
+ * global, l1_addr; for pages also l1 and l2_addr, and for small pages in a
+ * Linux-style table the Linux PTE ("linux"). */
+void emu_dump_pt(emu_t *e, FILE *out);
+/* The whole guest RAM as a raw image (for `mmuscope walk --mem FILE@BASE`). */
+bool emu_dump_ram(emu_t *e, const char *path, char *err, size_t errlen);
 
 /* Named markers the guest reported, in order. */
 size_t emu_marker_count(const emu_t *e);

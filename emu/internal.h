@@ -50,6 +50,8 @@ struct emu {
 	mmu_ram ram_view;
 	mmu_mem mem;
 	FILE *console;
+	void (*on_marker)(emu_t *e, const char *name, void *ctx);
+	void *marker_ctx;
 	char cmdline[256];
 	char error[256];
 
@@ -100,7 +102,6 @@ void emu_exception_enter(emu_t *e, enum emu_exception kind, uint32_t lr,
 uint32_t emu_cp15_read(emu_t *e, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2);
 void emu_cp15_write(emu_t *e, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2, uint32_t v);
 /* The translation regime as unicorn's CP15 registers hold it now. */
-void emu_read_regime(emu_t *e, mmu_regime *r);
 /* Reads guest virtual memory with the current regime (no model counting);
  * false if any byte does not translate to RAM. */
 bool emu_read_virt(emu_t *e, uint32_t va, void *buf, size_t len);

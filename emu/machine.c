@@ -533,24 +533,37 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 			  board->name, board->ram_max_mb);
 		return NULL;
 	}
-	/* The guest's command line: "workload=NAME ARGS" (SYS_GET_CMDLINE). */
+	/* The guest's command line: "layout=L workload=NAME ARGS"
+	 * (SYS_GET_CMDLINE). */
+	static const char *const layouts[] = { "sections", "pages", "supersections", "large" };
+	const char *layout = opt->layout ? opt->layout : "sections";
+	bool layout_known = false;
+	for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
+		layout_known |= !strcmp(layout, layouts[i]);
+	if (!layout_known) {
+		set_error(err, errlen, "unknown layout '%s' (sections, pages, supersections, large)",
+			  layout);
+		return NULL;
+	}
 	const char *workload = opt->workload ? opt->workload : "default";
 	const char *args = opt->args ? opt->args : "";
-	int n = snprintf(NULL, 0, "workload=%s%s%s", workload, *args ? " " : "", args);
 	emu_t *e = calloc(1, sizeof *e);
 	if (!e) {
 		set_error(err, errlen, "out of memory");
 		return NULL;
 	}
+	int n = snprintf(e->cmdline, sizeof e->cmdline, "layout=%s workload=%s%s%s", layout,
+			 workload, *args ? " " : "", args);
 	if (n < 0 || (size_t)n >= sizeof e->cmdline) {
 		set_error(err, errlen, "workload name and arguments exceed %zu bytes",
 			  sizeof e->cmdline - 1);
 		free(e);
 		return NULL;
 	}
-	snprintf(e->cmdline, sizeof e->cmdline, "workload=%s%s%s", workload, *args ? " " : "", args);
 	e->board = board;
 	e->console = opt->console ? opt->console : stdout;
+	e->on_marker = opt->on_marker;
+	e->marker_ctx = opt->marker_ctx;
 	e->ram_size = ram_mb << 20;
 	e->ram = aligned_alloc(4096, e->ram_size);
 	if (!e->ram) {

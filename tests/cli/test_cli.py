@@ -5,41 +5,11 @@ import json
 import os
 import struct
 import zlib
-import subprocess
-import sys
 import tempfile
 
-MMUSCOPE = sys.argv[1]
-BUILD = os.path.dirname(os.path.dirname(os.path.abspath(MMUSCOPE)))
+from clitest import BUILD, bad_input, check, finish, run
+
 FIRMWARE_Q3F = os.path.join(BUILD, "firmware", "firmware-q3f.elf")
-failures = 0
-checks = 0
-
-
-def run(*args, timeout=120):
-    return subprocess.run([MMUSCOPE, *args], capture_output=True, text=True, timeout=timeout)
-
-
-def check(cond, what, proc=None):
-    global failures, checks
-    checks += 1
-    if cond:
-        print(f"ok   {what}")
-        return
-    failures += 1
-    print(f"FAIL {what}")
-    if proc is not None:
-        print(f"     exit {proc.returncode}\n     stdout: {proc.stdout[-800:]!r}\n"
-              f"     stderr: {proc.stderr[-800:]!r}")
-
-
-def bad_input(what, args, needle):
-    """Bad input: exit 2 and exactly one stderr line that names the problem."""
-    p = run(*args)
-    lines = p.stderr.strip().splitlines()
-    check(p.returncode == 2 and len(lines) == 1 and needle in lines[0],
-          f"{what}: exit 2, one line naming {needle!r}", p)
-
 
 tmp = tempfile.mkdtemp(prefix="mmuscope-cli-")
 
@@ -135,5 +105,4 @@ check(png_chunks_valid(png), "heatmap PNG chunks (IHDR, IDAT, IEND) carry valid 
 p = run("run", "--max-insns", "5000", "--quiet")
 check(p.returncode == 0 and "instruction limit" in p.stderr, "--max-insns stops the guest", p)
 
-print(f"{checks} checks, {failures} failed")
-sys.exit(1 if failures else 0)
+finish()
