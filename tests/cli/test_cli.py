@@ -3,6 +3,7 @@
 for bad input, model on/off equivalence, determinism, output files."""
 import json
 import os
+import re
 import struct
 import zlib
 import tempfile
@@ -101,6 +102,31 @@ def png_chunks_valid(data):
 
 
 check(png_chunks_valid(png), "heatmap PNG chunks (IHDR, IDAT, IEND) carry valid CRCs")
+
+# Every preset runs the guest; the summary has the per-level table and the
+# JSON every counter of tlb/tlb.h's X-macro list.
+with open(os.path.join(os.path.dirname(__file__), "..", "..", "tlb", "tlb.h")) as f:
+    counter_names = re.findall(r"^\s*X\((\w+),\s*\"", f.read(), re.M)
+presets_dir = os.path.join(os.path.dirname(__file__), "..", "..", "presets")
+for preset in ["cortex-a5", "cortex-a7", "cortex-a8", "cortex-a9", "cortex-a15",
+               os.path.join(presets_dir, "custom-example.tlb")]:
+    path = os.path.join(tmp, "preset.json")
+    p = run("run", "--preset", preset, "--stats", path, "--console", os.devnull)
+    try:
+        with open(path) as f:
+            tlb = json.load(f)["tlb"]
+    except (OSError, ValueError, KeyError):
+        tlb = {}
+    name = os.path.basename(preset).removesuffix(".tlb")
+    check(p.returncode == 0 and re.search(r"^\s+itlb\s+\d+\s+\d+\s+\d+\s+[\d.]+%", p.stdout, re.M)
+          and tlb.get("preset") == name
+          and set(counter_names) <= set(tlb.get("counters", {}))
+          and tlb["counters"]["walks_d"] > 0,
+          f"--preset {name}: per-level summary and every counter in the JSON", p)
+bad_preset = os.path.join(tmp, "bad.tlb")
+with open(bad_preset, "w") as f:
+    f.write("name = bad\nmain.entries = 8\nmain.ways = 0\n")
+bad_input("preset with zero ways", ["run", "--preset", bad_preset], "bad.tlb:3: main.ways")
 
 p = run("run", "--max-insns", "5000", "--quiet")
 check(p.returncode == 0 and "instruction limit" in p.stderr, "--max-insns stops the guest", p)
