@@ -57,6 +57,7 @@ struct run_args {
 	uint64_t max_insns;
 	const char *stats, *heatmap, *console, *dump_pt, *dump_ram, *dump_at;
 	bool quiet, dumped;
+	emu_t *machine;         /* for the marker callback */
 	int dump_status;
 };
 
@@ -171,11 +172,11 @@ static void take_dumps(emu_t *e, struct run_args *a)
 	}
 }
 
-static void dump_at_marker(emu_t *e, const char *name, void *ctx)
+static void dump_at_marker(void *ctx, const char *name)
 {
 	struct run_args *a = ctx;
 	if (!strcmp(name, a->dump_at))
-		take_dumps(e, a);
+		take_dumps(a->machine, a);
 }
 
 int cli_run(int argc, char **argv)
@@ -188,10 +189,6 @@ int cli_run(int argc, char **argv)
 	if (a.console && !(console = open_output(a.console)))
 		return 2;
 	a.emu.console = console;
-	if (a.dump_at) {
-		a.emu.on_marker = dump_at_marker;
-		a.emu.marker_ctx = &a;
-	}
 	char err[512];
 	emu_t *e = emu_create(&a.emu, err, sizeof err);
 	if (!e) {
@@ -199,6 +196,10 @@ int cli_run(int argc, char **argv)
 		if (console)
 			fclose(console);
 		return 2;
+	}
+	if (a.dump_at) {
+		a.machine = e;
+		emu_set_events(e, &(emu_events){ .ctx = &a, .on_marker = dump_at_marker });
 	}
 	emu_stop stop = emu_run(e, a.max_insns);
 	fflush(console ? console : stdout);
@@ -219,6 +220,8 @@ int cli_run(int argc, char **argv)
 	case EMU_STOP_ERROR:
 		fprintf(stderr, "mmuscope run: %s\n", emu_error(e));
 		status = 1;
+		break;
+	case EMU_STOP_REQUESTED: /* nothing here asks for a stop */
 		break;
 	}
 	if (emu_disagreements(e)) {

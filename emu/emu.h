@@ -24,17 +24,47 @@ typedef struct emu_options {
 	bool model;             /* shadow every access with the MMU/TLB model */
 	const char *preset;     /* TLB preset name or path; NULL: the board's core */
 	FILE *console;          /* UART output; NULL: stdout */
-	/* Called when the guest reports a named marker, while it is stopped
-	 * there (dumps "at a marker" hook in here); may be NULL. */
-	void (*on_marker)(emu_t *e, const char *name, void *ctx);
-	void *marker_ctx;
 } emu_options;
 
 typedef enum emu_stop {
 	EMU_STOP_EXIT,        /* the guest exited through semihosting */
 	EMU_STOP_INSN_LIMIT,  /* the instruction budget ran out */
 	EMU_STOP_ERROR,       /* the guest ran off the rails (see emu_error) */
+	EMU_STOP_REQUESTED,   /* an event callback called emu_request_stop */
 } emu_stop;
+
+/* Exceptions the host enters for the guest. */
+typedef enum emu_exception {
+	EMU_EXC_UND, EMU_EXC_SVC, EMU_EXC_PABT, EMU_EXC_DABT, EMU_EXC_IRQ
+} emu_exception;
+
+/* One access the model translated.  Fetches are offered once per
+ * translated block and once more per further page it covers. */
+typedef struct emu_access {
+	uint32_t va, pc;
+	mmu_kind kind;
+	bool user;
+	uint8_t asid;
+	const tlb_result *result;   /* where it hit, cycles, PA or fault */
+} emu_access;
+
+/* What the core does, for tools that record or draw it (UI, scenarios,
+ * traces) without hooking unicorn themselves.  Every callback may be NULL;
+ * they run inside the emulation and may call emu_request_stop. */
+typedef struct emu_events {
+	void *ctx;
+	void (*on_access)(void *ctx, const emu_access *access);
+	/* Every table walk of the model; entry is NULL when it faulted. */
+	void (*on_walk)(void *ctx, uint32_t va, const mmu_fault *fault, const mmu_entry *entry,
+			const mmu_trace *trace);
+	/* Each CP15 write the model is told about (MCR), in program order. */
+	void (*on_cp15)(void *ctx, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
+			uint32_t value);
+	/* Each exception the host enters; fsr/far are 0 except for aborts. */
+	void (*on_exception)(void *ctx, emu_exception kind, uint32_t pc, uint32_t fsr,
+			     uint32_t far);
+	void (*on_marker)(void *ctx, const char *name);
+} emu_events;
 
 /* Builds the machine and loads the firmware.  Returns NULL with a one-line
  * message in err for bad options or a bad image (exit status 2 material). */
@@ -44,6 +74,13 @@ void emu_destroy(emu_t *e);
 /* Runs until the guest exits, max_insns more instructions ran (0: no
  * limit), or an error. */
 emu_stop emu_run(emu_t *e, uint64_t max_insns);
+
+/* Installs (or with NULL removes) the event callbacks.  Walk and access
+ * events need the model on. */
+void emu_set_events(emu_t *e, const emu_events *events);
+/* From an event callback: stop after the current instruction block;
+ * emu_run then returns EMU_STOP_REQUESTED and a later emu_run resumes. */
+void emu_request_stop(emu_t *e);
 
 int emu_exit_code(const emu_t *e);
 const char *emu_error(const emu_t *e);

@@ -116,7 +116,7 @@ static const struct {
  * mode with I set (and A for aborts and IRQ), T from SCTLR.TE, E from
  * SCTLR.EE, IT and J cleared; fault registers from the model; PC at the
  * vector (VBAR, or 0xFFFF0000 with SCTLR.V). */
-void emu_exception_enter(emu_t *e, enum emu_exception kind, uint32_t lr, const emu_fault *fault)
+void emu_exception_enter(emu_t *e, emu_exception kind, uint32_t lr, const emu_fault *fault)
 {
 	uint32_t cpsr, sctlr = emu_cp15_read(e, 1, 0, 0, 0);
 	uc_reg_read(e->uc, UC_ARM_REG_CPSR, &cpsr);
@@ -137,6 +137,12 @@ void emu_exception_enter(emu_t *e, enum emu_exception kind, uint32_t lr, const e
 	} else if (kind == EMU_EXC_PABT) {
 		emu_cp15_write(e, 5, 0, 0, 1, fault->fsr);  /* IFSR */
 		emu_cp15_write(e, 6, 0, 0, 2, fault->va);   /* IFAR */
+	}
+	if (e->events.on_exception) {
+		uint32_t pc;
+		uc_reg_read(e->uc, UC_ARM_REG_PC, &pc);
+		e->events.on_exception(e->events.ctx, kind, pc, fault ? fault->fsr : 0,
+				       fault ? fault->va : 0);
 	}
 	uint32_t base = (sctlr & SCTLR_V) ? 0xFFFF0000u : emu_cp15_read(e, 12, 0, 0, 0);
 	/* Unicorn takes the instruction set state from bit 0 of a PC write. */

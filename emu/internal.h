@@ -50,8 +50,8 @@ struct emu {
 	mmu_ram ram_view;
 	mmu_mem mem;
 	FILE *console;
-	void (*on_marker)(emu_t *e, const char *name, void *ctx);
-	void *marker_ctx;
+	emu_events events;
+	bool stop_requested;
 	char cmdline[256];
 	char error[256];
 
@@ -96,8 +96,7 @@ void emu_timer_expire(emu_t *e);
 bool emu_semihost(emu_t *e, uint32_t pc, bool thumb);
 
 /* exception.c */
-enum emu_exception { EMU_EXC_UND, EMU_EXC_SVC, EMU_EXC_PABT, EMU_EXC_DABT, EMU_EXC_IRQ };
-void emu_exception_enter(emu_t *e, enum emu_exception kind, uint32_t lr,
+void emu_exception_enter(emu_t *e, emu_exception kind, uint32_t lr,
 			 const emu_fault *fault);
 uint32_t emu_cp15_read(emu_t *e, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2);
 void emu_cp15_write(emu_t *e, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2, uint32_t v);

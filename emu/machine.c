@@ -218,15 +218,17 @@ static void model_fetch(emu_t *e, uint32_t va, uint32_t size, bool user)
 static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
 		     void *opaque)
 {
-	(void)uc; (void)value;
+	(void)value;
 	emu_t *e = opaque;
 	note_fault_outcome(e);
 	mmu_kind kind = type == UC_MEM_WRITE ? MMU_WRITE : MMU_READ;
 	e->last_data_va = (uint32_t)addr;
 	e->last_data_write = kind == MMU_WRITE;
 	uint64_t pa;
+	uint32_t pc;
+	uc_reg_read(uc, UC_ARM_REG_PC, &pc); /* the accessing instruction (DESIGN.md) */
 	mmu_fault f = emu_model_access(e->model, (uint32_t)addr, kind, e->block_user,
-				       (unsigned)size, e->block_va, &pa);
+				       (unsigned)size, pc, &pa);
 	if (f.type != MMU_FAULT_NONE) {
 		e->predicted = (emu_fault){ .valid = true, .kind = kind, .va = (uint32_t)addr,
 					    .fault = f, .fsr = mmu_fsr(&f, kind) };
@@ -274,12 +276,12 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 		emu_model_retire(e->model, e->block_insns);
 		model_fetch(e, va, size, user);
 	}
-	if (e->insns >= e->insn_limit) {
+	if (e->insns >= e->insn_limit || e->stop_requested) {
 		/* The block still runs (a stop request is seen at the next
 		 * block's start, and writing the PC here would make unicorn
 		 * restart instead of stop), so the limit is the first block
-		 * boundary at or after it. */
-		e->stop = EMU_STOP_INSN_LIMIT;
+		 * boundary at or after it.  A stop requested during an
+		 * exception entry (whose PC write restarts) is repeated here. */
 		uc_emu_stop(uc);
 	}
 }
@@ -562,8 +564,6 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 	}
 	e->board = board;
 	e->console = opt->console ? opt->console : stdout;
-	e->on_marker = opt->on_marker;
-	e->marker_ctx = opt->marker_ctx;
 	e->ram_size = ram_mb << 20;
 	e->ram = aligned_alloc(4096, e->ram_size);
 	if (!e->ram) {
@@ -646,7 +646,13 @@ emu_stop emu_run(emu_t *e, uint64_t max_insns)
 		uc_reg_read(e->uc, UC_ARM_REG_PC, &pc);
 		uc_reg_read(e->uc, UC_ARM_REG_CPSR, &cpsr);
 		uc_err err = uc_emu_start(e->uc, pc | ((cpsr & PSR_T) ? 1 : 0), 0, 0, 0);
-		if (e->exited || e->stop == EMU_STOP_ERROR || e->insns >= e->insn_limit)
+		if (e->exited || e->stop == EMU_STOP_ERROR)
+			return e->stop;
+		if (e->stop_requested) {
+			e->stop_requested = false;
+			return e->stop = EMU_STOP_REQUESTED;
+		}
+		if (e->insns >= e->insn_limit)
 			return e->stop;
 		uc_reg_read(e->uc, UC_ARM_REG_PC, &pc);
 		uc_reg_read(e->uc, UC_ARM_REG_CPSR, &cpsr);
@@ -664,6 +670,17 @@ emu_stop emu_run(emu_t *e, uint64_t max_insns)
 			return e->stop;
 		}
 	}
+}
+
+void emu_set_events(emu_t *e, const emu_events *events)
+{
+	e->events = events ? *events : (emu_events){ 0 };
+}
+
+void emu_request_stop(emu_t *e)
+{
+	e->stop_requested = true;
+	uc_emu_stop(e->uc);
 }
 
 int emu_exit_code(const emu_t *e) { return e->exit_code; }

@@ -16,9 +16,10 @@ struct emu_model {
 static void heat_walk(void *ctx, uint32_t va, const mmu_fault *fault, const mmu_entry *entry,
 		      const mmu_trace *trace)
 {
-	(void)fault, (void)entry, (void)trace;
 	emu_t *e = ctx;
 	e->heat.walks[va >> 20]++;
+	if (e->events.on_walk)
+		e->events.on_walk(e->events.ctx, va, fault, entry, trace);
 }
 
 static void heat_fault(void *ctx, uint32_t va, mmu_kind kind, const mmu_fault *fault,
@@ -78,6 +79,12 @@ mmu_fault emu_model_access(emu_model *m, uint32_t va, mmu_kind kind, bool user, 
 {
 	tlb_result r;
 	tlb_access(m->tlb, &m->regime, &m->e->mem, va, kind, user, size, pc, &r);
+	const emu_events *ev = &m->e->events;
+	if (ev->on_access) {
+		emu_access a = { .va = va, .pc = pc, .kind = kind, .user = user,
+				 .asid = m->regime.contextidr & 0xFF, .result = &r };
+		ev->on_access(ev->ctx, &a);
+	}
 	*pa = r.pa;
 	return r.fault;
 }
@@ -85,6 +92,9 @@ mmu_fault emu_model_access(emu_model *m, uint32_t va, mmu_kind kind, bool user, 
 void emu_model_cp15(emu_model *m, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
 		    uint32_t value)
 {
+	const emu_events *ev = &m->e->events;
+	if (ev->on_cp15)
+		ev->on_cp15(ev->ctx, crn, opc1, crm, opc2, value);
 	if (opc1 != 0)
 		return;
 	uint32_t *reg = NULL;

@@ -39,8 +39,8 @@ static void add_marker(emu_t *e, const char *name, size_t len)
 	}
 	e->markers = grown;
 	e->markers[e->nmarkers++] = copy;
-	if (e->on_marker)
-		e->on_marker(e, copy, e->marker_ctx);
+	if (e->events.on_marker)
+		e->events.on_marker(e->events.ctx, copy);
 }
 
 static void write0(emu_t *e, uint32_t va)
