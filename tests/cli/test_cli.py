@@ -53,6 +53,7 @@ bad_input("empty image", ["run", "--firmware", empty], "empty")
 bad_input("image for another board", ["run", "--board", "vexpress", "--firmware", FIRMWARE_Q3F],
           "outside vexpress RAM")
 bad_input("unknown workload", ["run", "--workload", "nonesuch", "--quiet"], "bad workload")
+bad_input("unknown layout", ["run", "--layout", "hugepages"], "hugepages")
 
 p = run("run", "--workload", "list", "--quiet")
 check(p.returncode == 0 and "sweep" in p.stdout and "selftest" in p.stdout, "workload list", p)
