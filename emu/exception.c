@@ -45,6 +45,7 @@ void emu_read_regime(emu_t *e, mmu_regime *r)
 	r->nmrr = emu_cp15_read(e, 10, 0, 2, 1);
 	r->contextidr = emu_cp15_read(e, 13, 0, 0, 1);
 	r->has_pxn = e->board->has_pxn;
+	r->non_secure = emu_cp15_read(e, 1, 0, 1, 0) & 1; /* SCR.NS: unicorn resets to Non-secure */
 }
 
 /* Translates one VA for the host (privileged read or write, no counting). */

@@ -30,6 +30,7 @@
 typedef struct mmu_regime {
 	uint32_t sctlr, ttbr0, ttbr1, ttbcr, dacr, prrr, nmrr, contextidr;
 	bool has_pxn; /* the core implements PXN (Cortex-A7/A15); else L1 type 3 faults */
+	bool non_secure; /* SCR.NS: every access is Non-secure, whatever the NS bits say */
 } mmu_regime;
 
 typedef enum mmu_kind { MMU_READ, MMU_WRITE, MMU_FETCH } mmu_kind;
@@ -162,7 +163,10 @@ static inline uint64_t mmu_entry_pa(const mmu_entry *e, uint32_t va)
 uint32_t mmu_fsr(const mmu_fault *f, mmu_kind kind);
 
 /* The PAR value an ATS1C** operation leaves: the success form from the
- * entry (va is the translated address) or the fault form from f. */
+ * entry (va is the translated address) or the fault form from f.  (An
+ * external abort on the walk is not reported in the PAR: the operation
+ * takes a Data Abort instead; the value returned then is the fault form
+ * the FSR would carry.) */
 uint32_t mmu_par(const mmu_fault *f, const mmu_entry *e, uint32_t va);
 
 /* Decoding and names, shared by the walker, the CLI, the UI and tests. */

@@ -152,7 +152,7 @@ mmu_fault mmu_walk(const mmu_regime *r, uint32_t va, const mmu_mem *m, const mmu
 	if (d.kind == MMU_DESC_FAULT || d.kind == MMU_DESC_RESERVED)
 		return fault(MMU_FAULT_TRANSLATION, 1, 0);
 	e->domain = d.domain;
-	e->ns = d.ns;
+	e->ns = d.ns || r->non_secure;
 	e->pxn = d.pxn;
 
 	if (d.kind == MMU_DESC_TABLE) {

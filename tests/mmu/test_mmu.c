@@ -248,6 +248,12 @@ static void test_supersection(void)
 	CHECK_EQ(mmu_par(&none, &e, 0x80ABCDEF), 0x41000002); /* PA[31:24], SS */
 	regime.dacr = 0;
 	CHECK_EQ(fsr_of(0x80ABCDEF, MMU_READ, false), 0x009); /* domain 0 */
+	/* In Non-secure state every access is Non-secure: PAR.NS is set even
+	 * though the descriptor's NS bit is clear. */
+	regime.dacr = 1;
+	regime.non_secure = true;
+	CHECK_EQ(xlate(0x80ABCDEF, MMU_READ, false, &e).type, MMU_FAULT_NONE);
+	CHECK_EQ(mmu_par(&none, &e, 0x80ABCDEF), 0x41000202);
 }
 
 static void test_external_aborts(void)
