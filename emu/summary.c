@@ -51,6 +51,26 @@ void emu_write_json(const emu_t *e, FILE *out)
 	if (e->model) {
 		fprintf(out, ",\n  \"tlb\": ");
 		tlb_stats_json(emu_model_tlb(e->model), out);
+		/* The heatmap's counters for every MB that has any: key "0xNNN" is
+		 * the L1 index (VA >> 20). */
+		static const struct { const char *name; size_t offset; } metrics[] = {
+			{ "walks", offsetof(emu_heat, walks) }, { "misses", offsetof(emu_heat, misses) },
+			{ "faults", offsetof(emu_heat, faults) }, { "hazards", offsetof(emu_heat, hazards) },
+		};
+		fprintf(out, ",\n  \"per_mb\": {");
+		for (size_t m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
+			const uint32_t *count = (const uint32_t *)((const char *)&e->heat + metrics[m].offset);
+			fprintf(out, "%s\n    \"%s\": {", m ? "," : "", metrics[m].name);
+			const char *sep = "";
+			for (unsigned mb = 0; mb < 4096; mb++) {
+				if (!count[mb])
+					continue;
+				fprintf(out, "%s\"0x%03x\": %u", sep, mb, count[mb]);
+				sep = ", ";
+			}
+			fprintf(out, "}");
+		}
+		fprintf(out, "\n  }");
 	}
 	fprintf(out, "\n}\n");
 }

@@ -1,10 +1,12 @@
 /* The workload table: what `mmuscope run --workload NAME` can select; the
  * first entry is the default. */
 #include "fw.h"
+#include "guestmm/gmm.h"
 #include "workloads.h"
 
 const struct fw_workload fw_workloads[] = {
-	{ "sweep", "touch N MB of lowmem page by page for P passes [N=16 P=4]", workload_sweep },
+	{ "sweep", "touch MB of lowmem (or of the CMA area) page by page for PASSES passes "
+		   "[MB=16 PASSES=4 cma]", workload_sweep },
 	{ "selftest", "exception paths: SVC, aborts, undefined, IRQ, ARM and Thumb", workload_selftest },
 	{ "layout", "print the kernel memory layout, meminfo and memblock, then exit", workload_layout },
 	{ "test-buddy", "guestmm: buddy split/merge, watermarks, exhaustion, kmalloc, no leak", workload_test_buddy },
@@ -29,23 +31,56 @@ unsigned parse_uint(const char **s, unsigned fallback)
 	return v;
 }
 
+#define SWEEP_BLOCK_ORDER (MAX_ORDER - 1) /* 4 MB, the buddy allocator's largest */
+#define SWEEP_BLOCK_MB 4u
+#define SWEEP_MAX_BLOCKS 64
+
+/* The sweep's memory comes from the buddy allocator in 4 MB blocks of the
+ * lowmem linear map, so it is mapped the way the lowmem layout says, and
+ * it only touches memory it owns; with "cma" it is the CMA area instead
+ * (small pages under every layout), as a contiguous allocation would get.
+ * Each pass writes then reads one word per page, starting one word further
+ * into the page each pass. */
 int workload_sweep(const char *args)
 {
 	unsigned mb = parse_uint(&args, 16), passes = parse_uint(&args, 4);
-	if (mb == 0 || mb > (RAM_SIZE >> 20) - 16) {
-		printk("sweep: size must be 1..%u MB\n", (RAM_SIZE >> 20) - 16);
+	while (*args == ' ')
+		args++;
+	bool from_cma = !strcmp(args, "cma");
+	unsigned nblocks = (mb + SWEEP_BLOCK_MB - 1) / SWEEP_BLOCK_MB;
+	if (mb == 0 || nblocks > SWEEP_MAX_BLOCKS || passes == 0 || passes > 1024 ||
+	    (*args && !from_cma) || (from_cma && mb > cma_size >> 20)) {
+		printk("sweep: usage MB PASSES [cma]: MB 1..%u (1..%lu with cma), passes 1..1024\n",
+		       SWEEP_MAX_BLOCKS * SWEEP_BLOCK_MB, (unsigned long)(cma_size >> 20));
 		return 2;
 	}
-	volatile uint32_t *base = (volatile uint32_t *)(PAGE_OFFSET + 0x01000000);
+	struct page *block[SWEEP_MAX_BLOCKS];
+	for (unsigned b = 0; b < nblocks && from_cma; b++)
+		block[b] = pfn_to_page(__phys_to_pfn(cma_base) + b * (1u << SWEEP_BLOCK_ORDER));
+	for (unsigned b = 0; b < nblocks && !from_cma; b++) {
+		block[b] = alloc_pages(GFP_KERNEL, SWEEP_BLOCK_ORDER);
+		if (!block[b]) {
+			printk("sweep: only %u MB of 4 MB blocks free; ask for less\n", b * SWEEP_BLOCK_MB);
+			while (b--)
+				__free_pages(block[b], SWEEP_BLOCK_ORDER);
+			return 2;
+		}
+	}
 	uint32_t words = mb << 18, sum = 0, expect = 0;
+	const uint32_t block_words = SWEEP_BLOCK_MB << 18;
+#define SWEEP_WORD(i) (((volatile uint32_t *)page_address(block[(i) / block_words]))[(i) % block_words])
 	for (unsigned pass = 0; pass < passes; pass++) {
-		for (uint32_t i = pass; i < words; i += 1024)
-			base[i] = i * 2654435761u;
-		for (uint32_t i = pass; i < words; i += 1024) {
-			sum += base[i];
+		for (uint32_t i = pass % 1024; i < words; i += 1024)
+			SWEEP_WORD(i) = i * 2654435761u;
+		for (uint32_t i = pass % 1024; i < words; i += 1024) {
+			sum += SWEEP_WORD(i);
 			expect += i * 2654435761u;
 		}
 	}
-	printk("sweep: %u MB x %u passes, checksum %08lx\n", mb, passes, sum);
+#undef SWEEP_WORD
+	for (unsigned b = 0; b < nblocks && !from_cma; b++)
+		__free_pages(block[b], SWEEP_BLOCK_ORDER);
+	printk("sweep: %u MB%s x %u passes, checksum %08lx\n", mb, from_cma ? " of CMA" : "",
+	       passes, sum);
 	return sum == expect ? 0 : 1;
 }

@@ -247,12 +247,15 @@ struct map_desc {
 };
 /* How map_lowmem maps lowmem (boot option layout=): 1 MB sections where
  * aligned (Linux's default), or small pages only. */
-enum lowmem_layout { LAYOUT_SECTIONS, LAYOUT_PAGES };
+/* How map_lowmem maps lowmem (boot option layout=): 1 MB sections where
+ * aligned, small pages only, 16 MB supersections where aligned, or 64 KB
+ * large pages where aligned. */
+enum lowmem_layout { LAYOUT_SECTIONS, LAYOUT_PAGES, LAYOUT_SUPERSECTIONS, LAYOUT_LARGE };
 extern enum lowmem_layout lowmem_layout;
 extern phys_addr_t arm_lowmem_limit;
 extern phys_addr_t cma_base, cma_size;
 
-void create_mapping(const struct map_desc *md, bool force_pages);
+void create_mapping(const struct map_desc *md, enum lowmem_layout layout);
 pgd_t *pgd_alloc(void);
 void pgd_free(pgd_t *pgd);
 void cpu_switch_mm(pgd_t *pgd);

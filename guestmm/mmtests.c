@@ -347,6 +347,59 @@ static pmd_t l1(unsigned long va)
 	return ((pmd_t *)swapper_pg_dir)[va >> SECTION_SHIFT];
 }
 
+/* Replication: every supersection word has its 15 siblings, identical. */
+static unsigned count_supersections(void)
+{
+	unsigned found = 0;
+	for (unsigned long va = PAGE_OFFSET; va < (unsigned long)high_memory; va += SUPERSECTION_SIZE) {
+		pmd_t first = l1(va);
+		if ((first & PMD_TYPE_MASK) != PMD_TYPE_SECT || !(first & PMD_SECT_SUPER))
+			continue;
+		found++;
+		bool same = true;
+		for (unsigned i = 1; i < 16; i++)
+			same &= l1(va + i * SECTION_SIZE) == first;
+		selftest_expect(same, "supersection: 16 identical L1 words", va, 1);
+	}
+	return found;
+}
+
+/* The lowmem map each layout= option gives, at the kernel's first MBs
+ * (RWX, then RW XN); the CMA area is small pages under every layout. */
+static void check_lowmem_layout(void)
+{
+	unsigned long va = PAGE_OFFSET + SZ_1M + 0x5000;
+	pte_t *pte = lookup_kernel_pte(va);
+	switch (lowmem_layout) {
+	case LAYOUT_SECTIONS:
+		EXPECT("kernel MB: section RWX", l1(PAGE_OFFSET), PHYS_OFFSET | 0x40E);
+		EXPECT("next MB: section RW XN", l1(PAGE_OFFSET + SZ_1M), (PHYS_OFFSET + SZ_1M) | 0x41E);
+		EXPECT("below CMA: section", l1((unsigned long)__va(cma_base) - SZ_1M),
+		       (cma_base - SZ_1M) | 0x41E);
+		break;
+	case LAYOUT_PAGES:
+		EXPECT("kernel MB: PTE table", l1(PAGE_OFFSET) & 3, PMD_TYPE_TABLE);
+		EXPECT("next MB: small page, Linux PTE", pte ? *pte : 0, __pa(va & PAGE_MASK) | 0x24F);
+		EXPECT("next MB: small page RW XN", pte ? *pte_hw(pte) : 0, __pa(va & PAGE_MASK) | 0x01F);
+		break;
+	case LAYOUT_SUPERSECTIONS:
+		EXPECT("kernel 16 MB: supersection RWX", l1(PAGE_OFFSET), PHYS_OFFSET | PMD_SECT_SUPER | 0x40E);
+		selftest_expect(count_supersections() >= 1, "supersections in lowmem", 0, 1);
+		break;
+	case LAYOUT_LARGE:
+		EXPECT("kernel MB: PTE table", l1(PAGE_OFFSET) & 3, PMD_TYPE_TABLE);
+		EXPECT("next MB: Linux PTE per 4 KB", pte ? *pte : 0, __pa(va & PAGE_MASK) | 0x24F);
+		EXPECT("next MB: large page RW XN", pte ? *pte_hw(pte) : 0,
+		       __pa(va & LARGE_PAGE_MASK) | 0x801D);
+		bool same = pte != 0;
+		pte_t *first = pte ? pte - ((va >> PAGE_SHIFT) & 15) : 0;
+		for (unsigned i = 1; same && i < 16; i++)
+			same = *pte_hw(first + i) == *pte_hw(first);
+		selftest_expect(same, "large page: 16 identical hardware words", 0, 1);
+		break;
+	}
+}
+
 int workload_test_layout(const char *args)
 {
 	(void)args;
@@ -374,17 +427,15 @@ int workload_test_layout(const char *args)
 
 	EXPECT("identity map removed", l1(PHYS_OFFSET), 0);
 	EXPECT("no user entries", l1(0x00100000u) | l1(0xBF800000u), 0);
-	EXPECT("kernel MB: section RWX", l1(PAGE_OFFSET), PHYS_OFFSET | 0x40E);
-	EXPECT("next MB: section RW XN", l1(PAGE_OFFSET + SZ_1M), (PHYS_OFFSET + SZ_1M) | 0x41E);
+	check_lowmem_layout();
 	unsigned long cma_va = (unsigned long)__va(cma_base);
-	EXPECT("below CMA: section", l1(cma_va - SZ_1M), (cma_base - SZ_1M) | 0x41E);
 	EXPECT("CMA: PTE table, domain 0", l1(cma_va) & 0x3FF, 0x001);
 	EXPECT("CMA: odd MB is the next hardware table", l1(cma_va + SZ_1M) - l1(cma_va), 1024);
 	EXPECT("CMA: table at +2048 of its PTE page", l1(cma_va) & 0xC00, 0x800);
 	pte_t *pte = lookup_kernel_pte(cma_va + 0x5000);
 	EXPECT("CMA page: Linux PTE", *pte, (cma_base + 0x5000) | 0x24F);
 	EXPECT("CMA page: hardware PTE", *pte_hw(pte), (cma_base + 0x5000) | 0x01F);
-	if (cma_base + cma_size < arm_lowmem_limit)
+	if (cma_base + cma_size < arm_lowmem_limit && lowmem_layout == LAYOUT_SECTIONS)
 		EXPECT("after CMA: section", l1(cma_va + cma_size), (cma_base + cma_size) | 0x41E);
 	EXPECT("lowmem ends at high_memory", l1((unsigned long)high_memory), 0);
 	selftest_expect(l1((unsigned long)high_memory - SZ_1M) != 0, "last lowmem MB mapped",

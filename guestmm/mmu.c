@@ -116,6 +116,27 @@ void cpu_v7_set_pte_ext(pte_t *ptep, pte_t pte, unsigned int ext)
 	clean_dcache_line(pte_hw(ptep));
 }
 
+/* A 64 KB large page.  Linux has no large PTE, so the Linux half keeps an
+ * ordinary PTE per 4 KB (what pte_offset and the fault paths see) and the
+ * hardware half holds the large-page descriptor 16 times, 16-aligned, as
+ * the architecture requires: set_pte_ext's small-page word re-encoded
+ * (TEX from [8:6] to [14:12], XN from bit 0 to bit 15). */
+static void cpu_v7_set_large_pte_ext(pte_t *ptep, pte_t pte, unsigned int ext)
+{
+	for (unsigned i = 0; i < 16; i++)
+		cpu_v7_set_pte_ext(ptep + i, pte + (i << PAGE_SHIFT), ext);
+	pteval_t small = *pte_hw(ptep);
+	if (!small)
+		return;
+	pteval_t large = (small & (LARGE_PAGE_MASK | PTE_EXT_NG | PTE_EXT_SHARED | PTE_EXT_APX |
+				   PTE_EXT_AP1 | PTE_EXT_AP0 | PMD_SECT_WB)) |
+			 ((small >> 6) & 7) << 12 | (small & PTE_EXT_XN) << 15 | PTE_TYPE_LARGE;
+	for (unsigned i = 0; i < 16; i++) {
+		*pte_hw(ptep + i) = large;
+		clean_dcache_line(pte_hw(ptep + i));
+	}
+}
+
 /* ---- boot-time mappings (create_mapping) ---- */
 
 static void *early_alloc(unsigned long sz)
@@ -130,16 +151,22 @@ static void *early_alloc(unsigned long sz)
  * translating while its table is built; the replaced sections are then
  * flushed from the TLB. */
 static void alloc_init_pte(pmd_t *pmd, unsigned long addr, unsigned long end,
-			   unsigned long pfn, const struct mem_type *type)
+			   unsigned long pfn, const struct mem_type *type, bool large)
 {
 	bool install = !pmd_table(*pmd), live = !pmd_none(*pmd);
 	pte_t *table = install ? early_alloc(PTE_HWTABLE_OFF + PTE_HWTABLE_SIZE)
 			       : pte_offset_kernel(pmd, 0);
 	pte_t *pte = table + pte_index(addr);
 	do {
+		if (large && !((addr | __pfn_to_phys(pfn)) & ~LARGE_PAGE_MASK) &&
+		    end - addr >= LARGE_PAGE_SIZE) {
+			cpu_v7_set_large_pte_ext(pte, pfn_pte(pfn, type->prot_pte), 0);
+			pte += 16, pfn += 16, addr += LARGE_PAGE_SIZE;
+			continue;
+		}
 		set_pte_ext(pte, pfn_pte(pfn, type->prot_pte), 0);
-		pfn++;
-	} while (pte++, addr += PAGE_SIZE, addr != end);
+		pte++, pfn++, addr += PAGE_SIZE;
+	} while (addr != end);
 	if (install)
 		__pmd_populate(pmd, __pa(table), type->prot_l1);
 	if (install && live) {
@@ -163,20 +190,32 @@ static void __map_init_section(pmd_t *pmd, unsigned long addr, unsigned long end
 }
 
 /* A slot whose VA, end and PA are all MB aligned gets sections (unless
- * force_pages); anything else gets a PTE table. */
+ * the layout asks for pages); anything else gets a PTE table. */
 static void alloc_init_pmd(pgd_t *pgd, unsigned long addr, unsigned long end,
-			   phys_addr_t phys, const struct mem_type *type, bool force_pages)
+			   phys_addr_t phys, const struct mem_type *type, enum lowmem_layout layout)
 {
 	pmd_t *pmd = pmd_offset(pgd);
-	if (!force_pages && type->prot_sect && !((addr | end | phys) & ~SECTION_MASK))
+	bool pages = layout == LAYOUT_PAGES || layout == LAYOUT_LARGE;
+	if (!pages && type->prot_sect && !((addr | end | phys) & ~SECTION_MASK))
 		__map_init_section(pmd, addr, end, phys, type);
 	else
-		alloc_init_pte(pmd, addr, end, __phys_to_pfn(phys), type);
+		alloc_init_pte(pmd, addr, end, __phys_to_pfn(phys), type, layout == LAYOUT_LARGE);
 }
 
-/* Maps md into swapper_pg_dir one 2 MB slot at a time.  Nothing may be
- * mapped below TASK_SIZE except the vectors page. */
-void create_mapping(const struct map_desc *md, bool force_pages)
+/* create_36bit_mapping's inner step: 16 identical L1 words for one 16 MB
+ * supersection (domain 0: bits [8:5] would be PA[39:36]). */
+static void __map_init_supersection(pmd_t *pmd, phys_addr_t phys, const struct mem_type *type)
+{
+	for (unsigned i = 0; i < 16; i++)
+		pmd[i] = (phys & SUPERSECTION_MASK) | (type->prot_sect & ~PMD_DOMAIN(15)) |
+			 PMD_SECT_SUPER;
+	clean_dcache_area(pmd, 16 * sizeof(pmd_t));
+}
+
+/* Maps md into swapper_pg_dir one 2 MB slot at a time (16 MB at a time
+ * where a supersection layout finds VA, PA and length aligned).  Nothing
+ * may be mapped below TASK_SIZE except the vectors page. */
+void create_mapping(const struct map_desc *md, enum lowmem_layout layout)
 {
 	const struct mem_type *type = &mem_types[md->type];
 	if (md->virtual != VECTORS_BASE && md->virtual < TASK_SIZE) {
@@ -190,11 +229,20 @@ void create_mapping(const struct map_desc *md, bool force_pages)
 	unsigned long end = addr + length;
 	pgd_t *pgd = pgd_offset_k(addr);
 	do {
+		if (layout == LAYOUT_SUPERSECTIONS && type->prot_sect &&
+		    !((addr | phys) & ~SUPERSECTION_MASK) && end - addr >= SUPERSECTION_SIZE) {
+			__map_init_supersection(pmd_offset(pgd), phys, type);
+			phys += SUPERSECTION_SIZE;
+			addr += SUPERSECTION_SIZE;
+			pgd += SUPERSECTION_SIZE / PGDIR_SIZE;
+			continue;
+		}
 		unsigned long next = pgd_addr_end(addr, end);
-		alloc_init_pmd(pgd, addr, next, phys, type, force_pages);
+		alloc_init_pmd(pgd, addr, next, phys, type, layout);
 		phys += next - addr;
 		addr = next;
-	} while (pgd++, addr != end);
+		pgd++;
+	} while (addr != end);
 }
 
 /* ---- paging_init ---- */
@@ -221,15 +269,18 @@ static void __init map_range(phys_addr_t start, phys_addr_t end, enum mem_type_i
 		.length = end - start,
 		.type = type,
 	};
-	create_mapping(&map, lowmem_layout == LAYOUT_PAGES);
+	create_mapping(&map, lowmem_layout);
 }
 
 /* Lowmem linear map: the MBs holding the kernel image up to __init_end
  * executable (MT_MEMORY_RWX), the rest of each bank XN (MT_MEMORY_RW). */
 static void __init map_lowmem(void)
 {
-	phys_addr_t kernel_x_start = ALIGN_DOWN(__pa(_text), SECTION_SIZE);
-	phys_addr_t kernel_x_end = ALIGN(__pa(__init_end), SECTION_SIZE);
+	/* The executable part is rounded to the layout's largest mapping, as
+	 * CONFIG_ARM_KERNMEM_PERMS rounds it to sections. */
+	unsigned long x_align = lowmem_layout == LAYOUT_SUPERSECTIONS ? SUPERSECTION_SIZE : SECTION_SIZE;
+	phys_addr_t kernel_x_start = ALIGN_DOWN(__pa(_text), x_align);
+	phys_addr_t kernel_x_end = ALIGN(__pa(__init_end), x_align);
 	for (unsigned long i = 0; i < memblock.memory.cnt; i++) {
 		phys_addr_t start = memblock.memory.regions[i].base;
 		phys_addr_t end = start + memblock.memory.regions[i].size;
@@ -252,16 +303,39 @@ static void __init map_lowmem(void)
 /* dma_contiguous_remap: the CMA area's sections are broken (both words of
  * each slot cleared, the range flushed from the TLB) before it is made
  * again with small pages, so no two translations ever coexist. */
+/* Clearing part of a supersection would leave fewer than 16 copies
+ * (UNPREDICTABLE), so each one the range touches is first broken (all 16
+ * words cleared, its TLB entry removed: one TLBIMVA anywhere in it does)
+ * and made again as 16 sections with the same attributes. */
+static void __init split_supersections(unsigned long start, unsigned long end)
+{
+	for (unsigned long addr = start & SUPERSECTION_MASK; addr < end; addr += SUPERSECTION_SIZE) {
+		pmd_t *pmd = pmd_off_k(addr);
+		pmd_t old = pmd[0];
+		if ((old & PMD_TYPE_MASK) != PMD_TYPE_SECT || !(old & PMD_SECT_SUPER))
+			continue;
+		for (unsigned i = 0; i < 16; i++)
+			pmd[i] = 0;
+		clean_dcache_area(pmd, 16 * sizeof(pmd_t));
+		flush_tlb_kernel_page(addr);
+		pmdval_t prot = old & ~(SUPERSECTION_MASK | 0x00F00000u | PMD_SECT_SUPER);
+		for (unsigned i = 0; i < 16; i++)
+			pmd[i] = ((old & SUPERSECTION_MASK) + i * SECTION_SIZE) | prot;
+		clean_dcache_area(pmd, 16 * sizeof(pmd_t));
+	}
+}
+
 static void __init dma_contiguous_remap(void)
 {
 	if (!cma_size)
 		return;
 	unsigned long start = (unsigned long)__va(cma_base), end = start + cma_size;
+	split_supersections(start, end);
 	for (unsigned long addr = start; addr < end; addr += PMD_SIZE)
 		pmd_clear(pmd_off_k(addr));
 	flush_tlb_kernel_range(start, end);
 	struct map_desc map = { start, __phys_to_pfn(cma_base), cma_size, MT_MEMORY_DMA_READY };
-	create_mapping(&map, false);
+	create_mapping(&map, LAYOUT_SECTIONS); /* no section type: small pages */
 }
 
 /* The board's devices, one section each at IO_VIRT(pa) (its iotable). */
@@ -275,7 +349,7 @@ static void __init iotable_init(void)
 	for (unsigned i = 0; i < sizeof board_io_phys / sizeof board_io_phys[0]; i++) {
 		phys_addr_t pa = board_io_phys[i] & SECTION_MASK;
 		struct map_desc md = { IO_VIRT(pa), __phys_to_pfn(pa), SECTION_SIZE, MT_DEVICE };
-		create_mapping(&md, false);
+		create_mapping(&md, LAYOUT_SECTIONS);
 		unsigned long slot = md.virtual & PMD_MASK;
 		bool known = false;
 		for (struct vm_struct *vm = vmlist; vm; vm = vm->next)
@@ -308,7 +382,7 @@ static void __init devicemaps_init(void)
 	for (unsigned long addr = VMALLOC_START; addr; addr += PMD_SIZE)
 		pmd_clear(pmd_off_k(addr));
 	struct map_desc map = { VECTORS_BASE, __phys_to_pfn(__pa(vectors)), PAGE_SIZE, MT_HIGH_VECTORS };
-	create_mapping(&map, false);
+	create_mapping(&map, LAYOUT_SECTIONS);
 	iotable_init();
 	flush_tlb_all();
 	CP15_WRITE(c1, 0, c0, 0, read_sctlr() | CR_V);

@@ -91,7 +91,12 @@ typedef pteval_t pgprot_t;
 
 /* Hardware small-page bits (the word at ptep + 2048). */
 #define PTE_TYPE_MASK 3u
+#define PTE_TYPE_LARGE 1u
 #define PTE_TYPE_SMALL 2u
+#define LARGE_PAGE_SIZE (1ul << 16)
+#define LARGE_PAGE_MASK (~(LARGE_PAGE_SIZE - 1))
+#define SUPERSECTION_SIZE (1ul << 24)
+#define SUPERSECTION_MASK (~(SUPERSECTION_SIZE - 1))
 #define PTE_EXT_XN (1u << 0)
 #define PTE_BUFFERABLE (1u << 2)
 #define PTE_CACHEABLE (1u << 3)

@@ -102,11 +102,20 @@ static void __init parse_early_params(const char *cmdline, phys_addr_t *size)
 		if (mem && mem < *size)
 			*size = mem;
 	}
+	static const char *const layouts[] = {
+		[LAYOUT_SECTIONS] = "sections", [LAYOUT_PAGES] = "pages",
+		[LAYOUT_SUPERSECTIONS] = "supersections", [LAYOUT_LARGE] = "large",
+	};
 	v = early_param(cmdline, "layout=");
-	if (v && param_is(v, "pages"))
-		lowmem_layout = LAYOUT_PAGES;
-	else if (v && !param_is(v, "sections"))
-		printk("layout=: only 'sections' and 'pages' are supported; using sections\n");
+	if (!v)
+		return;
+	for (unsigned i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
+		if (param_is(v, layouts[i])) {
+			lowmem_layout = (enum lowmem_layout)i;
+			return;
+		}
+	printk("layout=: unknown (sections, pages, supersections, large)\n");
+	fw_exit(2); /* bad input, like an unknown workload */
 }
 
 /* dma_contiguous_reserve: the CMA area, top-down below limit. */

@@ -10,7 +10,7 @@ import time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("mmuscope")
-ap.add_argument("--args", default="40 100", help="sweep workload arguments")
+ap.add_argument("--args", default="16 200", help="sweep workload arguments")
 ap.add_argument("--repeat", type=int, default=3)
 ap.add_argument("--board", default="q3f")
 opt = ap.parse_args()

@@ -54,6 +54,17 @@ bad_input("image for another board", ["run", "--board", "vexpress", "--firmware"
           "outside vexpress RAM")
 bad_input("unknown workload", ["run", "--workload", "nonesuch", "--quiet"], "bad workload")
 bad_input("unknown layout", ["run", "--layout", "hugepages"], "hugepages")
+bad_input("layout: unknown option", ["layout", "--workload", "x"], "--workload")
+
+# `mmuscope layout` prints the seed's q3f layout (000_*.txt) and meminfo.
+p = run("layout")
+seed_lines = ["vmalloc : 0xc4000000 - 0xff000000   ( 944 MB)",
+              "lowmem  : 0xc0000000 - 0xc3e00000   (  62 MB)",
+              "modules : 0xbf800000 - 0xc0000000   (   8 MB)",
+              "fixmap  : 0xfff00000 - 0xfffe0000   ( 896 kB)",
+              "vector  : 0xffff0000 - 0xffff1000   (   4 kB)"]
+check(p.returncode == 0 and all(line in p.stdout for line in seed_lines)
+      and "MemTotal:" in p.stdout and "MemFree:" in p.stdout, "layout prints the seed's layout and meminfo", p)
 
 p = run("run", "--workload", "list", "--quiet")
 check(p.returncode == 0 and "sweep" in p.stdout and "selftest" in p.stdout, "workload list", p)

@@ -11,6 +11,7 @@ ap.add_argument("--board", default="q3f")
 ap.add_argument("--model", default="on")
 ap.add_argument("--workload", required=True)
 ap.add_argument("--args", default=None)
+ap.add_argument("--layout", default=None)
 ap.add_argument("--expect-exit", type=int, default=0)
 ap.add_argument("--expect-output", action="append", default=[])
 ap.add_argument("--expect-marker", action="append", default=[])
@@ -20,6 +21,8 @@ cmd = [opt.mmuscope, "run", "--board", opt.board, "--model", opt.model,
        "--workload", opt.workload, "--max-insns", "200000000"]
 if opt.args is not None:
     cmd += ["--args", opt.args]
+if opt.layout is not None:
+    cmd += ["--layout", opt.layout]
 proc = subprocess.run(cmd, capture_output=True, text=True, timeout=100)
 sys.stdout.write(proc.stdout)
 sys.stderr.write(proc.stderr)

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""A boot with the model on walks the page sizes each lowmem layout maps:
+sections for lowmem, small pages for the CMA area and the vmalloc space,
+16 MB supersections or 64 KB large pages when the layout asks for them.
+The q3f numbers come from the seed: lowmem 0xc0000000-0xc3e00000, the
+32 MB CMA area at PA 0x41800000 (VA MBs 0xc18-0xc37), vmalloc from
+0xc4000000 to 0xff000000."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+mmuscope = sys.argv[1]
+tmp = tempfile.mkdtemp(prefix="mmuscope-layout-")
+failures = checks = 0
+
+
+def stats(*args):
+    path = os.path.join(tmp, "stats.json")
+    subprocess.run([mmuscope, "run", "--quiet", "--console", os.devnull, "--stats", path, *args],
+                   check=True, timeout=120)
+    with open(path) as f:
+        d = json.load(f)
+    walks = {int(k, 16): v for k, v in d["per_mb"]["walks"].items()}
+    sizes = {k: v["walks"] for k, v in d["tlb"]["per_page_size"].items()}
+    return walks, sizes
+
+
+def check(cond, what):
+    global failures, checks
+    checks += 1
+    print(("ok   " if cond else "FAIL ") + what)
+    failures += not cond
+
+
+def in_mbs(walks, lo, hi):
+    return sum(v for mb, v in walks.items() if lo <= mb <= hi)
+
+
+walks, sizes = stats()
+check(sizes["1M"] > 0 and in_mbs(walks, 0xC00, 0xC17) > 0, "sections: 1M walks in lowmem")
+check(sizes["16M"] == 0 and sizes["64K"] == 0, "sections: no 16M or 64K walks")
+walks, sizes = stats("--args", "16 4 cma")
+check(sizes["4K"] > 0 and in_mbs(walks, 0xC18, 0xC37) > 0, "sections: 4K walks in the CMA area")
+walks, sizes = stats("--workload", "test-vmalloc")
+check(sizes["4K"] > 0 and in_mbs(walks, 0xC40, 0xFEF) > 0, "test-vmalloc: 4K walks in vmalloc space")
+walks, sizes = stats("--layout", "supersections")
+check(sizes["16M"] > 0, "supersections: 16M walks")
+walks, sizes = stats("--layout", "large")
+check(sizes["64K"] > 0 and sizes["16M"] == 0, "large: 64K walks")
+walks, sizes = stats("--layout", "pages")
+check(sizes["4K"] > sizes["1M"] and in_mbs(walks, 0xC00, 0xC17) > 0,
+      "pages: lowmem walks are 4K walks")
+print(f"{checks} checks, {failures} failed")
+sys.exit(1 if failures else 0)
