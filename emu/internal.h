@@ -74,6 +74,7 @@ struct emu {
 	uint32_t last_data_va;  /* the last data access seen by a memory hook */
 	bool last_data_write;
 	uc_hook far_probe;      /* model off: memory hook for one abort retry */
+	bool restart_pending;   /* leave uc_emu_start so deleted hooks are freed */
 	uint32_t *scanned;      /* blocks already scanned for MCRs */
 	size_t scanned_count, scanned_cap;
 	uint64_t disagreements;

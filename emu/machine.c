@@ -200,19 +200,31 @@ static bool scan_for_mcr(emu_t *e, uint32_t va, uint32_t size, bool thumb)
 	return added;
 }
 
-static void model_fetch(emu_t *e, uint32_t va, uint32_t size, bool user)
+/* One lookup for the block, one more for each further page it covers.
+ * When the block's first fetch faults in the model, the host takes the
+ * prefetch abort instead of running the block (returns true): QEMU chains
+ * translated blocks within a page without looking at its TLB again, so
+ * after a TLBIMVA of an old page it would go on executing where the
+ * architecture faults. */
+static bool model_fetch(emu_t *e, uint32_t va, uint32_t size, bool user)
 {
 	uint64_t pa;
-	/* One lookup for the block, one more for each further page it covers. */
 	for (uint32_t page = va & ~0xFFFu; page < va + size; page += 0x1000) {
 		uint32_t at = page < va ? va : page;
 		mmu_fault f = emu_model_access(e->model, at, MMU_FETCH, user, 4, at, &pa);
-		if (f.type != MMU_FAULT_NONE) {
-			e->disagreements++;
-			fprintf(stderr, "mmuscope: model disagrees with QEMU: fetch at 0x%08x faults "
-				"(%s) in the model, QEMU executed it\n", at, mmu_fault_name(f.type));
+		if (f.type == MMU_FAULT_NONE)
+			continue;
+		if (at == va) {
+			emu_fault abort = { .valid = true, .kind = MMU_FETCH, .va = va, .fault = f,
+					    .fsr = mmu_fsr(&f, MMU_FETCH) };
+			emu_exception_enter(e, EMU_EXC_PABT, va + 4, &abort);
+			return true;
 		}
+		e->disagreements++;
+		fprintf(stderr, "mmuscope: model disagrees with QEMU: fetch at 0x%08x faults "
+			"(%s) in the model, QEMU executed it\n", at, mmu_fault_name(f.type));
 	}
+	return false;
 }
 
 static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
@@ -267,16 +279,17 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 		uc_reg_write(uc, UC_ARM_REG_PC, &va);
 		return;
 	}
+	if (e->model && model_fetch(e, va, size, user))
+		return; /* a prefetch abort instead of the block */
 	e->block_va = va;
 	e->block_thumb = thumb;
 	e->block_user = user;
 	e->block_insns = block_insn_count(e, va, size, thumb);
 	e->insns += e->block_insns;
-	if (e->model) {
+	if (e->model)
 		emu_model_retire(e->model, e->block_insns);
-		model_fetch(e, va, size, user);
-	}
-	if (e->insns >= e->insn_limit || e->stop_requested) {
+	if (e->insns >= e->insn_limit || e->stop_requested || e->restart_pending) {
+		e->restart_pending = false;
 		/* The block still runs (a stop request is seen at the next
 		 * block's start, and writing the PC here would make unicorn
 		 * restart instead of stop), so the limit is the first block
@@ -347,11 +360,15 @@ static bool far_probe_start(emu_t *e, uint32_t pc, bool thumb)
 	return true;
 }
 
+/* Unicorn 2.0.1 only unlinks a deleted hook when uc_emu_start returns;
+ * until then every access still walks past it, so the run is restarted
+ * at the next block boundary (emu_run's loop goes on by itself). */
 static void far_probe_stop(emu_t *e)
 {
 	if (e->far_probe) {
 		uc_hook_del(e->uc, e->far_probe);
 		e->far_probe = 0;
+		e->restart_pending = true;
 	}
 }
 

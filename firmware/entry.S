@@ -38,14 +38,47 @@ __vectors_end:
 	sub	lr, lr, #\offset
 	.endif
 	stmfd	sp!, {r0-r12, lr}
+	sub	sp, sp, #8
+	stmia	sp, {sp, lr}^			@ the user-mode (banked) sp and lr
 	mrs	r0, spsr
 	stmfd	sp!, {r0, r1}			@ cpsr + pad: keeps sp 8-byte aligned
 	mov	r0, sp
 	bl	\handler
+	b	ret_from_exception
+	.endm
+
+@ Returns through the frame at sp: the handler may have replaced it with
+@ another task's user context (the scheduler switches tasks this way).
+ret_from_exception:
 	ldmfd	sp!, {r0, r1}
 	msr	spsr_cxsf, r0
+	ldmia	sp, {sp, lr}^
+	nop					@ no banked access right after ldm^
+	add	sp, sp, #8
 	ldmfd	sp!, {r0-r12, pc}^
-	.endm
+
+@ ret_to_user(struct fw_regs *frame): enter the context a frame holds
+@ (a new task's first entry to user mode), from SVC mode.
+	.global	ret_to_user
+ret_to_user:
+	ldr	r1, [r0], #8
+	msr	spsr_cxsf, r1
+	ldmia	r0, {sp, lr}^
+	nop
+	add	r0, r0, #8
+	ldmia	r0, {r0-r12, pc}^
+
+@ kernel_ctx_save(buf) / kernel_ctx_restore(buf, value): setjmp and longjmp
+@ for the SVC-mode code that starts user tasks and waits for the last one.
+	.global	kernel_ctx_save, kernel_ctx_restore
+kernel_ctx_save:
+	stmia	r0, {r4-r11, sp, lr}
+	mov	r0, #0
+	bx	lr
+kernel_ctx_restore:
+	ldmia	r0, {r4-r11, sp, lr}
+	mov	r0, r1
+	bx	lr
 
 	stub	und_entry, 0, fw_undefined
 	stub	svc_entry, 0, fw_svc

@@ -53,12 +53,14 @@ uint32_t fw_syscall(uint32_t nr, uint32_t a0, uint32_t a1)
 
 void fw_svc(struct fw_regs *regs)
 {
-	regs->r[0] = fw_syscall(regs->r[7], regs->r[0], regs->r[1]);
+	if (user_mode(regs) && current)
+		gmm_syscall(regs);
+	else
+		regs->r[0] = fw_syscall(regs->r[7], regs->r[0], regs->r[1]);
 }
 
 void fw_irq(struct fw_regs *regs)
 {
-	(void)regs;
 	unsigned irq = gic_ack();
 	if (irq == 1023)
 		return; /* spurious */
@@ -68,4 +70,6 @@ void fw_irq(struct fw_regs *regs)
 			fw_timer_hook(irq);
 	}
 	gic_eoi(irq);
+	if (irq == TIMER_IRQ)
+		gmm_timer_tick(regs); /* may switch to another task */
 }

@@ -11,9 +11,21 @@
 struct fw_regs {
 	uint32_t cpsr;     /* the interrupted context's CPSR (SPSR on entry) */
 	uint32_t pad;
+	uint32_t usr_sp;   /* the user-mode banked sp and lr */
+	uint32_t usr_lr;
 	uint32_t r[13];
 	uint32_t pc;       /* where the exception returns to */
 };
+#define PSR_MODE_USR 0x10u
+#define PSR_MODE_SVC 0x13u
+static inline bool user_mode(const struct fw_regs *regs)
+{
+	return (regs->cpsr & 0x1Fu) == PSR_MODE_USR;
+}
+void ret_to_user(const struct fw_regs *frame) __attribute__((noreturn));
+struct kernel_ctx { uint32_t r4_r11[8], sp, lr; };
+int kernel_ctx_save(struct kernel_ctx *ctx) __attribute__((returns_twice));
+void kernel_ctx_restore(struct kernel_ctx *ctx, int value) __attribute__((noreturn));
 
 #define PSR_T 0x20u
 #define PSR_I 0x80u

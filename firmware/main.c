@@ -37,15 +37,13 @@ static const struct fw_workload *select_workload(char *line, const char **args)
 	for (const struct fw_workload *w = fw_workloads; w->name; w++)
 		if (!strcmp(w->name, name))
 			return w;
-	if (!strcmp(name, "list")) {
+	if (!strcmp(name, "list"))
 		for (const struct fw_workload *w = fw_workloads; w->name; w++)
 			printk("%s: %s\n", w->name, w->help);
-		fw_exit(0);
-	}
-	printk("unknown workload '%s'; available:", name);
-	for (const struct fw_workload *w = fw_workloads; w->name; w++)
-		printk(" %s", w->name);
-	printk("\n");
+	/* A user program (or "list"): the user image gets "NAME ARGS" back. */
+	if (**args)
+		((char *)*args)[-1] = ' ';
+	*args = name;
 	return 0;
 }
 
@@ -62,10 +60,10 @@ void fw_main(uint32_t phys_offset)
 	gmm_mm_init();
 	const char *args;
 	const struct fw_workload *w = select_workload(cmdline, &args);
-	if (!w)
-		fw_exit(2); /* exit code 2: the command line was bad */
 	fw_marker("boot");
-	int rc = w->run(args);
-	printk("workload %s: exit %d\n", w->name, rc);
+	/* Not a kernel workload: init runs "NAME ARGS" from the user image,
+	 * which exits 2 for an unknown name or bad arguments. */
+	int rc = w ? w->run(args) : run_user_programs(args);
+	printk("workload %s: exit %d\n", w ? w->name : args, rc);
 	fw_exit(rc);
 }

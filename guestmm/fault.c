@@ -1,18 +1,39 @@
-/* Abort dispatch (arch/arm/mm/fault.c, fsr-2level.c).  The kernel side
- * only: a section translation fault on a kernel address is the vmalloc
- * fault sync; everything else is "not handled" (non-zero), and the
- * firmware then offers the abort to the running workload or oopses.
- * There are no user address spaces yet, so do_page_fault never succeeds. */
+/* Abort dispatch (arch/arm/mm/fault.c, fsr-2level.c): the FSR-indexed
+ * handler table.  A handler returns 0 when the access may retry (or the
+ * task that made it was killed and another one runs), non-zero when the
+ * firmware should offer the abort to the running workload or oops. */
 #include "fw.h"
 #include "gmm.h"
 
 #define FSR_FS(fsr) (((fsr) & 15u) | (((fsr) >> 6) & 16u))
-#define MODE_USR 0x10u
+#define FSR_WRITE (1u << 11)
+#define FSR_LNX_PF (1u << 31) /* do_PrefetchAbort's mark: the access was a fetch */
 
+/* A user task's bad access: SIGSEGV, and another task runs. */
+static int bad_area(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
+{
+	if (!user_mode(regs) || !current)
+		return 1;
+	user_enter(regs);
+	force_sig_segv(addr, fsr, regs->pc);
+	user_return(regs);
+	return 0;
+}
+
+/* do_page_fault: a user address, from user mode or from the kernel
+ * touching user memory on a task's behalf (a system call). */
 static int do_page_fault(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
 {
-	(void)addr; (void)fsr; (void)regs;
-	return 1;
+	if (!current || addr >= TASK_SIZE)
+		return bad_area(addr, fsr, regs);
+	bool exec = fsr & FSR_LNX_PF, write = !exec && (fsr & FSR_WRITE), user = user_mode(regs);
+	if (user)
+		user_enter(regs);
+	if (handle_user_fault(current->mm, addr, write, exec))
+		return user ? (force_sig_segv(addr, fsr, regs->pc), user_return(regs), 0) : 1;
+	if (user)
+		user_return(regs);
+	return 0;
 }
 
 /* A kernel address whose slot is empty in the current pgd but present in
@@ -24,8 +45,8 @@ static int do_translation_fault(unsigned long addr, unsigned int fsr, struct fw_
 {
 	if (addr < TASK_SIZE)
 		return do_page_fault(addr, fsr, regs);
-	if ((regs->cpsr & PSR_MODE_MASK) == MODE_USR)
-		return 1;
+	if (user_mode(regs))
+		return bad_area(addr, fsr, regs);
 	unsigned long index = pgd_index(addr);
 	pmd_t *pmd = pmd_offset(cpu_get_pgd() + index);
 	pmd_t *pmd_k = pmd_offset(init_mm.pgd + index);
@@ -35,18 +56,24 @@ static int do_translation_fault(unsigned long addr, unsigned int fsr, struct fw_
 	return 0;
 }
 
+/* do_sect_fault and do_bad: nothing to fix; a bad area. */
+static int do_bad_area(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
+{
+	return bad_area(addr, fsr, regs);
+}
+
+static int (*const fsr_info[32])(unsigned long, unsigned int, struct fw_regs *) = {
+	[0x04] = do_translation_fault, /* I-cache maintenance fault */
+	[0x05] = do_translation_fault, /* section translation */
+	[0x07] = do_page_fault,        /* page translation */
+	[0x0D] = do_bad_area,          /* section permission: do_sect_fault */
+	[0x0F] = do_page_fault,        /* page permission */
+};
+
 static int dispatch(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
 {
-	switch (FSR_FS(fsr)) {
-	case 0x04: /* I-cache maintenance fault */
-	case 0x05: /* section translation */
-		return do_translation_fault(addr, fsr, regs);
-	case 0x07: /* page translation */
-	case 0x0F: /* page permission */
-		return do_page_fault(addr, fsr, regs);
-	default:   /* do_sect_fault (0x0D) and do_bad: always a bad area */
-		return 1;
-	}
+	int (*fn)(unsigned long, unsigned int, struct fw_regs *) = fsr_info[FSR_FS(fsr)];
+	return (fn ? fn : do_bad_area)(addr, fsr, regs);
 }
 
 int do_DataAbort(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
@@ -57,5 +84,6 @@ int do_DataAbort(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
 /* The same table for IFSR; instruction faults never carry 0x04. */
 int do_PrefetchAbort(unsigned long addr, unsigned int ifsr, struct fw_regs *regs)
 {
-	return FSR_FS(ifsr) == 0x04 ? 1 : dispatch(addr, ifsr, regs);
+	return FSR_FS(ifsr) == 0x04 ? bad_area(addr, ifsr, regs)
+				    : dispatch(addr, ifsr | FSR_LNX_PF, regs);
 }

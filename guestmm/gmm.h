@@ -12,8 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "pgtable.h"
-
-struct fw_regs;
+#include "fw.h"
 
 #define __init __attribute__((section(".init.text")))
 #define __initdata __attribute__((section(".init.data")))
@@ -223,8 +222,12 @@ void kfree(const void *obj);
 unsigned long slab_pages(void);
 
 /* ---- page tables, paging_init (arch/arm/mm/mmu.c) ---- */
+struct vm_area_struct;
 struct mm_struct {
 	pgd_t *pgd;
+	struct vm_area_struct *mmap;   /* VMAs sorted by address (user mms) */
+	unsigned int context_id;       /* ASID generation << 8 | ASID; 0: none yet */
+	unsigned long start_brk, brk;
 };
 extern struct mm_struct init_mm;
 extern pgd_t *const swapper_pg_dir;
@@ -245,8 +248,6 @@ struct map_desc {
 	unsigned long length;
 	enum mem_type_idx type;
 };
-/* How map_lowmem maps lowmem (boot option layout=): 1 MB sections where
- * aligned (Linux's default), or small pages only. */
 /* How map_lowmem maps lowmem (boot option layout=): 1 MB sections where
  * aligned, small pages only, 16 MB supersections where aligned, or 64 KB
  * large pages where aligned. */
@@ -293,6 +294,74 @@ unsigned long vmalloc_used_bytes(void);
 /* ---- faults (arch/arm/mm/fault.c): 0 = handled, the access retries ---- */
 int do_DataAbort(unsigned long addr, unsigned int fsr, struct fw_regs *regs);
 int do_PrefetchAbort(unsigned long addr, unsigned int ifsr, struct fw_regs *regs);
+
+/* ---- processes (kernel/fork.c, exit.c, sched; mm/mmap.c, memory.c) ---- */
+#define VM_READ 0x1ul
+#define VM_WRITE 0x2ul
+#define VM_EXEC 0x4ul
+#define VM_GROWSDOWN 0x100ul
+struct vm_area_struct {
+	unsigned long vm_start, vm_end; /* [start, end), page aligned */
+	unsigned long vm_flags;
+	struct vm_area_struct *vm_next;
+};
+#define STACK_TOP TASK_SIZE
+#define STACK_LIMIT (8ul << 20)         /* RLIMIT_STACK */
+#define TASK_UNMAPPED_BASE 0x40000000ul /* where mmap looks first */
+
+enum task_state { TASK_UNUSED, TASK_RUNNING, TASK_WAITING, TASK_ZOMBIE };
+#define NR_TASKS 64
+struct task_struct {
+	int pid;
+	enum task_state state;
+	struct mm_struct *mm;
+	struct task_struct *parent;
+	int exit_code;
+	struct fw_regs ctx;                 /* user context while not running */
+};
+extern struct task_struct *current;
+
+/* What the memory manager did for user processes; reported as one "mm:"
+ * line when the user programs end, and read by tests through a syscall. */
+#define GMM_STATS(X) X(demand) X(young) X(dirty) X(cow) X(cow_reuse) X(spurious) \
+	X(stack_grow) X(segv) X(forks) X(exits) X(switches) X(asid_rollovers) \
+	X(aging_passes) X(aged) X(tlb_flush_page) X(tlb_flush_mm)
+struct gmm_stats {
+#define GMM_STAT_FIELD(name) unsigned long name;
+	GMM_STATS(GMM_STAT_FIELD)
+#undef GMM_STAT_FIELD
+};
+extern struct gmm_stats gmm_stats;
+
+/* memory.c */
+struct mm_struct *mm_alloc(void);
+void mmput(struct mm_struct *mm);                        /* exit_mmap + free */
+struct mm_struct *dup_mm(struct mm_struct *oldmm);       /* fork: COW copy */
+int insert_vm_area(struct mm_struct *mm, unsigned long start, unsigned long end,
+		   unsigned long flags);
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+int populate_page(struct mm_struct *mm, unsigned long addr, const void *data, size_t len);
+int handle_user_fault(struct mm_struct *mm, unsigned long addr, bool write, bool exec);
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+	      long fd);
+long sys_munmap(unsigned long addr, unsigned long len);
+long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
+long sys_brk(unsigned long brk);
+long sys_madvise(unsigned long addr, unsigned long len, int advice);
+void age_user_pages(void);
+void flush_tlb_page(struct mm_struct *mm, unsigned long addr);
+void flush_tlb_mm(struct mm_struct *mm);
+bool access_ok(unsigned long addr, unsigned long len);
+
+/* process.c */
+int run_user_programs(const char *cmdline);  /* init's exit code */
+void user_enter(struct fw_regs *regs);        /* a kernel entry from user mode */
+void user_return(struct fw_regs *regs);       /* ... and the way back out */
+void do_exit(int code);
+void force_sig_segv(unsigned long addr, unsigned int fsr, uint32_t pc);
+void gmm_syscall(struct fw_regs *regs);
+void gmm_timer_tick(struct fw_regs *regs);
+void switch_mm(struct mm_struct *mm);
 
 /* ---- boot (arch/arm/kernel/setup.c, arch/arm/mm/init.c) ---- */
 void gmm_setup_arch(const char *cmdline);

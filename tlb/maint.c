@@ -89,6 +89,16 @@ static unsigned level_invalidate(tlb_level *l, scope sc, uint32_t va, unsigned a
 	return removed;
 }
 
+/* Not maintenance: the model forgets one translation (every level that
+ * may hold it for this ASID) before walking it again. */
+void tlb_drop_translation(tlb_t *t, uint32_t va, unsigned asid)
+{
+	level_invalidate(&t->level[TLB_MAIN], SCOPE_MVA, va & 0xFFFFF000u, asid);
+	for (unsigned side = 0; side < 2; side++)
+		if (t->micro[side])
+			level_invalidate(t->micro[side], SCOPE_MVA, va & 0xFFFFF000u, asid);
+}
+
 void tlb_maint(tlb_t *t, tlb_op op, uint32_t rt)
 {
 	scope sc = ops[op].scope;

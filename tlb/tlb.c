@@ -488,52 +488,15 @@ static void count_miss(tlb_t *t, const tlb_level *l, unsigned side, uint32_t va,
 		t->obs.on_miss(t->obs.ctx, l->id, va);
 }
 
-int tlb_access_slow(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t va,
-		    mmu_kind kind, bool user, unsigned size, uint32_t pc, tlb_result *out)
+/* The walk after every level missed (or a stale entry was dropped): walk,
+ * count, fill the levels, then check the fresh entry. */
+static int walk_and_fill(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t va,
+			 mmu_kind kind, bool user, tlb_result *out)
 {
 	unsigned side = kind != MMU_FETCH;
 	uint8_t asid = r->contextidr & 0xFF;
 	tlb_level *micro = t->micro[side];
 	tlb_level *main = t->level[TLB_MAIN].slots ? &t->level[TLB_MAIN] : NULL;
-	int index;
-
-	out->cycles = 0;
-	out->entry = NULL;
-	out->fsr = out->far = 0;
-	if (!(r->sctlr & TLB_SCTLR_M)) {
-		t->count[TLB_CNT_mmu_off_accesses]++;
-		out->source = TLB_FROM_FLAT;
-		out->fault = (mmu_fault){ .type = MMU_FAULT_NONE };
-		out->pa = va;
-		return 0;
-	}
-	if ((r->sctlr & TLB_SCTLR_A) && size > 1 && (va & (size - 1))) {
-		out->source = TLB_FROM_NONE;
-		return tlb_fault_slow(t, va, kind, asid,
-				      &(mmu_fault){ .type = MMU_FAULT_ALIGNMENT }, out);
-	}
-	t->count[TLB_CNT_accesses]++;
-	t->asid[asid].lookups++;
-
-	if (micro) {
-		index = tlb_level_search(micro, va, asid);
-		if (index >= 0) {
-			out->source = TLB_FROM_MICRO;
-			return tlb_hit(t, micro, (unsigned)index, r, va, kind, user, pc, out);
-		}
-		count_miss(t, micro, side, va, out);
-	}
-	if (main) {
-		index = tlb_level_search(main, va, asid);
-		if (index >= 0) {
-			out->source = TLB_FROM_MAIN;
-			int rc = tlb_hit(t, main, (unsigned)index, r, va, kind, user, pc, out);
-			if (micro)
-				fill_micro(t, micro, &main->slots[index], va);
-			return rc;
-		}
-		count_miss(t, main, side, va, out);
-	}
 
 	mmu_entry e;
 	mmu_trace trace;
@@ -573,6 +536,64 @@ int tlb_access_slow(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t va
 		return tlb_fault_slow(t, va, kind, asid, &out->fault, out);
 	out->pa = out->entry->pa_base + (va - out->entry->va_base);
 	return 0;
+}
+
+int tlb_refault_slow(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t va,
+		     mmu_kind kind, bool user, tlb_result *out)
+{
+	t->count[TLB_CNT_stale_refaults]++;
+	tlb_drop_translation(t, va, r->contextidr & 0xFF);
+	return walk_and_fill(t, r, m, va, kind, user, out);
+}
+
+int tlb_access_slow(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t va,
+		    mmu_kind kind, bool user, unsigned size, uint32_t pc, tlb_result *out)
+{
+	unsigned side = kind != MMU_FETCH;
+	uint8_t asid = r->contextidr & 0xFF;
+	tlb_level *micro = t->micro[side];
+	tlb_level *main = t->level[TLB_MAIN].slots ? &t->level[TLB_MAIN] : NULL;
+	int index;
+
+	out->cycles = 0;
+	out->entry = NULL;
+	out->fsr = out->far = 0;
+	if (!(r->sctlr & TLB_SCTLR_M)) {
+		t->count[TLB_CNT_mmu_off_accesses]++;
+		out->source = TLB_FROM_FLAT;
+		out->fault = (mmu_fault){ .type = MMU_FAULT_NONE };
+		out->pa = va;
+		return 0;
+	}
+	if ((r->sctlr & TLB_SCTLR_A) && size > 1 && (va & (size - 1))) {
+		out->source = TLB_FROM_NONE;
+		return tlb_fault_slow(t, va, kind, asid,
+				      &(mmu_fault){ .type = MMU_FAULT_ALIGNMENT }, out);
+	}
+	t->count[TLB_CNT_accesses]++;
+	t->asid[asid].lookups++;
+
+	if (micro) {
+		index = tlb_level_search(micro, va, asid);
+		if (index >= 0) {
+			out->source = TLB_FROM_MICRO;
+			return tlb_hit(t, micro, (unsigned)index, r, m, va, kind, user, pc, out);
+		}
+		count_miss(t, micro, side, va, out);
+	}
+	if (main) {
+		index = tlb_level_search(main, va, asid);
+		if (index >= 0) {
+			out->source = TLB_FROM_MAIN;
+			int rc = tlb_hit(t, main, (unsigned)index, r, m, va, kind, user, pc, out);
+			if (micro && out->source == TLB_FROM_MAIN) /* not re-walked */
+				fill_micro(t, micro, &main->slots[index], va);
+			return rc;
+		}
+		count_miss(t, main, side, va, out);
+	}
+
+	return walk_and_fill(t, r, m, va, kind, user, out);
 }
 
 /* ---- Iteration ------------------------------------------------------------ */

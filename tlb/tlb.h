@@ -150,7 +150,8 @@ const char *tlb_op_name(tlb_op op);         /* "TLBIMVA" */
 	X(entries_invalidated, "valid entries removed by maintenance and context flushes")  \
 	X(micro_context_flushes, "micro TLB flushes caused by context register writes")     \
 	X(stale_hazards, "stale-TLB hazards: first hit on an entry whose descriptor changed") \
-	X(stale_hits, "hits served from an entry whose descriptor changed since its fill")
+	X(stale_hits, "hits served from an entry whose descriptor changed since its fill")  \
+	X(stale_refaults, "stale hits whose check faulted: walked again, as QEMU does")
 
 #define TLB_COUNTER_ENUM_(name, desc) TLB_CNT_##name,
 typedef enum tlb_counter { TLB_COUNTERS(TLB_COUNTER_ENUM_) TLB_COUNTER_COUNT } tlb_counter;
@@ -379,12 +380,17 @@ void tlb_report_stale(tlb_t *t, tlb_level *l, tlb_slot *s, uint32_t va, mmu_kind
 		      uint8_t asid, uint32_t pc);
 int tlb_fault_slow(tlb_t *t, uint32_t va, mmu_kind kind, uint8_t asid, const mmu_fault *f,
 		   tlb_result *out);
+int tlb_refault_slow(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t va,
+		     mmu_kind kind, bool user, tlb_result *out);
 
 /* Everything a hit does at any level: count, update replacement state,
  * charge the level's latency, look for a stale descriptor, check the
- * permissions with the regime as it is now. */
+ * permissions with the regime as it is now.  A stale entry whose check
+ * faults is walked again, as QEMU does (DESIGN.md: a real core may take
+ * that spurious fault instead; the hazard counters record the case). */
 static inline int tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regime *r,
-			  uint32_t va, mmu_kind kind, bool user, uint32_t pc, tlb_result *out)
+			  const mmu_mem *m, uint32_t va, mmu_kind kind, bool user, uint32_t pc,
+			  tlb_result *out)
 {
 	tlb_slot *s = &l->slots[index];
 	unsigned side = kind != MMU_FETCH;
@@ -401,13 +407,15 @@ static inline int tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regi
 	out->cycles += l->latency;
 	t->count[TLB_CNT_translation_cycles] += l->latency;
 	t->count[TLB_CNT_cycles] += l->latency;
-	if (__builtin_expect(tlb_slot_is_stale(s), 0))
+	bool stale = tlb_slot_is_stale(s);
+	if (__builtin_expect(stale, 0))
 		tlb_report_stale(t, l, s, va, kind, asid, pc);
 
 	out->entry = &s->e;
 	out->fault = mmu_check(&s->e, r, kind, user);
 	if (__builtin_expect(out->fault.type != MMU_FAULT_NONE, 0))
-		return tlb_fault_slow(t, va, kind, asid, &out->fault, out);
+		return stale ? tlb_refault_slow(t, r, m, va, kind, user, out)
+			     : tlb_fault_slow(t, va, kind, asid, &out->fault, out);
 	out->pa = s->e.pa_base + (va - s->e.va_base);
 	return 0;
 }
@@ -425,7 +433,7 @@ static inline int tlb_access(tlb_t *t, const mmu_regime *r, const mmu_mem *m, ui
 		t->asid[r->contextidr & 0xFF].lookups++;
 		out->source = TLB_FROM_MICRO;
 		out->cycles = 0;
-		return tlb_hit(t, micro, micro->hint, r, va, kind, user, pc, out);
+		return tlb_hit(t, micro, micro->hint, r, m, va, kind, user, pc, out);
 	}
 	return tlb_access_slow(t, r, m, va, kind, user, size, pc, out);
 }

@@ -1,0 +1,474 @@
+/* User programs: the workloads and the guest tests of processes, demand
+ * paging, young/dirty emulation and copy-on-write.  The kernel starts one
+ * as init (pid 1) with "NAME key=value ..."; it exits with its result
+ * (2 for bad arguments).  Each test prints "NAME: N failures". */
+#include "ulib.h"
+
+#define BAD_ARG 2
+
+static unsigned failures;
+
+static void expect(bool ok, const char *what, long got, long want)
+{
+	if (ok)
+		return;
+	failures++;
+	print("FAIL ");
+	print(what);
+	print_num(": got ", got);
+	print_num(", want ", want);
+	print("\n");
+}
+#define EXPECT_EQ(what, got, want) expect((long)(got) == (long)(want), what, (long)(got), (long)(want))
+
+static int verdict(const char *name)
+{
+	print(name);
+	print_num(": ", failures);
+	print(" failures\n");
+	return failures ? 1 : 0;
+}
+
+static void *map(size_t bytes, int prot)
+{
+	void *p = mmap(0, bytes, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	return MAP_FAILED_ERR(p) ? 0 : p;
+}
+
+/* ---- workloads ---- */
+
+/* seq: read-modify-write every 64-byte line of MB megabytes, PASSES times. */
+static int seq(const char *args)
+{
+	long mb = arg(args, "mb", 4), passes = arg(args, "passes", 2);
+	if (mb < 1 || mb > 64 || passes < 1)
+		return BAD_ARG;
+	volatile uint32_t *buf = map((size_t)mb << 20, PROT_READ | PROT_WRITE);
+	if (!buf)
+		return 1;
+	uint32_t sum = 0;
+	for (long p = 0; p < passes; p++)
+		for (uint32_t i = 0; i < (uint32_t)mb << 18; i += 16)
+			sum += buf[i] += i;
+	print_num("seq: checksum ", (long)(sum & 0x7FFFFFFF));
+	print("\n");
+	return 0;
+}
+
+/* stride: one access every STRIDE bytes over MB megabytes, PASSES times. */
+static int stride(const char *args)
+{
+	long mb = arg(args, "mb", 4), step = arg(args, "stride", 4096), passes = arg(args, "passes", 4);
+	if (mb < 1 || mb > 64 || step < 4 || (step & 3) || passes < 1)
+		return BAD_ARG;
+	volatile uint32_t *buf = map((size_t)mb << 20, PROT_READ | PROT_WRITE);
+	if (!buf)
+		return 1;
+	for (long p = 0; p < passes; p++)
+		for (uint32_t off = 0; off < (uint32_t)mb << 20; off += (uint32_t)step)
+			buf[off / 4] += (uint32_t)p;
+	print_num("stride: accesses ", passes * ((mb << 20) / step));
+	print("\n");
+	return 0;
+}
+
+/* random: COUNT accesses at uniformly random words of MB megabytes. */
+static int random_access(const char *args)
+{
+	long mb = arg(args, "mb", 4), count = arg(args, "count", 100000), seed = arg(args, "seed", 1);
+	if (mb < 1 || mb > 64 || count < 1 || seed < 0)
+		return BAD_ARG;
+	volatile uint32_t *buf = map((size_t)mb << 20, PROT_READ | PROT_WRITE);
+	if (!buf)
+		return 1;
+	uint32_t state = (uint32_t)seed, words = (uint32_t)mb << 18;
+	for (long i = 0; i < count; i++)
+		buf[rand_next(&state) % words]++;
+	print_num("random: accesses ", count);
+	print("\n");
+	return 0;
+}
+
+/* chase: a pointer chase through a random cycle over WS kilobytes (one
+ * element per 64-byte line), STEPS steps. */
+static int chase(const char *args)
+{
+	long ws = arg(args, "ws", 256), steps = arg(args, "steps", 100000);
+	if (ws < 4 || ws > 65536 || steps < 1)
+		return BAD_ARG;
+	uint32_t n = (uint32_t)ws * 1024 / 64, state = 7;
+	uint32_t *buf = map((size_t)ws * 1024, PROT_READ | PROT_WRITE);
+	uint32_t *order = map(n * 4, PROT_READ | PROT_WRITE);
+	if (!buf || !order)
+		return 1;
+	for (uint32_t i = 0; i < n; i++)
+		order[i] = i;
+	for (uint32_t i = n - 1; i > 0; i--) { /* Fisher-Yates */
+		uint32_t j = rand_next(&state) % (i + 1), t = order[i];
+		order[i] = order[j], order[j] = t;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		buf[order[i] * 16] = order[(i + 1) % n] * 16;
+	uint32_t at = order[0] * 16;
+	for (long s = 0; s < steps; s++)
+		at = ((volatile uint32_t *)buf)[at];
+	print_num("chase: ended at ", at / 16);
+	print("\n");
+	return 0;
+}
+
+/* matrix: C = A x B for N x N integers. */
+static int matrix(const char *args)
+{
+	long n = arg(args, "n", 48);
+	if (n < 2 || n > 256)
+		return BAD_ARG;
+	size_t bytes = (size_t)(n * n) * 4;
+	int32_t *a = map(bytes, PROT_READ | PROT_WRITE), *b = map(bytes, PROT_READ | PROT_WRITE),
+		*c = map(bytes, PROT_READ | PROT_WRITE);
+	if (!a || !b || !c)
+		return 1;
+	for (long i = 0; i < n * n; i++)
+		a[i] = (int32_t)(i % 7), b[i] = (int32_t)(i % 5);
+	long trace = 0;
+	for (long i = 0; i < n; i++)
+		for (long j = 0; j < n; j++) {
+			int32_t s = 0;
+			for (long k = 0; k < n; k++)
+				s += a[i * n + k] * b[k * n + j];
+			c[i * n + j] = s;
+		}
+	for (long i = 0; i < n; i++)
+		trace += c[i * n + i];
+	print_num("matrix: trace ", trace);
+	print("\n");
+	return 0;
+}
+
+/* fork: CHILDREN children each write every one of PAGES shared pages (COW
+ * breaks), then exit; the parent checks its own copy is untouched. */
+static int fork_stress(const char *args)
+{
+	long children = arg(args, "children", 8), pages = arg(args, "pages", 16);
+	if (children < 1 || children > 60 || pages < 1 || pages > 4096)
+		return BAD_ARG;
+	volatile uint32_t *buf = map((size_t)pages * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	if (!buf)
+		return 1;
+	for (long p = 0; p < pages; p++)
+		buf[p * 1024] = (uint32_t)p;
+	for (long c = 0; c < children; c++) {
+		long pid = fork();
+		if (pid == 0) {
+			for (long p = 0; p < pages; p++)
+				buf[p * 1024] = (uint32_t)(1000 + c);
+			exit(0);
+		}
+		if (pid < 0)
+			return 1;
+	}
+	int status;
+	while (wait4(-1, &status) > 0)
+		EXPECT_EQ("fork: child exit status", status, 0);
+	for (long p = 0; p < pages; p++)
+		EXPECT_EQ("fork: parent's copy untouched", buf[p * 1024], p);
+	return verdict("fork");
+}
+
+/* mmap: ITERATIONS rounds of mmap, touch, mprotect, madvise, munmap. */
+static int mmap_churn(const char *args)
+{
+	long iterations = arg(args, "iterations", 50), pages = arg(args, "pages", 8);
+	if (iterations < 1 || pages < 1 || pages > 4096)
+		return BAD_ARG;
+	for (long i = 0; i < iterations; i++) {
+		size_t bytes = (size_t)pages * PAGE_SIZE;
+		volatile uint32_t *p = map(bytes, PROT_READ | PROT_WRITE);
+		if (!p)
+			return 1;
+		for (long k = 0; k < pages; k++)
+			p[k * 1024] = (uint32_t)(i + k);
+		mprotect((void *)p, bytes, PROT_READ);
+		uint32_t sum = 0;
+		for (long k = 0; k < pages; k++)
+			sum += p[k * 1024];
+		EXPECT_EQ("mmap: data survives mprotect", sum, pages * i + pages * (pages - 1) / 2);
+		mprotect((void *)p, bytes, PROT_READ | PROT_WRITE);
+		madvise((void *)p, bytes, MADV_DONTNEED);
+		EXPECT_EQ("mmap: MADV_DONTNEED gives zero pages", p[0], 0);
+		munmap((void *)p, bytes);
+	}
+	return verdict("mmap");
+}
+
+/* stack: recursion DEPTH deep with a 256-byte frame: the stack VMA grows. */
+static long recurse(long depth)
+{
+	volatile char frame[256];
+	frame[0] = (char)depth;
+	return depth ? recurse(depth - 1) + frame[0] : 0;
+}
+
+static int stack(const char *args)
+{
+	long depth = arg(args, "depth", 2000);
+	if (depth < 1 || depth > 30000)
+		return BAD_ARG;
+	print_num("stack: ", recurse(depth) & 0xFFFF);
+	print("\n");
+	return 0;
+}
+
+/* mix: PROCS processes running different workloads side by side, with
+ * the timer switching between them. */
+static int mix(const char *args)
+{
+	long procs = arg(args, "procs", 4);
+	static int (*const kinds[])(const char *) = { random_access, chase, seq, matrix };
+	static const char *const kind_args[] = { "mb=2 count=30000", "ws=128 steps=30000",
+						 "mb=1 passes=2", "n=24" };
+	if (procs < 1 || procs > 32)
+		return BAD_ARG;
+	for (long i = 0; i < procs; i++) {
+		long pid = fork();
+		if (pid == 0)
+			exit(kinds[i % 4](kind_args[i % 4]));
+		if (pid < 0)
+			return 1;
+	}
+	int status;
+	while (wait4(-1, &status) > 0)
+		EXPECT_EQ("mix: child exit status", status, 0);
+	return verdict("mix");
+}
+
+/* ---- tests ---- */
+
+static struct mm_stats stats_now(void)
+{
+	struct mm_stats s;
+	mm_stats(&s);
+	return s;
+}
+
+static int test_syscalls(const char *args)
+{
+	(void)args;
+	EXPECT_EQ("getpid of init", getpid(), 1);
+	EXPECT_EQ("write returns its length", write(1, "hello\n", 6), 6);
+	EXPECT_EQ("write to a bad fd: -EBADF", write(7, "x", 1), -9);
+	EXPECT_EQ("write from a bad pointer: -EFAULT", write(1, (void *)0x100, 4), -14);
+	EXPECT_EQ("mmap of a file: -EBADF", (long)mmap(0, 4096, PROT_READ, MAP_PRIVATE, -1), -9);
+	EXPECT_EQ("mmap of 0 bytes: -EINVAL", (long)mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1), -22);
+	EXPECT_EQ("munmap unaligned: -EINVAL", munmap((void *)0x1001, 4096), -22);
+	EXPECT_EQ("mprotect unaligned: -EINVAL", mprotect((void *)0x1001, 4096, PROT_READ), -22);
+	EXPECT_EQ("mprotect of a hole: -ENOMEM", mprotect((void *)0x30000000, 4096, PROT_READ), -12);
+	EXPECT_EQ("madvise with an unknown advice: -EINVAL", madvise((void *)0x30000000, 4096, 99), -22);
+	EXPECT_EQ("unknown system call: -ENOSYS", sys_call(999, 0, 0, 0, 0, 0, 0), -38);
+	EXPECT_EQ("wait4 without children: -ECHILD", wait4(-1, 0), -10);
+	EXPECT_EQ("sched_yield", sched_yield(), 0);
+	long cur = brk(0);
+	expect(cur > 0x10000, "brk(0) gives the current break", cur, 0x10000);
+	EXPECT_EQ("brk grows", brk((void *)(cur + 3 * PAGE_SIZE)), cur + 3 * PAGE_SIZE);
+	volatile uint32_t *heap = (void *)cur;
+	heap[0] = 1, heap[2 * 1024] = 2;
+	EXPECT_EQ("heap memory works", heap[0] + heap[2 * 1024], 3);
+	EXPECT_EQ("brk shrinks", brk((void *)cur), cur);
+	void *fixed = mmap((void *)0x20000000, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1);
+	EXPECT_EQ("MAP_FIXED maps at the address", (long)fixed, 0x20000000);
+	EXPECT_EQ("munmap", munmap(fixed, 2 * PAGE_SIZE), 0);
+	return verdict("test-syscalls");
+}
+
+/* Exact fault counts for a known pattern: 8 fresh pages read (8 demand
+ * faults, clean), then written (8 dirty-bit permission faults), then
+ * written again (none); after an aging pass, reading them takes 8 young
+ * faults.  Each delta is measured between two mm_stats calls, so the code
+ * and stack pages they use are young already. */
+static int test_young_dirty(const char *args)
+{
+	(void)args;
+	volatile uint32_t *p = map(8 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	struct mm_stats a = stats_now(), b;
+	a = stats_now();
+	uint32_t sum = 0;
+	for (int i = 0; i < 8; i++)
+		sum += p[i * 1024];
+	b = stats_now();
+	EXPECT_EQ("reads of fresh pages: demand faults", b.demand - a.demand, 8);
+	EXPECT_EQ("... no dirty faults", b.dirty - a.dirty, 0);
+	EXPECT_EQ("... zero pages", sum, 0);
+	a = stats_now();
+	for (int i = 0; i < 8; i++)
+		p[i * 1024] = (uint32_t)i;
+	b = stats_now();
+	EXPECT_EQ("first writes to clean pages: dirty faults", b.dirty - a.dirty, 8);
+	EXPECT_EQ("... no demand faults", b.demand - a.demand, 0);
+	a = stats_now();
+	for (int i = 0; i < 8; i++)
+		p[i * 1024 + 1] = (uint32_t)i;
+	b = stats_now();
+	EXPECT_EQ("second writes: no faults", (b.dirty - a.dirty) + (b.young - a.young), 0);
+	unsigned long passes = a.aging_passes;
+	while (stats_now().aging_passes == passes)
+		; /* the timer's aging pass marks every page old */
+	a = stats_now();
+	sum = 0;
+	for (int i = 0; i < 8; i++)
+		sum += p[i * 1024];
+	b = stats_now();
+	EXPECT_EQ("reads after aging: young faults", b.young - a.young, 8);
+	EXPECT_EQ("... data kept", sum, 28);
+	expect(b.aged >= 8, "aging pass counted the referenced pages", (long)b.aged, 8);
+	return verdict("test-young-dirty");
+}
+
+/* The child measures its own copies: a timer tick cannot run the parent
+ * meanwhile (it is waiting), and the child's stack page is made its own
+ * before the first measurement. */
+static int test_cow(const char *args)
+{
+	(void)args;
+	volatile uint32_t *p = map(4 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	for (int i = 0; i < 4; i++)
+		p[i * 1024] = 100 + (uint32_t)i;
+	long pid = fork();
+	if (pid == 0) {
+		stats_now();
+		struct mm_stats a = stats_now();
+		p[0] = 7, p[1024] = 8;
+		struct mm_stats b = stats_now();
+		bool ok = b.cow - a.cow == 2 && p[0] == 7 && p[1024] == 8 && p[2048] == 102;
+		exit(ok ? 0 : 1);
+	}
+	int status = -1;
+	EXPECT_EQ("wait4 returns the child", wait4(pid, &status), pid);
+	EXPECT_EQ("child copied exactly its two written pages and saw its data", status, 0);
+	EXPECT_EQ("parent's data untouched", p[0] + p[1024], 201);
+	struct mm_stats before = stats_now();
+	p[0] = 1;
+	struct mm_stats after = stats_now();
+	EXPECT_EQ("parent's write after the child left reuses the page", after.cow_reuse - before.cow_reuse, 1);
+	EXPECT_EQ("... and copies nothing", after.cow - before.cow, 0);
+	return verdict("test-cow");
+}
+
+static int test_segv(const char *args)
+{
+	(void)args;
+	static const char *const what[] = { "write to NULL", "write to a read-only mapping",
+					    "execute a data page", "read a PROT_NONE page",
+					    "read kernel memory" };
+	volatile uint32_t *ro = map(PAGE_SIZE, PROT_READ), *none = map(PAGE_SIZE, PROT_NONE);
+	uint32_t *data = map(PAGE_SIZE, PROT_READ | PROT_WRITE);
+	data[0] = 0xE12FFF1E; /* bx lr */
+	for (int k = 0; k < 5; k++) {
+		long pid = fork();
+		if (pid == 0) {
+			switch (k) {
+			case 0: *(volatile uint32_t *)0 = 1; break;
+			case 1: ro[0] = 1; break;
+			case 2: ((void (*)(void))data)(); break;
+			case 3: (void)none[0]; break;
+			default: (void)*(volatile uint32_t *)0xC0008000u; break;
+			}
+			exit(0);
+		}
+		int status = -1;
+		wait4(pid, &status);
+		expect(status == 11, what[k], status, 11);
+	}
+	EXPECT_EQ("the system goes on: getpid", getpid(), 1);
+	return verdict("test-segv");
+}
+
+static int test_stack(const char *args)
+{
+	(void)args;
+	struct mm_stats a = stats_now();
+	recurse(4000); /* ~1 MB of stack */
+	struct mm_stats b = stats_now();
+	expect(b.stack_grow > a.stack_grow, "deep recursion grows the stack", (long)(b.stack_grow - a.stack_grow), 1);
+	long pid = fork();
+	if (pid == 0)
+		exit((int)recurse(100000)); /* 25 MB: beyond the 8 MB limit */
+	int status = -1;
+	wait4(pid, &status);
+	EXPECT_EQ("recursion past the stack limit: SIGSEGV", status, 11);
+	return verdict("test-stack");
+}
+
+/* 300 short-lived processes need more than the 255 ASIDs: a rollover. */
+static int test_asid(const char *args)
+{
+	(void)args;
+	volatile uint32_t *p = map(PAGE_SIZE, PROT_READ | PROT_WRITE);
+	p[0] = 42;
+	struct mm_stats a = stats_now();
+	for (int i = 0; i < 300; i++) {
+		long pid = fork();
+		if (pid == 0)
+			exit(p[0] == 42 ? 0 : 1);
+		int status = -1;
+		wait4(pid, &status);
+		if (status != 0)
+			EXPECT_EQ("child sees the parent's data", status, 0);
+	}
+	struct mm_stats b = stats_now();
+	expect(b.asid_rollovers > a.asid_rollovers, "ASID rollover", (long)(b.asid_rollovers - a.asid_rollovers), 1);
+	EXPECT_EQ("parent's data after the rollover", p[0], 42);
+	return verdict("test-asid");
+}
+
+static const struct program {
+	const char *name, *help;
+	int (*run)(const char *args);
+} programs[] = {
+	{ "seq", "user: sequential read-modify-write [mb=4 passes=2]", seq },
+	{ "stride", "user: strided accesses [mb=4 stride=4096 passes=4]", stride },
+	{ "random", "user: uniform random accesses [mb=4 count=100000 seed=1]", random_access },
+	{ "chase", "user: pointer chase [ws=256 (KB) steps=100000]", chase },
+	{ "matrix", "user: integer matrix multiply [n=48]", matrix },
+	{ "fork", "user: fork/COW stress [children=8 pages=16]", fork_stress },
+	{ "mmap", "user: mmap/mprotect/madvise/munmap churn [iterations=50 pages=8]", mmap_churn },
+	{ "stack", "user: stack-growth recursion [depth=2000]", stack },
+	{ "mix", "user: several processes side by side [procs=4]", mix },
+	{ "test-syscalls", "user test: every system call and its error paths", test_syscalls },
+	{ "test-young-dirty", "user test: exact demand/dirty/young fault counts", test_young_dirty },
+	{ "test-cow", "user test: copy-on-write after fork", test_cow },
+	{ "test-segv", "user test: bad accesses kill only the task", test_segv },
+	{ "test-stack", "user test: stack growth and its limit", test_stack },
+	{ "test-asid", "user test: ASID rollover", test_asid },
+};
+
+/* cmdline is "NAME ARGS"; "list" prints the table. */
+int main(const char *cmdline)
+{
+	char name[32];
+	size_t n = 0;
+	while (cmdline[n] && cmdline[n] != ' ' && n < sizeof name - 1)
+		name[n] = cmdline[n], n++;
+	name[n] = 0;
+	const char *args = cmdline[n] ? cmdline + n + 1 : "";
+	for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+		if (!strcmp(name, "list")) {
+			print(programs[i].name);
+			print(": ");
+			print(programs[i].help);
+			print("\n");
+		} else if (!strcmp(name, programs[i].name)) {
+			int rc = programs[i].run(args);
+			if (rc == BAD_ARG)
+				print("bad arguments\n");
+			return rc;
+		}
+	}
+	if (strcmp(name, "list")) {
+		print("unknown workload '");
+		print(name);
+		print("'\n");
+		return BAD_ARG;
+	}
+	return 0;
+}

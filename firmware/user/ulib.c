@@ -1,0 +1,103 @@
+/* The user programs' library. */
+#include "ulib.h"
+
+long sys_call(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	register long r0 __asm__("r0") = a0, r1 __asm__("r1") = a1, r2 __asm__("r2") = a2,
+		      r3 __asm__("r3") = a3, r4 __asm__("r4") = a4, r5 __asm__("r5") = a5,
+		      r7 __asm__("r7") = nr;
+	__asm__ volatile("svc #0"
+			 : "+r"(r0)
+			 : "r"(r1), "r"(r2), "r"(r3), "r"(r4), "r"(r5), "r"(r7)
+			 : "memory");
+	return r0;
+}
+
+void *memset(void *s, int c, size_t n)
+{
+	unsigned char *p = s;
+	while (n--)
+		*p++ = (unsigned char)c;
+	return s;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	unsigned char *p = d;
+	const unsigned char *q = s;
+	while (n--)
+		*p++ = *q++;
+	return d;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+void print(const char *s)
+{
+	write(1, s, strlen(s));
+}
+
+void print_num(const char *label, long v)
+{
+	char buf[16];
+	int n = 0;
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+	do
+		buf[n++] = (char)('0' + u % 10);
+	while (u /= 10);
+	print(label);
+	if (v < 0)
+		write(1, "-", 1);
+	while (n)
+		write(1, &buf[--n], 1);
+}
+
+static bool differs(const char *a, const char *b, size_t n)
+{
+	while (n--)
+		if (*a++ != *b++)
+			return true;
+	return false;
+}
+
+long arg(const char *args, const char *key, long fallback)
+{
+	size_t klen = strlen(key);
+	for (const char *p = args; *p; p++) {
+		if ((p != args && p[-1] != ' ') || differs(p, key, klen) || p[klen] != '=')
+			continue;
+		const char *v = p + klen + 1;
+		long n = 0;
+		int base = 10;
+		if (v[0] == '0' && v[1] == 'x')
+			base = 16, v += 2;
+		for (;; v++) {
+			int d = *v >= '0' && *v <= '9' ? *v - '0' :
+				base == 16 && *v >= 'a' && *v <= 'f' ? *v - 'a' + 10 : -1;
+			if (d < 0)
+				break;
+			n = n * base + d;
+		}
+		return (*v == 0 || *v == ' ') ? n : -1;
+	}
+	return fallback;
+}
+
+uint32_t rand_next(uint32_t *state)
+{
+	*state = *state * 1664525u + 1013904223u;
+	return *state >> 8;
+}

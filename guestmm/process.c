@@ -1,0 +1,345 @@
+/* Processes (kernel/fork.c, exit.c, sched/core.c, arch/arm/mm/context.c):
+ * tasks, the round-robin scheduler, ASIDs with generations, fork, exit,
+ * wait, the system call table, and the loader that starts the first user
+ * program.
+ *
+ * The kernel is not preemptible and has one stack: every entry from user
+ * mode saves the user context in current->ctx (user_enter) and every
+ * return loads current's (user_return), so a task switch is a change of
+ * current in between.  A wait that has to sleep rewinds the task's PC to
+ * its SVC, so the call runs again when a child exits (-ERESTARTSYS). */
+#include "fw.h"
+#include "gmm.h"
+
+#define USER_BASE 0x00010000ul
+#define USER_MAGIC 0x53554D4Du /* "MMUS" */
+#define TICK_INSNS 50000u      /* SP804 period; the host counts instructions */
+#define AGE_EVERY_TICKS 8      /* the aging pass runs every 8th tick */
+#define SIGSEGV 11
+#define EXIT_SIGNALED 0x100    /* exit_code flag: killed by the signal in bits 7:0 */
+#define ECHILD 10
+#define EAGAIN 11
+#define ENOMEM 12
+#define EFAULT 14
+#define EINVAL 22
+#define ENOSYS 38
+#define EBADF 9
+
+/* The user image (firmware/user/), linked at USER_BASE, starts with: */
+struct user_header {
+	uint32_t magic, entry, text_end, data_end, bss_end;
+};
+extern const char user_image[], user_image_end[];
+
+struct task_struct tasks[NR_TASKS];
+struct task_struct *current;
+static int next_pid = 1;
+static unsigned long ticks;
+static struct kernel_ctx launcher;
+
+/* ---- ASIDs (arch/arm/mm/context.c): 8-bit ASIDs, a generation above ---- */
+
+static unsigned int asid_generation = 1u << 8, next_asid = 1;
+
+/* An mm whose ASID is from an older generation gets a new one; when the
+ * 255 usable ASIDs run out, the generation moves on and the whole TLB is
+ * flushed, so no entry of a recycled ASID survives. */
+void switch_mm(struct mm_struct *mm)
+{
+	if ((mm->context_id ^ asid_generation) >> 8) {
+		if (next_asid == 256) {
+			asid_generation += 1u << 8;
+			next_asid = 1;
+			flush_tlb_all();
+			gmm_stats.asid_rollovers++;
+		}
+		mm->context_id = asid_generation | next_asid++;
+	}
+	/* cpu_v7_switch_mm: the new ASID, then the new tables. */
+	CP15_WRITE(c13, 0, c0, 1, mm->context_id & 0xFF);
+	isb();
+	cpu_switch_mm(mm->pgd);
+}
+
+/* ---- tasks and the scheduler ---- */
+
+static struct task_struct *alloc_task(void)
+{
+	for (int i = 0; i < NR_TASKS; i++)
+		if (tasks[i].state == TASK_UNUSED) {
+			tasks[i] = (struct task_struct){ .pid = next_pid++ };
+			return &tasks[i];
+		}
+	return 0;
+}
+
+/* Round robin over the task slots: the next runnable task after current. */
+static void schedule(void)
+{
+	int start = current ? (int)(current - tasks) : NR_TASKS - 1;
+	for (int i = 1; i <= NR_TASKS; i++) {
+		struct task_struct *t = &tasks[(start + i) % NR_TASKS];
+		if (t->state != TASK_RUNNING)
+			continue;
+		if (t != current) {
+			gmm_stats.switches++;
+			current = t;
+			switch_mm(t->mm);
+		}
+		return;
+	}
+	current = 0;
+}
+
+void user_enter(struct fw_regs *regs)
+{
+	current->ctx = *regs;
+}
+
+static void user_programs_done(void)
+{
+	kernel_ctx_restore(&launcher, 1);
+}
+
+/* Back to user mode in current's context, or, when no task is left, to
+ * the kernel code that started the first one (in SVC mode). */
+void user_return(struct fw_regs *regs)
+{
+	if (current) {
+		*regs = current->ctx;
+		return;
+	}
+	regs->pc = (uint32_t)user_programs_done;
+	regs->cpsr = PSR_MODE_SVC | PSR_I | 0x40u;
+}
+
+/* do_exit: the address space goes at once; the task stays a zombie until
+ * its parent waits for it.  Orphans go to init; when init exits, every
+ * task goes with it. */
+void do_exit(int code)
+{
+	struct task_struct *t = current, *init = &tasks[0];
+	gmm_stats.exits++;
+	mmput(t->mm);
+	t->mm = 0;
+	t->exit_code = code;
+	for (int i = 0; i < NR_TASKS; i++) {
+		struct task_struct *c = &tasks[i];
+		if (c->state == TASK_UNUSED || c->parent != t)
+			continue;
+		if (t == init) {
+			if (c->mm)
+				mmput(c->mm);
+			c->state = TASK_UNUSED;
+		} else {
+			c->parent = init;
+		}
+	}
+	if (t->parent && t->parent->state == TASK_WAITING)
+		t->parent->state = TASK_RUNNING; /* its wait4 runs again */
+	t->state = t == init ? TASK_UNUSED : TASK_ZOMBIE;
+	schedule();
+}
+
+void force_sig_segv(unsigned long addr, unsigned int fsr, uint32_t pc)
+{
+	printk("pid %d: segmentation fault at %p, fsr 0x%03x, pc %p\n", current->pid,
+	       (void *)addr, fsr & 0xFFFu, (void *)pc);
+	gmm_stats.segv++;
+	do_exit(EXIT_SIGNALED | SIGSEGV);
+}
+
+static long do_fork(void)
+{
+	struct task_struct *child = alloc_task();
+	if (!child)
+		return -EAGAIN;
+	child->mm = dup_mm(current->mm);
+	if (!child->mm) {
+		child->state = TASK_UNUSED;
+		return -ENOMEM;
+	}
+	gmm_stats.forks++;
+	child->ctx = current->ctx;
+	child->ctx.r[0] = 0;
+	child->parent = current;
+	child->state = TASK_RUNNING;
+	return child->pid;
+}
+
+/* wait4(pid or -1, status): reaps a zombie child, or sleeps until one
+ * exits.  status is Linux's: code << 8 for an exit, the signal for a kill. */
+static long sys_wait4(long pid, unsigned long status_addr, bool *slept)
+{
+	bool have_child = false;
+	for (int i = 0; i < NR_TASKS; i++) {
+		struct task_struct *c = &tasks[i];
+		if (c->state == TASK_UNUSED || c->parent != current || (pid > 0 && c->pid != pid))
+			continue;
+		have_child = true;
+		if (c->state != TASK_ZOMBIE)
+			continue;
+		int status = c->exit_code & EXIT_SIGNALED ? c->exit_code & 0x7F : (c->exit_code & 0xFF) << 8;
+		if (status_addr) {
+			if (!access_ok(status_addr, 4))
+				return -EFAULT;
+			*(volatile int *)status_addr = status;
+		}
+		c->state = TASK_UNUSED;
+		return c->pid;
+	}
+	if (!have_child)
+		return -ECHILD;
+	current->state = TASK_WAITING;
+	current->ctx.pc -= 4; /* the SVC again, when a child exits */
+	*slept = true;
+	schedule();
+	return 0;
+}
+
+static long sys_write(long fd, unsigned long buf, unsigned long len)
+{
+	if (fd != 1 && fd != 2)
+		return -EBADF;
+	if (!access_ok(buf, len))
+		return -EFAULT;
+	for (unsigned long i = 0; i < len; i++)
+		console_putc(((const volatile char *)buf)[i]);
+	return (long)len;
+}
+
+/* mmuscope's own call: the memory manager's counters, for guest tests. */
+#define __NR_mm_stats 0xF0100
+static long sys_mm_stats(unsigned long buf, unsigned long len)
+{
+	if (len > sizeof gmm_stats)
+		len = sizeof gmm_stats;
+	if (!access_ok(buf, len))
+		return -EFAULT;
+	memcpy((void *)buf, &gmm_stats, len);
+	return (long)len;
+}
+
+/* The ARM EABI calling convention: number in r7, arguments r0-r5. */
+void gmm_syscall(struct fw_regs *regs)
+{
+	user_enter(regs);
+	struct fw_regs *c = &current->ctx;
+	uint32_t *a = c->r;
+	long ret;
+	bool switched = false;
+	switch (a[7]) {
+	case 1:   /* exit */
+		do_exit((int)(a[0] & 0xFF));
+		switched = true;
+		break;
+	case 2:   ret = do_fork(); break;
+	case 4:   ret = sys_write((long)a[0], a[1], a[2]); break;
+	case 20:  ret = current->pid; break;
+	case 45:  ret = sys_brk(a[0]); break;
+	case 91:  ret = sys_munmap(a[0], a[1]); break;
+	case 114: ret = sys_wait4((long)a[0], a[1], &switched); break;
+	case 125: ret = sys_mprotect(a[0], a[1], a[2]); break;
+	case 158: /* sched_yield */
+		a[0] = 0;
+		schedule();
+		switched = true;
+		break;
+	case 192: /* mmap2: the offset is in pages, and there are no files */
+		ret = sys_mmap(a[0], a[1], a[2], a[3], (long)a[4]);
+		break;
+	case 220: ret = sys_madvise(a[0], a[1], (int)a[2]); break;
+	case __NR_mm_stats: ret = sys_mm_stats(a[0], a[1]); break;
+	default:  ret = -ENOSYS; break;
+	}
+	if (!switched)
+		a[0] = (uint32_t)ret;
+	user_return(regs);
+}
+
+/* The timer: preemption, and every AGE_EVERY_TICKS ticks the aging pass. */
+void gmm_timer_tick(struct fw_regs *regs)
+{
+	ticks++;
+	if (!current || !user_mode(regs))
+		return;
+	user_enter(regs);
+	if (ticks % AGE_EVERY_TICKS == 0)
+		age_user_pages();
+	schedule();
+	user_return(regs);
+}
+
+/* ---- the first user program ---- */
+
+/* Maps the image (text read-only and executable, data and bss writable),
+ * a stack, and the command line at the top of the stack (r0 points to it). */
+static int load_user_image(struct task_struct *t, const char *cmdline)
+{
+	const struct user_header *h = (const void *)user_image;
+	unsigned long size = (unsigned long)(user_image_end - user_image);
+	/* The file stops where its last initialised byte is (objcopy). */
+	unsigned long file_end = USER_BASE + size;
+	if (size < sizeof *h || h->magic != USER_MAGIC || file_end > h->data_end ||
+	    h->text_end > h->data_end || h->data_end > h->bss_end)
+		return -EINVAL;
+	struct mm_struct *mm = t->mm;
+	unsigned long text_end = PAGE_ALIGN(h->text_end), bss_end = PAGE_ALIGN(h->bss_end);
+	if (insert_vm_area(mm, USER_BASE, text_end, VM_READ | VM_EXEC) ||
+	    (bss_end > text_end && insert_vm_area(mm, text_end, bss_end, VM_READ | VM_WRITE)) ||
+	    insert_vm_area(mm, STACK_TOP - 4 * PAGE_SIZE, STACK_TOP, VM_READ | VM_WRITE | VM_GROWSDOWN))
+		return -ENOMEM;
+	for (unsigned long addr = USER_BASE; addr < file_end; addr += PAGE_SIZE) {
+		unsigned long len = file_end - addr < PAGE_SIZE ? file_end - addr : PAGE_SIZE;
+		if (populate_page(mm, addr, user_image + (addr - USER_BASE), len))
+			return -ENOMEM;
+	}
+	mm->start_brk = mm->brk = bss_end;
+	size_t len = strlen(cmdline) + 1;
+	unsigned long sp = (STACK_TOP - len) & ~7ul;
+	if (len > PAGE_SIZE / 2 || populate_page(mm, sp, cmdline, len))
+		return -ENOMEM;
+	t->ctx = (struct fw_regs){ .cpsr = PSR_MODE_USR, .usr_sp = sp - 8, .pc = h->entry };
+	t->ctx.r[0] = (uint32_t)sp;
+	return 0;
+}
+
+static void report(long leaked)
+{
+	printk("mm:");
+#define GMM_STAT_PRINT(name) printk(" " #name " %lu", gmm_stats.name);
+	GMM_STATS(GMM_STAT_PRINT)
+#undef GMM_STAT_PRINT
+	printk(" leaked_pages %ld\n", leaked);
+}
+
+/* Starts init (pid 1) on cmdline, runs every task until init exits, then
+ * returns here in SVC mode.  Returns init's exit status, or 1 when pages
+ * leaked (freed pages must all be back, apart from slab growth). */
+int run_user_programs(const char *cmdline)
+{
+	long free_before = (long)nr_free_pages() + (long)slab_pages();
+	struct task_struct *init = alloc_task();
+	init->mm = mm_alloc();
+	if (!init->mm || load_user_image(init, cmdline)) {
+		printk("cannot start the user program\n");
+		return 1;
+	}
+	init->state = TASK_RUNNING;
+	current = init;
+	if (!kernel_ctx_save(&launcher)) {
+		switch_mm(init->mm);
+		timer_start_periodic(TICK_INSNS);
+		ret_to_user(&init->ctx);
+	}
+	timer_stop();
+	CP15_WRITE(c13, 0, c0, 1, 0u);
+	cpu_switch_mm(swapper_pg_dir);
+	for (int i = 0; i < NR_TASKS; i++)
+		tasks[i].state = TASK_UNUSED; /* zombies nobody waited for */
+	long leaked = free_before - ((long)nr_free_pages() + (long)slab_pages());
+	report(leaked);
+	if (leaked)
+		return 1;
+	return init->exit_code & EXIT_SIGNALED ? 128 + (init->exit_code & 0x7F) : init->exit_code;
+}
