@@ -136,9 +136,19 @@ void tlb_stats_print(const tlb_t *t, FILE *out)
 	fprintf(out, "invalidated   %llu entries; micro flushes on context writes %llu\n",
 		(unsigned long long)c[TLB_CNT_entries_invalidated],
 		(unsigned long long)c[TLB_CNT_micro_context_flushes]);
-	fprintf(out, "stale hazards %llu (stale hits %llu)\n",
+	fprintf(out, "stale hazards %llu (stale hits %llu, walked again %llu)\n",
 		(unsigned long long)c[TLB_CNT_stale_hazards],
-		(unsigned long long)c[TLB_CNT_stale_hits]);
+		(unsigned long long)c[TLB_CNT_stale_hits],
+		(unsigned long long)c[TLB_CNT_stale_refaults]);
+	/* Accesses made under each ASID: one line per address space seen. */
+	fprintf(out, "per ASID      lookups / walks / faults / hazards\n");
+	for (unsigned asid = 0; asid < 256; asid++) {
+		const tlb_asid_stats *a = &t->asid[asid];
+		if (a->lookups)
+			fprintf(out, "  asid %-3u    %llu / %llu / %llu / %llu\n", asid,
+				(unsigned long long)a->lookups, (unsigned long long)a->walks,
+				(unsigned long long)a->faults, (unsigned long long)a->hazards);
+	}
 	fprintf(out, "cycles        %llu = %llu instructions x %u + %llu translation "
 		"(%llu accesses, %llu with the MMU off)\n",
 		(unsigned long long)c[TLB_CNT_cycles], (unsigned long long)c[TLB_CNT_instructions],
