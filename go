@@ -4,6 +4,9 @@
 #                                     print the summary, write heatmap.png
 #   ./go test                         set up, build, run every test suite
 #                                     (normal and AddressSanitizer+UBSan builds)
+#   ./go bench [mmuscope bench options]
+#                                     set up, build, sweep the default workloads
+#                                     over the presets and layouts: bench-out/
 # Set-up installs missing Debian packages (as root, or with passwordless sudo)
 # and is quick when everything is already there.
 set -euo pipefail
@@ -51,6 +54,12 @@ run)
     build build
     exec build/cli/mmuscope run --heatmap heatmap.png "$@"
     ;;
+bench)
+    setup_packages
+    build build
+    exec build/cli/mmuscope bench --workloads sweep,random,chase,matrix,mix \
+        --presets cortex-a5,cortex-a7,cortex-a8,cortex-a9,cortex-a15 --out bench-out "$@"
+    ;;
 test)
     setup_packages
     build build
@@ -63,7 +72,7 @@ test)
     exit $status
     ;;
 *)
-    echo "usage: ./go run [mmuscope run options] | ./go test" >&2
+    echo "usage: ./go run [mmuscope run options] | ./go test | ./go bench [options]" >&2
     exit 2
     ;;
 esac

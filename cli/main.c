@@ -14,6 +14,7 @@ static const struct command {
 } commands[] = {
 	{ "run", cli_run, "boot the guest, run a workload, print the model's summary" },
 	{ "walk", cli_walk, "walk a page-table image for one VA and print every step" },
+	{ "bench", cli_bench, "sweep workloads x TLB presets x layouts; CSV, JSON, report" },
 	{ "layout", cli_layout, "boot the guest, print its memory layout and meminfo, exit" },
 	{ "pte", cli_pte, "the hardware PTE Linux writes for a Linux PTE, both decoded" },
 };
