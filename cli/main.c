@@ -15,6 +15,7 @@ static const struct command {
 	{ "run", cli_run, "boot the guest, run a workload, print the model's summary" },
 	{ "walk", cli_walk, "walk a page-table image for one VA and print every step" },
 	{ "bench", cli_bench, "sweep workloads x TLB presets x layouts; CSV, JSON, report" },
+	{ "replay", cli_replay, "run a recorded trace through the MMU/TLB model alone" },
 	{ "layout", cli_layout, "boot the guest, print its memory layout and meminfo, exit" },
 	{ "pte", cli_pte, "the hardware PTE Linux writes for a Linux PTE, both decoded" },
 };

@@ -45,6 +45,9 @@ static void run_help(void)
 		"                          'mmuscope walk' options that walk it\n"
 		"  --dump-at MARKER        take the dumps when the guest reports MARKER\n"
 		"                          (default: when the run ends)\n"
+		"  --trace FILE            record every access, maintenance op, context switch\n"
+		"                          and RAM write the model sees (deflate), for\n"
+		"                          'mmuscope replay FILE --preset P'\n"
 		"  --quiet                 no summary\n"
 		"\n"
 		"Exit status: 0 the guest exited 0 (or the instruction limit was reached),\n"
@@ -86,7 +89,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 		}
 		static const char *const valued[] = { "--board", "--workload", "--args", "--layout", "--firmware",
 			"--ram", "--max-insns", "--model", "--preset", "--stats", "--heatmap",
-			"--console", "--dump-pt", "--dump-ram", "--dump-at" };
+			"--console", "--dump-pt", "--dump-ram", "--dump-at", "--trace" };
 		bool known = false;
 		for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
 			known |= !strcmp(opt, valued[k]);
@@ -107,6 +110,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 		else if (!strcmp(opt, "--dump-pt")) a->dump_pt = val;
 		else if (!strcmp(opt, "--dump-ram")) a->dump_ram = val;
 		else if (!strcmp(opt, "--dump-at")) a->dump_at = val;
+		else if (!strcmp(opt, "--trace")) a->emu.trace = val;
 		else if (!strcmp(opt, "--ram")) {
 			if (!cli_parse_u64("--ram", val, 4096, &n))
 				return 2;
@@ -228,6 +232,11 @@ int cli_run(int argc, char **argv)
 		fprintf(stderr, "mmuscope run: %llu disagreement(s) between the model and QEMU\n",
 			(unsigned long long)emu_disagreements(e));
 		status = 1;
+	}
+	if (!emu_end_trace(e)) {
+		fprintf(stderr, "mmuscope run: the trace %s could not be written completely\n",
+			a.emu.trace);
+		status = 2;
 	}
 	if (a.dump_at && !a.dumped)
 		fprintf(stderr, "mmuscope run: the guest never reported marker '%s'; dumping at the end\n",

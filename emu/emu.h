@@ -24,6 +24,7 @@ typedef struct emu_options {
 	bool model;             /* shadow every access with the MMU/TLB model */
 	const char *preset;     /* TLB preset name or path; NULL: the board's core */
 	FILE *console;          /* UART output; NULL: stdout */
+	const char *trace;      /* record the model's inputs here (needs model) */
 } emu_options;
 
 typedef enum emu_stop {
@@ -102,6 +103,17 @@ uint32_t emu_ram_base(const emu_t *e);
 void emu_dump_pt(emu_t *e, FILE *out);
 /* The whole guest RAM as a raw image (for `mmuscope walk --mem FILE@BASE`). */
 bool emu_dump_ram(emu_t *e, const char *path, char *err, size_t errlen);
+
+/* Finishes the trace a run records (emu_options.trace); false if it could
+ * not be written completely.  emu_destroy does it too, silently. */
+bool emu_end_trace(emu_t *e);
+
+/* Runs a trace written by a run with emu_options.trace through a fresh
+ * MMU/TLB model with the given preset, without unicorn; prints the summary
+ * and/or writes the TLB counters as JSON.  Returns 0, or 2 with a one-line
+ * message (naming the byte offset of a corrupt or truncated trace). */
+int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_json,
+	       uint64_t *accesses, char *err, size_t errlen);
 
 /* Named markers the guest reported, in order. */
 size_t emu_marker_count(const emu_t *e);

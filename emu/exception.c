@@ -80,9 +80,12 @@ static bool copy_virt(emu_t *e, uint32_t va, void *buf, size_t len, bool write)
 		if (!host)
 			return false;
 		size_t n = len < room ? len : room;
-		if (write)
+		if (write) {
 			memcpy(host, p, n);
-		else
+			if (e->model)
+				emu_model_ram_written(e->model, e->board->ram_base + (uint32_t)(host - e->ram),
+						      p, n);
+		} else
 			memcpy(p, host, n);
 		p += n;
 		va += (uint32_t)n;

@@ -51,6 +51,7 @@ struct emu {
 	mmu_mem mem;
 	FILE *console;
 	emu_events events;
+	struct emu_trace *trace;
 	bool stop_requested;
 	char cmdline[256];
 	char error[256];

@@ -247,6 +247,12 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
 		return;
 	}
 	bool in_ram = pa >= e->board->ram_base && pa - e->board->ram_base < e->ram_size;
+	if (in_ram && kind == MMU_WRITE) {
+		uint8_t bytes[8]; /* the hook runs before the store: record what it writes */
+		for (int i = 0; i < size && i < 8; i++)
+			bytes[i] = (uint8_t)((uint64_t)value >> (8 * i));
+		emu_model_ram_written(e->model, (uint32_t)pa, bytes, (size_t)size);
+	}
 	if (!in_ram && !emu_is_device(e, pa)) {
 		e->disagreements++;
 		fprintf(stderr, "mmuscope: emulator bug: access at VA 0x%08x lands in a placeholder "
@@ -627,6 +633,16 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 			set_error(err, errlen, "unicorn: cannot add memory hooks");
 			goto fail;
 		}
+		if (opt->trace) {
+			e->trace = emu_trace_open(opt->trace, &reset, e->ram, board->ram_base,
+						  e->ram_size, err, errlen);
+			if (!e->trace)
+				goto fail;
+			emu_model_set_trace(e->model, e->trace);
+		}
+	} else if (opt->trace) {
+		set_error(err, errlen, "a trace records the model's inputs: it needs --model on");
+		goto fail;
 	}
 	return e;
 fail:
@@ -640,6 +656,7 @@ void emu_destroy(emu_t *e)
 		return;
 	if (e->uc)
 		uc_close(e->uc);
+	emu_end_trace(e);
 	if (e->model)
 		emu_model_free(e->model);
 	for (size_t i = 0; i < e->nmarkers; i++)
@@ -687,6 +704,16 @@ emu_stop emu_run(emu_t *e, uint64_t max_insns)
 			return e->stop;
 		}
 	}
+}
+
+bool emu_end_trace(emu_t *e)
+{
+	if (!e->trace)
+		return true;
+	emu_model_set_trace(e->model, NULL);
+	bool ok = emu_trace_close(e->trace);
+	e->trace = NULL;
+	return ok;
 }
 
 void emu_set_events(emu_t *e, const emu_events *events)

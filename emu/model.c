@@ -10,6 +10,7 @@ struct emu_model {
 	emu_t *e;
 	tlb_t *tlb;
 	mmu_regime regime;
+	emu_trace *trace;       /* NULL unless recording */
 };
 
 /* The per-MB heatmap is fed from the TLB model's observer. */
@@ -78,6 +79,8 @@ mmu_fault emu_model_access(emu_model *m, uint32_t va, mmu_kind kind, bool user, 
 			   uint32_t pc, uint64_t *pa)
 {
 	tlb_result r;
+	if (m->trace)
+		emu_trace_access(m->trace, va, kind, user, size, pc);
 	tlb_access(m->tlb, &m->regime, &m->e->mem, va, kind, user, size, pc, &r);
 	const emu_events *ev = &m->e->events;
 	if (ev->on_access) {
@@ -93,6 +96,8 @@ void emu_model_cp15(emu_model *m, unsigned crn, unsigned opc1, unsigned crm, uns
 		    uint32_t value)
 {
 	const emu_events *ev = &m->e->events;
+	if (m->trace)
+		emu_trace_cp15(m->trace, crn, opc1, crm, opc2, value);
 	if (ev->on_cp15)
 		ev->on_cp15(ev->ctx, crn, opc1, crm, opc2, value);
 	if (opc1 != 0)
@@ -119,7 +124,20 @@ void emu_model_cp15(emu_model *m, unsigned crn, unsigned opc1, unsigned crm, uns
 
 void emu_model_retire(emu_model *m, uint32_t insns)
 {
+	if (m->trace)
+		emu_trace_tick(m->trace, insns);
 	tlb_tick(m->tlb, insns);
+}
+
+void emu_model_set_trace(emu_model *m, emu_trace *t)
+{
+	m->trace = t;
+}
+
+void emu_model_ram_written(emu_model *m, uint32_t pa, const void *data, size_t len)
+{
+	if (m->trace)
+		emu_trace_write(m->trace, pa, data, len);
 }
 
 const mmu_regime *emu_model_regime(const emu_model *m)

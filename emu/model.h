@@ -25,6 +25,21 @@ void emu_model_cp15(emu_model *m, unsigned crn, unsigned opc1, unsigned crm,
 		    unsigned opc2, uint32_t value);
 
 void emu_model_retire(emu_model *m, uint32_t insns);
+
+/* Recording (trace.c): while a trace is attached, every model input above
+ * and every RAM write (emu_model_ram_written) goes into it. */
+typedef struct emu_trace emu_trace;
+emu_trace *emu_trace_open(const char *path, const mmu_regime *reset, const uint8_t *ram,
+			  uint32_t ram_base, uint32_t ram_size, char *err, size_t errlen);
+bool emu_trace_close(emu_trace *t);
+void emu_trace_tick(emu_trace *t, uint32_t insns);
+void emu_trace_access(emu_trace *t, uint32_t va, mmu_kind kind, bool user, unsigned size,
+		      uint32_t pc);
+void emu_trace_cp15(emu_trace *t, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
+		    uint32_t value);
+void emu_trace_write(emu_trace *t, uint32_t pa, const void *data, size_t len);
+void emu_model_set_trace(emu_model *m, emu_trace *t);
+void emu_model_ram_written(emu_model *m, uint32_t pa, const void *data, size_t len);
 const mmu_regime *emu_model_regime(const emu_model *m);
 const tlb_t *emu_model_tlb(const emu_model *m);
 
