@@ -6,6 +6,7 @@
  * Each job leaves DIR/runs/NNNN.rec ("key value" lines); every output file
  * is made from those records alone, so a merge of shards writes exactly
  * what the whole sweep would have (run times apart). */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -36,8 +37,10 @@ static void bench_help(void)
 		"per job, N jobs at a time, and writes DIR/results.csv, DIR/results.json and\n"
 		"DIR/report.md with a chart per workload (DIR/walks-WORKLOAD.png).  Lists are\n"
 		"comma-separated; a workload may carry its own arguments as NAME:ARGS\n"
-		"(e.g. chase:ws=1024).  Results are deterministic: the counters of a job do\n"
-		"not depend on N, the shard or the machine.\n"
+		"(e.g. chase:ws=1024), and a layout arguments for every workload, also as\n"
+		"NAME:ARGS (e.g. pages:ulayout=large, user memory in 64 KB pages).  Results\n"
+		"are deterministic: the counters of a job do not depend on N, the shard or\n"
+		"the machine.\n"
 		"\n"
 		"options:\n"
 		"  --workloads LIST   guest workloads ('mmuscope run --workload list')\n"
@@ -49,7 +52,12 @@ static void bench_help(void)
 		"  --out DIR          output directory (default bench-out)\n"
 		"  --shard I/N        run only jobs I, I+N, I+2N... (0 <= I < N): one slice of the\n"
 		"                     sweep; join the slices with 'mmuscope bench merge'\n"
+		"                     (docs/benchmarks.md has a Slurm job array)\n"
 		"  --quiet            no progress bar (it is drawn only on a terminal anyway)\n"
+		"\n"
+		"Every row: the job, its seed (the seed= argument; empty: the workload's own\n"
+		"default), exit code, run time, walks per 1000 instructions, translation\n"
+		"cycles as a share of all cycles, hit rates and every TLB counter.\n"
 		"\n"
 		"Exit status: 0 every job ran and exited 0, 1 a guest failed, 2 bad input.\n");
 }
@@ -72,6 +80,14 @@ static int split_list(const char *opt, char *text, char **items, unsigned *n)
 		items[(*n)++] = tok;
 	}
 	return *n ? -1 : cli_usage_error("bench", "%s needs at least one item", opt);
+}
+
+/* Splits a list item NAME[:ARGS] into name and arguments (NULL if none). */
+static const char *item_name(const char *item, char *name, size_t size)
+{
+	const char *colon = strchr(item, ':');
+	snprintf(name, size, "%.*s", (int)(colon ? (size_t)(colon - item) : strlen(item)), item);
+	return colon ? colon + 1 : NULL;
 }
 
 static int parse(int argc, char **argv, struct sweep *s)
@@ -124,14 +140,25 @@ static int parse(int argc, char **argv, struct sweep *s)
 	    (st = split_list("--presets", presets, s->presets, &s->npresets)) >= 0 ||
 	    (st = split_list("--layouts", layouts, s->layouts, &s->nlayouts)) >= 0)
 		return st;
-	/* Presets are checked here, so a bad one stops the sweep before it starts. */
+	/* Presets, the board and layouts are checked here, so a bad one stops the
+	 * sweep before it starts (a machine is built, not run, for each layout). */
+	char err[512];
 	for (unsigned i = 0; i < s->npresets; i++) {
 		tlb_config cfg;
-		char err[512];
 		if (tlb_preset_load(s->presets[i], &cfg, err, sizeof err)) {
 			fprintf(stderr, "mmuscope bench: %s\n", err);
 			return 2;
 		}
+	}
+	for (unsigned i = 0; i < s->nlayouts; i++) {
+		char layout[64];
+		item_name(s->layouts[i], layout, sizeof layout);
+		emu_t *e = emu_create(&(emu_options){ .board = s->board, .layout = layout }, err, sizeof err);
+		if (!e) {
+			fprintf(stderr, "mmuscope bench: %s\n", err);
+			return 2;
+		}
+		emu_destroy(e);
 	}
 	return -1;
 }
@@ -140,7 +167,8 @@ static int parse(int argc, char **argv, struct sweep *s)
 
 struct record {
 	unsigned index;
-	char workload[64], args[128], preset[256], layout[32], board[16];
+	char workload[64], args[128], preset[256], layout[64], board[16], seed[16];
+	char label[200];        /* the workload and its arguments: one report section */
 	int exit_code;
 	double run_time;
 	uint64_t counter[TLB_COUNTER_COUNT];
@@ -152,22 +180,36 @@ static const char *preset_label(const char *preset)
 	return base ? base + 1 : preset;
 }
 
+/* The value of a "key=value" word of guest arguments, or "" if absent. */
+static void arg_value(const char *args, const char *key, char *out, size_t size)
+{
+	size_t klen = strlen(key);
+	*out = 0;
+	for (const char *p = args; (p = strstr(p, key)); p += klen)
+		if ((p == args || p[-1] == ' ' || p[-1] == ',') && p[klen] == '=') {
+			snprintf(out, size, "%.*s", (int)strcspn(p + klen + 1, " ,"), p + klen + 1);
+			return;
+		}
+}
+
 /* One job, in a child process: boot, run, write the record. */
 static int run_job(const struct sweep *s, unsigned index, const char *workload_item,
-		   const char *preset, const char *layout)
+		   const char *preset, const char *layout_item)
 {
-	char workload[64];
-	const char *colon = strchr(workload_item, ':');
-	snprintf(workload, sizeof workload, "%.*s",
-		 (int)(colon ? (size_t)(colon - workload_item) : strlen(workload_item)), workload_item);
-	const char *args = colon ? colon + 1 : s->args;
+	char workload[64], layout[64], guest_args[512], seed[16];
+	const char *own_args = item_name(workload_item, workload, sizeof workload);
+	const char *args = own_args ? own_args : s->args;
+	const char *layout_args = item_name(layout_item, layout, sizeof layout);
+	snprintf(guest_args, sizeof guest_args, "%s%s%s", args, *args && layout_args ? " " : "",
+		 layout_args ? layout_args : "");
+	arg_value(guest_args, "seed", seed, sizeof seed);
 	FILE *devnull = fopen("/dev/null", "w");
 	char err[512];
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	emu_t *e = emu_create(&(emu_options){ .board = s->board, .workload = workload, .args = args,
-					      .layout = layout, .preset = preset, .model = true,
-					      .console = devnull },
+	emu_t *e = emu_create(&(emu_options){ .board = s->board, .workload = workload,
+					      .args = guest_args, .layout = layout, .preset = preset,
+					      .model = true, .console = devnull },
 			      err, sizeof err);
 	if (!e) {
 		fprintf(stderr, "mmuscope bench: %s\n", err);
@@ -184,8 +226,9 @@ static int run_job(const struct sweep *s, unsigned index, const char *workload_i
 		emu_destroy(e);
 		return 2;
 	}
-	fprintf(f, "index %u\nworkload %s\nargs %s\npreset %s\nlayout %s\nboard %s\nexit_code %d\n"
-		"run_time %.3f\n", index, workload, args, preset_label(preset), layout, s->board, code,
+	fprintf(f, "index %u\nworkload %s\nargs %s\npreset %s\nlayout %s\nboard %s\nseed %s\n"
+		"exit_code %d\nrun_time %.3f\n", index, workload, args, preset_label(preset),
+		layout_item, s->board, seed, code,
 		(double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9);
 	const tlb_t *t = emu_tlb(e);
 	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
@@ -217,6 +260,7 @@ static bool read_record(const char *path, struct record *r)
 			{ "preset", offsetof(struct record, preset), sizeof r->preset },
 			{ "layout", offsetof(struct record, layout), sizeof r->layout },
 			{ "board", offsetof(struct record, board), sizeof r->board },
+			{ "seed", offsetof(struct record, seed), sizeof r->seed },
 		};
 		bool done = false;
 		for (size_t k = 0; k < sizeof text / sizeof text[0] && !done; k++)
@@ -238,6 +282,7 @@ static bool read_record(const char *path, struct record *r)
 					r->counter[c] = strtoull(val, NULL, 10);
 	}
 	fclose(f);
+	snprintf(r->label, sizeof r->label, "%s%s%s", r->workload, *r->args ? " " : "", r->args);
 	return seen == 1 && r->counter[TLB_CNT_instructions];
 }
 
@@ -252,23 +297,36 @@ static double walks_per_kinsn(const struct record *r)
 	return 1000.0 * ratio(C(r, walks_i) + C(r, walks_d), C(r, instructions));
 }
 
+static double itlb_hit_rate(const struct record *r)
+{
+	return ratio(C(r, itlb_hits), C(r, itlb_lookups));
+}
+
+static double dtlb_hit_rate(const struct record *r)
+{
+	return ratio(C(r, dtlb_hits), C(r, dtlb_lookups));
+}
+
+static double main_hit_rate(const struct record *r)
+{
+	return ratio(C(r, main_i_hits) + C(r, main_d_hits), C(r, main_i_lookups) + C(r, main_d_lookups));
+}
+
 /* ---- outputs ---- */
 
 static void write_csv(FILE *f, const struct record *r, unsigned n)
 {
-	fprintf(f, "index,workload,args,preset,layout,board,exit_code,run_time_s,"
+	fprintf(f, "index,workload,args,preset,layout,board,seed,exit_code,run_time_s,"
 		   "walks_per_kinsn,translation_share,itlb_hit_rate,dtlb_hit_rate,main_hit_rate");
 	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
 		fprintf(f, ",%s", tlb_counter_name((tlb_counter)c));
 	fprintf(f, "\n");
 	for (unsigned i = 0; i < n; i++, r++) {
-		fprintf(f, "%u,%s,\"%s\",%s,%s,%s,%d,%.3f,%.4f,%.6f,%.6f,%.6f,%.6f", r->index,
-			r->workload, r->args, r->preset, r->layout, r->board, r->exit_code, r->run_time,
-			walks_per_kinsn(r),
-			ratio(C(r, translation_cycles), C(r, cycles)),
-			ratio(C(r, itlb_hits), C(r, itlb_lookups)), ratio(C(r, dtlb_hits), C(r, dtlb_lookups)),
-			ratio(C(r, main_i_hits) + C(r, main_d_hits),
-			      C(r, main_i_lookups) + C(r, main_d_lookups)));
+		fprintf(f, "%u,%s,\"%s\",%s,\"%s\",%s,%s,%d,%.3f,%.4f,%.6f,%.6f,%.6f,%.6f", r->index,
+			r->workload, r->args, r->preset, r->layout, r->board, r->seed, r->exit_code,
+			r->run_time,
+			walks_per_kinsn(r), ratio(C(r, translation_cycles), C(r, cycles)),
+			itlb_hit_rate(r), dtlb_hit_rate(r), main_hit_rate(r));
 		for (int c = 0; c < TLB_COUNTER_COUNT; c++)
 			fprintf(f, ",%llu", (unsigned long long)r->counter[c]);
 		fprintf(f, "\n");
@@ -280,11 +338,14 @@ static void write_json(FILE *f, const struct record *r, unsigned n)
 	fprintf(f, "{\n  \"version\": \"%s\",\n  \"runs\": [", MMUSCOPE_VERSION);
 	for (unsigned i = 0; i < n; i++, r++) {
 		fprintf(f, "%s\n    {\"index\": %u, \"workload\": \"%s\", \"args\": \"%s\", "
-			   "\"preset\": \"%s\", \"layout\": \"%s\", \"board\": \"%s\", \"exit_code\": %d, "
-			   "\"run_time_s\": %.3f, \"walks_per_kinsn\": %.4f, "
-			   "\"translation_share\": %.6f, \"counters\": {",
+			   "\"preset\": \"%s\", \"layout\": \"%s\", \"board\": \"%s\", \"seed\": %s, "
+			   "\"exit_code\": %d, \"run_time_s\": %.3f, \"walks_per_kinsn\": %.4f, "
+			   "\"translation_share\": %.6f, \"itlb_hit_rate\": %.6f, \"dtlb_hit_rate\": %.6f, "
+			   "\"main_hit_rate\": %.6f, \"counters\": {",
 			i ? "," : "", r->index, r->workload, r->args, r->preset, r->layout, r->board,
-			r->exit_code, r->run_time, walks_per_kinsn(r), ratio(C(r, translation_cycles), C(r, cycles)));
+			*r->seed ? r->seed : "null", r->exit_code, r->run_time, walks_per_kinsn(r),
+			ratio(C(r, translation_cycles), C(r, cycles)), itlb_hit_rate(r), dtlb_hit_rate(r),
+			main_hit_rate(r));
 		for (int c = 0; c < TLB_COUNTER_COUNT; c++)
 			fprintf(f, "%s\"%s\": %llu", c ? ", " : "", tlb_counter_name((tlb_counter)c),
 				(unsigned long long)r->counter[c]);
@@ -312,7 +373,7 @@ static const struct record *find(const struct record *r, unsigned n, const char 
 				 const char *p, const char *l)
 {
 	for (unsigned i = 0; i < n; i++)
-		if (!strcmp(r[i].workload, w) && !strcmp(r[i].preset, p) && !strcmp(r[i].layout, l))
+		if (!strcmp(r[i].label, w) && !strcmp(r[i].preset, p) && !strcmp(r[i].layout, l))
 			return &r[i];
 	return NULL;
 }
@@ -360,6 +421,15 @@ static int write_chart(const char *path, const struct record *r, unsigned n, con
 	return rc;
 }
 
+/* walks-LABEL.png, with what a file name should not hold made '_'. */
+static void chart_name(const char *label, char *out, size_t size)
+{
+	snprintf(out, size, "walks-%s.png", label);
+	for (char *c = out + 6; c < out + strlen(out) - 4; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '.')
+			*c = '_';
+}
+
 static int write_report(const char *dir, const struct record *r, unsigned n)
 {
 	char path[4096];
@@ -370,7 +440,7 @@ static int write_report(const char *dir, const struct record *r, unsigned n)
 		return 2;
 	}
 	const char *workloads[MAX_ITEMS], *presets[MAX_ITEMS], *layouts[MAX_ITEMS];
-	unsigned nw = distinct(r, n, offsetof(struct record, workload), workloads);
+	unsigned nw = distinct(r, n, offsetof(struct record, label), workloads);
 	unsigned np = distinct(r, n, offsetof(struct record, preset), presets);
 	unsigned nl = distinct(r, n, offsetof(struct record, layout), layouts);
 	static const char *const colour_names[NCOLOURS] = { "blue", "orange", "green", "red",
@@ -400,13 +470,13 @@ static int write_report(const char *dir, const struct record *r, unsigned n)
 			}
 			fprintf(f, "\n");
 		}
-		char png[4096];
-		snprintf(png, sizeof png, "%s/walks-%s.png", dir, workloads[w]);
+		char chart[256], png[4096];
+		chart_name(workloads[w], chart, sizeof chart);
+		snprintf(png, sizeof png, "%s/%s", dir, chart);
 		if (write_chart(png, r, n, workloads[w], presets, np, layouts, nl))
 			status = 2;
-		fprintf(f, "\n![walks per 1000 instructions, %s](walks-%s.png)\n\nBars: walks per 1000 "
-			   "instructions, grouped by preset (in table order); colours:", workloads[w],
-			workloads[w]);
+		fprintf(f, "\n![walks per 1000 instructions, %s](%s)\n\nBars: walks per 1000 "
+			   "instructions, grouped by preset (in table order); colours:", workloads[w], chart);
 		for (unsigned l = 0; l < nl; l++)
 			fprintf(f, "%s %s = %s", l ? "," : "", colour_names[l % NCOLOURS], layouts[l]);
 		fprintf(f, ".\n");

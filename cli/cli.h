@@ -14,6 +14,8 @@ int cli_pte(int argc, char **argv);
 int cli_layout(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_replay(int argc, char **argv);
+int cli_scenario(int argc, char **argv);
+int cli_ui(int argc, char **argv);
 
 /* Shared option parsing: a one-line error on stderr and false on failure. */
 bool cli_parse_u64(const char *opt, const char *text, uint64_t max, uint64_t *out);

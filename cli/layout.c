@@ -1,35 +1,77 @@
 /* mmuscope layout: boot the guest only to print its memory layout (the
  * "Virtual kernel memory layout" block, meminfo, the buddy lists and
- * memblock), then exit.  A `run` of the guest's layout workload with the
- * model off. */
+ * memblock), then exit.  The guest's layout workload with the model off. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "emu/emu.h"
+
+/* The biggest boot (vexpress, 1 GB, small pages) takes some 21 million. */
+#define LAYOUT_MAX_INSNS 100000000ull
+
+static int usage(void)
+{
+	printf("usage: mmuscope layout [--board q3f|vexpress] [--layout L] [--ram MB]\n"
+	       "\n"
+	       "Boots the guest and prints the kernel's memory layout as Linux does at\n"
+	       "boot (vector, fixmap, vmalloc, lowmem, modules, .text/.init/.data/.bss),\n"
+	       "meminfo, the free lists and memblock; then exits.  --layout chooses how\n"
+	       "lowmem is mapped (sections, pages, supersections, large).\n");
+	return 0;
+}
 
 int cli_layout(int argc, char **argv)
 {
-	char *run_argv[16] = { "run", "--workload", "layout", "--model", "off", "--quiet" };
-	int n = 6;
+	emu_options opt = { .workload = "layout", .model = false };
+	const char *ram = NULL;
 	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
-			printf("usage: mmuscope layout [--board q3f|vexpress] [--layout L] [--ram MB]\n"
-			       "\n"
-			       "Boots the guest and prints the kernel's memory layout as Linux does at\n"
-			       "boot (vector, fixmap, vmalloc, lowmem, modules, .text/.init/.data/.bss),\n"
-			       "meminfo, the free lists and memblock; then exits.  --layout chooses how\n"
-			       "lowmem is mapped (sections, pages, supersections, large).\n");
-			return 0;
-		}
-		if (strcmp(opt, "--board") && strcmp(opt, "--layout") && strcmp(opt, "--ram"))
-			return cli_usage_error("layout", "unknown option '%s'", opt);
+		const char *name = argv[i], **slot;
+		if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+			return usage();
+		if (!strcmp(name, "--board"))
+			slot = &opt.board;
+		else if (!strcmp(name, "--layout"))
+			slot = &opt.layout;
+		else if (!strcmp(name, "--ram"))
+			slot = &ram;
+		else
+			return cli_usage_error("layout", "unknown option '%s'", name);
 		if (i + 1 >= argc)
-			return cli_usage_error("layout", "option %s needs a value", opt);
-		run_argv[n++] = argv[i];
-		run_argv[n++] = argv[++i];
-		if (n > 12)
-			return cli_usage_error("layout", "each option may be given once");
+			return cli_usage_error("layout", "option %s needs a value", name);
+		if (*slot)
+			return cli_usage_error("layout", "option %s given twice", name);
+		*slot = argv[++i];
 	}
-	return cli_run(n, run_argv);
+	if (ram) {
+		uint64_t mb;
+		if (!cli_parse_u64("--ram", ram, 4096, &mb))
+			return 2;
+		if (mb == 0)
+			return cli_usage_error("layout", "--ram must be at least 1 MB");
+		opt.ram_mb = (uint32_t)mb;
+	}
+
+	char err[512];
+	emu_t *e = emu_create(&opt, err, sizeof err);
+	if (!e) {
+		fprintf(stderr, "mmuscope layout: %s\n", err);
+		return 2;
+	}
+	emu_stop stop = emu_run(e, LAYOUT_MAX_INSNS);
+	fflush(stdout);
+	int status = 1;
+	if (stop == EMU_STOP_ERROR) {
+		fprintf(stderr, "mmuscope layout: %s\n", emu_error(e));
+	} else if (stop != EMU_STOP_EXIT) {
+		fprintf(stderr, "mmuscope layout: the guest did not finish booting\n");
+	} else if (emu_exit_code(e) != 0) {
+		/* 2: the guest refused its command line, bad input as for run. */
+		status = emu_exit_code(e) == 2 ? 2 : 1;
+		fprintf(stderr, "mmuscope layout: guest exited with code %d\n", emu_exit_code(e));
+	} else {
+		status = 0;
+	}
+	emu_destroy(e);
+	return status;
 }

@@ -16,6 +16,8 @@ static const struct command {
 	{ "walk", cli_walk, "walk a page-table image for one VA and print every step" },
 	{ "bench", cli_bench, "sweep workloads x TLB presets x layouts; CSV, JSON, report" },
 	{ "replay", cli_replay, "run a recorded trace through the MMU/TLB model alone" },
+	{ "scenario", cli_scenario, "run Lua scenarios: drive the guest, inject faults, check" },
+	{ "ui", cli_ui, "the live heatmap, TLB view and walk stepper (SDL2)" },
 	{ "layout", cli_layout, "boot the guest, print its memory layout and meminfo, exit" },
 	{ "pte", cli_pte, "the hardware PTE Linux writes for a Linux PTE, both decoded" },
 };

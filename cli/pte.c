@@ -1,13 +1,15 @@
 /* mmuscope pte --linux VALUE [--ext nG|VALUE]: the hardware small-page
  * entry Linux's cpu_v7_set_pte_ext writes for a Linux PTE, with both words
- * decoded.  The host's own statement of the rule (ARM_NOTES §5); the guest
- * has its own (guestmm/mmu.c) and the two must agree on every entry. */
+ * decoded.  The host's own statement of the rule is emu_linux_pte_to_hw
+ * (ARM_NOTES §5); the guest has its own (guestmm/mmu.c) and the two must
+ * agree on every entry. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "emu/emu.h"
 #include "mmu/mmu.h"
 
 #define L_PTE_VALID  (1u << 0)
@@ -19,22 +21,6 @@
 #define L_PTE_SHARED (1u << 10)
 #define L_PTE_NONE   (1u << 11)
 #define PTE_EXT_NG   (1u << 11)
-
-/* Fault unless valid, young and not PROT_NONE; otherwise PFN, S, the
- * memory type n = MT[2:0] as TEX[0]:C:B, AP[2:0] = {read-only or clean,
- * user, 1}, XN in bit 0, small-page type, and the caller's ext bits. */
-static uint32_t linux_to_hw(uint32_t pte, uint32_t ext)
-{
-	if ((pte & (L_PTE_VALID | L_PTE_YOUNG | L_PTE_NONE)) != (L_PTE_VALID | L_PTE_YOUNG))
-		return 0;
-	uint32_t mt = (pte >> 2) & 7;
-	uint32_t ap = ((pte & L_PTE_RDONLY) || !(pte & L_PTE_DIRTY) ? 4u : 0) |
-		      (pte & L_PTE_USER ? 2u : 0) | 1u;
-	return (pte & 0xFFFFF000u) | (pte & L_PTE_SHARED) | ext |
-	       ((mt & 3) << 2) | ((mt >> 2) << 6) |
-	       ((ap >> 2) << 9) | ((ap & 3) << 4) |
-	       (pte & L_PTE_XN ? 1u : 0) | 2u;
-}
 
 static void decode_linux(uint32_t pte)
 {
@@ -104,7 +90,7 @@ static int check_dump(const char *path)
 			status = 2;
 			break;
 		}
-		uint32_t want = linux_to_hw((uint32_t)lx, (uint32_t)hw & PTE_EXT_NG);
+		uint32_t want = emu_linux_pte_to_hw((uint32_t)lx, (uint32_t)hw & PTE_EXT_NG);
 		checked++;
 		if (want != hw) {
 			wrong++;
@@ -162,6 +148,6 @@ int cli_pte(int argc, char **argv)
 	if (!have_pte)
 		return cli_usage_error("pte", "--linux VALUE is required");
 	decode_linux((uint32_t)pte);
-	decode_hw(linux_to_hw((uint32_t)pte, (uint32_t)ext));
+	decode_hw(emu_linux_pte_to_hw((uint32_t)pte, (uint32_t)ext));
 	return 0;
 }

@@ -65,6 +65,8 @@ typedef struct emu_events {
 	void (*on_exception)(void *ctx, emu_exception kind, uint32_t pc, uint32_t fsr,
 			     uint32_t far);
 	void (*on_marker)(void *ctx, const char *name);
+	/* Each stale-TLB hazard the model flags (DESIGN.md). */
+	void (*on_hazard)(void *ctx, const tlb_hazard *hazard);
 } emu_events;
 
 /* Builds the machine and loads the firmware.  Returns NULL with a one-line
@@ -75,6 +77,11 @@ void emu_destroy(emu_t *e);
 /* Runs until the guest exits, max_insns more instructions ran (0: no
  * limit), or an error. */
 emu_stop emu_run(emu_t *e, uint64_t max_insns);
+
+/* Runs exactly one instruction (an exception entry on the way, such as an
+ * abort or IRQ, is taken and the handler's first instruction runs), with
+ * the instruction count and the model's accounting kept exact. */
+emu_stop emu_step(emu_t *e);
 
 /* Installs (or with NULL removes) the event callbacks.  Walk and access
  * events need the model on. */
@@ -130,6 +137,57 @@ const emu_heat *emu_heatmap(const emu_t *e);
 
 void emu_print_summary(const emu_t *e, FILE *out);
 void emu_write_json(const emu_t *e, FILE *out);
+
+/* ---- Scenario support (inject.c): inspect and disturb a stopped machine ---- */
+
+/* Guest RAM by physical address; false outside RAM. */
+bool emu_phys_read32(const emu_t *e, uint32_t pa, uint32_t *value);
+bool emu_phys_write32(emu_t *e, uint32_t pa, uint32_t value);
+/* A walk and check of one access with the given regime over guest RAM,
+ * without any TLB or counting; trace may be NULL. */
+mmu_fault emu_translate(emu_t *e, const mmu_regime *r, uint32_t va, mmu_kind kind, bool user,
+			mmu_entry *entry, mmu_trace *trace);
+/* The address and size of a symbol of an ELF image; false if absent. */
+bool emu_elf_symbol(const char *path, const char *name, uint32_t *addr, uint32_t *size);
+/* Guest memory by virtual address with the current regime (no counting). */
+bool emu_virt_read(emu_t *e, uint32_t va, void *buf, size_t len);
+/* A core register (r0..r15, sp, lr, pc, cpsr, spsr) or a CP15 register
+ * (sctlr, ttbr0, ttbr1, ttbcr, dacr, dfsr, ifsr, dfar, ifar, par, vbar,
+ * prrr, nmrr, contextidr) by name; false for an unknown name. */
+bool emu_reg_by_name(emu_t *e, const char *name, uint32_t *value);
+bool emu_cp15_by_name(emu_t *e, const char *name, uint32_t *value);
+/* Writes DACR as an MCR would (the CPU and the model both see it). */
+void emu_set_dacr(emu_t *e, uint32_t dacr);
+/* A TLB maintenance operation on the model, issued by the host rather than
+ * the guest; QEMU's TLB, which is not architectural, is emptied alongside
+ * so the two stay comparable.  Needs the model. */
+void emu_tlb_maintain(emu_t *e, tlb_op op, uint32_t rt);
+/* Translates va through the model's TLB as an access would (filling it). */
+mmu_fault emu_tlb_prime(emu_t *e, uint32_t va, mmu_kind kind, bool user);
+/* The model ignores the guest's next `count` TLB maintenance operations
+ * (QEMU still performs them): stale entries stay behind to be hit. */
+void emu_skip_tlbi(emu_t *e, unsigned count);
+unsigned emu_tlbi_skipped(const emu_t *e);
+
+/* Makes the next `count` accesses to the page or section that maps va
+ * abort with the fault given, through the real abort path: the descriptor
+ * at `level` (0: the leaf) is made invalid so that QEMU's walker and the
+ * model both fault, and when the abort is delivered the guest gets this
+ * fault's FSR and the descriptor its old value back.  One injection at a
+ * time; false with a one-line reason in err. */
+typedef struct emu_injection {
+	mmu_fault_type type;    /* MMU_FAULT_ALIGNMENT .. MMU_FAULT_EXT_ABORT_WALK */
+	uint32_t va;
+	unsigned level;         /* 0: the level of the leaf descriptor */
+	unsigned count;         /* 0 is taken as 1 */
+} emu_injection;
+bool emu_inject(emu_t *e, const emu_injection *inj, char *err, size_t errlen);
+/* Injected aborts delivered so far. */
+unsigned emu_injected(const emu_t *e);
+
+/* The hardware small-page entry Linux's cpu_v7_set_pte_ext writes for a
+ * Linux PTE (ARM_NOTES §5), with `ext` the extra bits (nG). */
+uint32_t emu_linux_pte_to_hw(uint32_t linux_pte, uint32_t ext);
 
 /* The board names and the firmware path the build made for one. */
 const char *emu_default_firmware(const char *board);

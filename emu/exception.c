@@ -122,6 +122,9 @@ static const struct {
  * vector (VBAR, or 0xFFFF0000 with SCTLR.V). */
 void emu_exception_enter(emu_t *e, emu_exception kind, uint32_t lr, const emu_fault *fault)
 {
+	emu_fault injected;
+	if (fault && emu_inject_take(e, fault, &injected))
+		fault = &injected;
 	uint32_t cpsr, sctlr = emu_cp15_read(e, 1, 0, 0, 0);
 	uc_reg_read(e->uc, UC_ARM_REG_CPSR, &cpsr);
 	uint32_t next = cpsr & ~(PSR_MODE_MASK | PSR_T | PSR_E | PSR_IT_LOW | PSR_J | PSR_IT_HIGH);

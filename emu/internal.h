@@ -42,6 +42,17 @@ typedef struct emu_fault {
 	mmu_fault fault;
 } emu_fault;
 
+/* Host-side disturbances asked for by scenarios (inject.c). */
+typedef struct emu_inject_state {
+	bool armed;
+	emu_injection want;
+	uint32_t desc_pa, desc_value;   /* the invalidated descriptor and its value */
+	uint32_t region, region_size;   /* what it maps: the accesses that abort */
+	unsigned domain;                /* for the FSR */
+	unsigned delivered;
+	unsigned skip_tlbi, tlbi_skipped;
+} emu_inject_state;
+
 struct emu {
 	uc_engine *uc;
 	const emu_board *board;
@@ -60,6 +71,9 @@ struct emu {
 	uint64_t insn_limit;
 	uint32_t block_va, block_insns;
 	bool block_thumb, block_user;
+	/* emu_step: 1 while uc_emu_start runs one instruction, 2 once a block
+	 * has been charged for it (a later block of the same start must not). */
+	unsigned stepping;
 
 	bool exited;
 	int exit_code;
@@ -83,6 +97,7 @@ struct emu {
 
 	char **markers;
 	size_t nmarkers;
+	emu_inject_state inject;
 };
 
 /* machine.c */
@@ -107,6 +122,11 @@ void emu_cp15_write(emu_t *e, unsigned crn, unsigned opc1, unsigned crm, unsigne
  * false if any byte does not translate to RAM. */
 bool emu_read_virt(emu_t *e, uint32_t va, void *buf, size_t len);
 bool emu_write_virt(emu_t *e, uint32_t va, const void *buf, size_t len);
+
+/* inject.c: at exception entry, swaps in an injected fault (true, *out
+ * set); and whether the model must drop this TLB maintenance operation. */
+bool emu_inject_take(emu_t *e, const emu_fault *fault, emu_fault *out);
+bool emu_inject_drop_tlbi(emu_t *e);
 
 /* elf.c: loads the image into RAM; returns the entry point or sets err. */
 bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t errlen);

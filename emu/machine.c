@@ -128,8 +128,10 @@ static void mcr_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	unsigned rt = (w >> 12) & 0xF;
 	if (rt == 15)
 		return;
+	/* R0..R12 are consecutive in unicorn's list; SP and LR are not. */
+	int reg = rt == 13 ? UC_ARM_REG_SP : rt == 14 ? UC_ARM_REG_LR : UC_ARM_REG_R0 + (int)rt;
 	uint32_t value;
-	uc_reg_read(uc, UC_ARM_REG_R0 + (int)rt, &value);
+	uc_reg_read(uc, reg, &value);
 	emu_model_cp15(e->model, (w >> 16) & 0xF, (w >> 21) & 7, w & 0xF, (w >> 5) & 7, value);
 }
 
@@ -268,6 +270,8 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 	uint32_t va = (uint32_t)addr, cpsr;
 	if (e->predicted.valid)
 		note_fault_outcome(e);
+	if (e->stepping == 2)
+		return; /* unicorn's count stops before this block's first instruction */
 	while (e->insns >= e->timer_deadline)
 		emu_timer_expire(e);
 	uc_reg_read(uc, UC_ARM_REG_CPSR, &cpsr);
@@ -290,11 +294,16 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 	e->block_va = va;
 	e->block_thumb = thumb;
 	e->block_user = user;
-	e->block_insns = block_insn_count(e, va, size, thumb);
+	/* A step retires only the block's first instruction. */
+	if (e->stepping)
+		e->stepping = 2;
+	e->block_insns = e->stepping ? 1 : block_insn_count(e, va, size, thumb);
 	e->insns += e->block_insns;
 	if (e->model)
 		emu_model_retire(e->model, e->block_insns);
-	if (e->insns >= e->insn_limit || e->stop_requested || e->restart_pending) {
+	/* Stepping, unicorn's count ends the run after the instruction; a stop
+	 * here would come before it. */
+	if (!e->stepping && (e->insns >= e->insn_limit || e->stop_requested || e->restart_pending)) {
 		e->restart_pending = false;
 		/* The block still runs (a stop request is seen at the next
 		 * block's start, and writing the PC here would make unicorn
@@ -679,7 +688,9 @@ emu_stop emu_run(emu_t *e, uint64_t max_insns)
 		e->stop = EMU_STOP_INSN_LIMIT;
 		uc_reg_read(e->uc, UC_ARM_REG_PC, &pc);
 		uc_reg_read(e->uc, UC_ARM_REG_CPSR, &cpsr);
-		uc_err err = uc_emu_start(e->uc, pc | ((cpsr & PSR_T) ? 1 : 0), 0, 0, 0);
+		if (e->stepping)
+			e->stepping = 1;
+		uc_err err = uc_emu_start(e->uc, pc | ((cpsr & PSR_T) ? 1 : 0), 0, 0, e->stepping ? 1 : 0);
 		if (e->exited || e->stop == EMU_STOP_ERROR)
 			return e->stop;
 		if (e->stop_requested) {
@@ -704,6 +715,14 @@ emu_stop emu_run(emu_t *e, uint64_t max_insns)
 			return e->stop;
 		}
 	}
+}
+
+emu_stop emu_step(emu_t *e)
+{
+	e->stepping = 1;
+	emu_stop stop = emu_run(e, 1);
+	e->stepping = 0;
+	return stop;
 }
 
 bool emu_end_trace(emu_t *e)

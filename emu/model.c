@@ -42,6 +42,8 @@ static void heat_hazard(void *ctx, const tlb_hazard *h)
 {
 	emu_t *e = ctx;
 	e->heat.hazards[h->va >> 20]++;
+	if (e->events.on_hazard)
+		e->events.on_hazard(e->events.ctx, h);
 }
 
 emu_model *emu_model_new(emu_t *e, const char *preset, const mmu_regime *reset, char *err,
@@ -79,9 +81,10 @@ mmu_fault emu_model_access(emu_model *m, uint32_t va, mmu_kind kind, bool user, 
 			   uint32_t pc, uint64_t *pa)
 {
 	tlb_result r;
-	if (m->trace)
-		emu_trace_access(m->trace, va, kind, user, size, pc);
 	tlb_access(m->tlb, &m->regime, &m->e->mem, va, kind, user, size, pc, &r);
+	if (m->trace)
+		emu_trace_access(m->trace, va, kind, user, size, pc,
+				 r.fault.type == MMU_FAULT_NONE ? r.pa : ~0ull);
 	const emu_events *ev = &m->e->events;
 	if (ev->on_access) {
 		emu_access a = { .va = va, .pc = pc, .kind = kind, .user = user,
@@ -96,6 +99,8 @@ void emu_model_cp15(emu_model *m, unsigned crn, unsigned opc1, unsigned crm, uns
 		    uint32_t value)
 {
 	const emu_events *ev = &m->e->events;
+	if (crn == 8 && emu_inject_drop_tlbi(m->e))
+		return; /* a scenario's skip_tlbi: the model never hears of it */
 	if (m->trace)
 		emu_trace_cp15(m->trace, crn, opc1, crm, opc2, value);
 	if (ev->on_cp15)

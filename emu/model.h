@@ -33,8 +33,9 @@ emu_trace *emu_trace_open(const char *path, const mmu_regime *reset, const uint8
 			  uint32_t ram_base, uint32_t ram_size, char *err, size_t errlen);
 bool emu_trace_close(emu_trace *t);
 void emu_trace_tick(emu_trace *t, uint32_t insns);
+/* pa: where the access went, ~0 if it faulted (a RAM write there is short) */
 void emu_trace_access(emu_trace *t, uint32_t va, mmu_kind kind, bool user, unsigned size,
-		      uint32_t pc);
+		      uint32_t pc, uint64_t pa);
 void emu_trace_cp15(emu_trace *t, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
 		    uint32_t value);
 void emu_trace_write(emu_trace *t, uint32_t pa, const void *data, size_t len);

@@ -2,14 +2,18 @@
  * MMU/TLB model alone can run it again under another TLB preset.
  *
  * A trace is a raw deflate stream (zlib without the gzip wrapper: libunicorn
- * exports a slow crc32 that would take zlib's place): a header (magic, version, RAM base and size,
- * the regime at the start), the whole RAM as it was then, and events:
- *   'T' u32 insns                     instructions retired (emu_model_retire)
- *   'A' u8 kind|user<<2|log2(size)<<3, u32 va, u32 pc      one access
+ * exports a slow crc32 that would take zlib's place) of
+ *   a header: magic, version, RAM base and size, the regime at the start;
+ *   the RAM then, as its non-zero pages: u32 offset, 4096 bytes; u32 ~0 ends;
+ *   events, all integers little-endian:
+ *   't' u8 insns / 'T' u32 insns       instructions retired (emu_model_retire)
  *   'C' u8 crn, opc1, crm, opc2, u32 value                 one CP15 write
- *   'W' u32 pa, u8 len, len bytes      RAM written (after the access that did it)
- * All integers little-endian.  Descriptors are read from the replayed RAM,
- * so walks and stale-TLB checks see what the live run saw. */
+ *   0x80|kind|user<<2|log2(size)<<3 [|0x40], u32 va [, u32 pc]     one access;
+ *       0x40 means pc == va (every fetch), which saves four of nine bytes
+ *   'w' size bytes                     the last access, a store, wrote these at its PA
+ *   'W' u32 pa, u8 len, len bytes      any other RAM write (the host's)
+ * Descriptors are read from the replayed RAM, so walks and stale-TLB checks
+ * see what the live run saw. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +23,20 @@
 #include "emu/model.h"
 
 #define TRACE_MAGIC "MMUSTRC"
-#define TRACE_VERSION 1u
+#define TRACE_VERSION 2u
+#define HEADER_SIZE (8 + 4 * 13)
+#define PAGE 4096u
+#define RAM_END 0xFFFFFFFFu
+#define ACCESS_TAG 0x80u
+#define PC_IS_VA 0x40u
+#define NO_PA (~0ull)
 
 struct emu_trace {
 	FILE *f;
 	z_stream z;
 	bool failed;
+	uint64_t last_pa;       /* of the last access; NO_PA when it faulted */
+	unsigned last_size;
 	uint8_t out[1 << 16];
 };
 
@@ -60,11 +72,10 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static void regime_words(const mmu_regime *r, uint32_t w[10])
+static bool page_is_zero(const uint8_t *p)
 {
-	uint32_t v[10] = { r->sctlr, r->ttbr0, r->ttbr1, r->ttbcr, r->dacr, r->prrr, r->nmrr,
-			   r->contextidr, r->has_pxn, r->non_secure };
-	memcpy(w, v, sizeof v);
+	static const uint8_t zero[PAGE];
+	return !memcmp(p, zero, PAGE);
 }
 
 emu_trace *emu_trace_open(const char *path, const mmu_regime *reset, const uint8_t *ram,
@@ -82,17 +93,24 @@ emu_trace *emu_trace_open(const char *path, const mmu_regime *reset, const uint8
 		free(t);
 		return NULL;
 	}
-	uint8_t head[8 + 4 * 13];
+	t->last_pa = NO_PA;
+	uint8_t head[HEADER_SIZE];
+	const uint32_t words[13] = { TRACE_VERSION, ram_base, ram_size, reset->sctlr, reset->ttbr0,
+				     reset->ttbr1, reset->ttbcr, reset->dacr, reset->prrr, reset->nmrr,
+				     reset->contextidr, reset->has_pxn, reset->non_secure };
 	memcpy(head, TRACE_MAGIC, 8);
-	uint32_t w[10];
-	regime_words(reset, w);
-	put32(head + 8, TRACE_VERSION);
-	put32(head + 12, ram_base);
-	put32(head + 16, ram_size);
-	for (int i = 0; i < 10; i++)
-		put32(head + 20 + 4 * i, w[i]);
+	for (int i = 0; i < 13; i++)
+		put32(head + 8 + 4 * i, words[i]);
 	put(t, head, sizeof head);
-	put(t, ram, ram_size);
+	uint8_t offset[4];
+	for (uint32_t at = 0; at + PAGE <= ram_size; at += PAGE)
+		if (!page_is_zero(ram + at)) {
+			put32(offset, at);
+			put(t, offset, 4);
+			put(t, ram + at, PAGE);
+		}
+	put32(offset, RAM_END);
+	put(t, offset, 4);
 	return t;
 }
 
@@ -110,19 +128,22 @@ bool emu_trace_close(emu_trace *t)
 
 void emu_trace_tick(emu_trace *t, uint32_t insns)
 {
-	uint8_t ev[5] = { 'T' };
+	uint8_t ev[5] = { insns < 256 ? 't' : 'T' };
 	put32(ev + 1, insns);
-	put(t, ev, sizeof ev);
+	put(t, ev, insns < 256 ? 2 : 5);
 }
 
 void emu_trace_access(emu_trace *t, uint32_t va, mmu_kind kind, bool user, unsigned size,
-		      uint32_t pc)
+		      uint32_t pc, uint64_t pa)
 {
 	unsigned log2 = size >= 8 ? 3 : size >= 4 ? 2 : size >= 2 ? 1 : 0;
-	uint8_t ev[10] = { 'A', (uint8_t)(kind | (unsigned)user << 2 | log2 << 3) };
-	put32(ev + 2, va);
-	put32(ev + 6, pc);
-	put(t, ev, sizeof ev);
+	uint8_t ev[9] = { (uint8_t)(ACCESS_TAG | kind | (unsigned)user << 2 | log2 << 3 |
+				    (pc == va ? PC_IS_VA : 0)) };
+	put32(ev + 1, va);
+	put32(ev + 5, pc);
+	put(t, ev, pc == va ? 5 : 9);
+	t->last_pa = pa;
+	t->last_size = 1u << log2;
 }
 
 void emu_trace_cp15(emu_trace *t, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
@@ -136,6 +157,12 @@ void emu_trace_cp15(emu_trace *t, unsigned crn, unsigned opc1, unsigned crm, uns
 void emu_trace_write(emu_trace *t, uint32_t pa, const void *data, size_t len)
 {
 	const uint8_t *p = data;
+	if (pa == t->last_pa && len == t->last_size) {
+		put(t, "w", 1);
+		put(t, p, (unsigned)len);
+		t->last_pa = NO_PA; /* one store, one write */
+		return;
+	}
 	while (len) {
 		uint8_t n = len > 255 ? 255 : (uint8_t)len, ev[6] = { 'W' };
 		put32(ev + 1, pa);
@@ -148,102 +175,194 @@ void emu_trace_write(emu_trace *t, uint32_t pa, const void *data, size_t len)
 
 /* ---- replay ---- */
 
-/* Buffered, because events are a few bytes each and an inflate per event
- * would cost more than the model. */
+/* Events are decoded in place from a window of the inflated stream: they
+ * are a few bytes each, and copying them out field by field cost more than
+ * the model itself (docs/benchmarks.md). */
 struct reader {
 	FILE *f;
 	z_stream z;
 	bool ended;             /* the deflate stream's end was seen */
-	const char *path;
-	char *err;
-	size_t errlen;
-	uint8_t in[1 << 16], buf[1 << 16];
-	unsigned pos, len;
-	uint64_t offset;        /* uncompressed offset of buf[0] */
+	const char *why;        /* why the stream gave no more: NULL at its end */
+	const uint8_t *p, *end; /* the part of buf not decoded yet */
+	uint64_t base;          /* stream offset of buf[0] */
+	uint8_t in[1 << 16], buf[1 << 20];
 };
 
-/* Inflates the next part of the file into buf; returns the byte count,
- * 0 at the stream's end, -1 (with why) for a corrupt or truncated file. */
-static int refill(struct reader *r, const char **why)
+/* Makes at least n bytes available at r->p; false at the stream's end or
+ * on an error (r->why). */
+static bool fill(struct reader *r, size_t n)
 {
-	r->z.next_out = r->buf;
-	r->z.avail_out = sizeof r->buf;
-	while (r->z.avail_out == sizeof r->buf && !r->ended) {
-		if (r->z.avail_in == 0) {
+	size_t have = (size_t)(r->end - r->p);
+	memmove(r->buf, r->p, have);
+	r->base += (uint64_t)(r->p - r->buf);
+	r->p = r->buf;
+	while (have < n) {
+		if (r->ended) {
+			r->why = have ? "truncated event" : NULL;
+			return false;
+		}
+		if (!r->z.avail_in) {
 			r->z.next_in = r->in;
 			r->z.avail_in = (uInt)fread(r->in, 1, sizeof r->in, r->f);
-			if (r->z.avail_in == 0) {
-				*why = "truncated";
-				return -1;
-			}
-		}
-		int rc = inflate(&r->z, Z_NO_FLUSH);
-		if (rc == Z_STREAM_END)
-			r->ended = true;
-		else if (rc != Z_OK) {
-			*why = r->z.msg ? r->z.msg : "corrupt";
-			return -1;
-		}
-	}
-	return (int)(sizeof r->buf - r->z.avail_out);
-}
-
-/* Reads exactly len bytes; a short read is a truncated or corrupt file
- * (at the start of an event, with eof_ok, a clean end sets *eof). */
-static bool take(struct reader *r, void *p, unsigned len, bool eof_ok, bool *eof)
-{
-	uint8_t *out = p;
-	uint64_t at = r->offset + r->pos;
-	while (len) {
-		if (r->pos == r->len) {
-			r->offset += r->len;
-			r->pos = 0;
-			const char *why = "truncated";
-			int n = refill(r, &why);
-			r->len = n > 0 ? (unsigned)n : 0;
-			if (n <= 0) {
-				if (n == 0 && eof_ok && out == p) {
-					*eof = true;
-					return false;
-				}
-				snprintf(r->err, r->errlen, "%s: bad trace at byte offset %llu: %s", r->path,
-					 (unsigned long long)at, why);
+			if (!r->z.avail_in) {
+				r->why = ferror(r->f) ? strerror(errno) : "truncated";
 				return false;
 			}
 		}
-		unsigned n = r->len - r->pos < len ? r->len - r->pos : len;
-		memcpy(out, r->buf + r->pos, n);
-		r->pos += n, out += n, len -= n;
+		r->z.next_out = r->buf + have;
+		r->z.avail_out = (uInt)(sizeof r->buf - have);
+		int rc = inflate(&r->z, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END)
+			r->ended = true;
+		else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			r->why = r->z.msg ? r->z.msg : "corrupt";
+			return false;
+		}
+		have = sizeof r->buf - r->z.avail_out;
+		r->end = r->buf + have;
 	}
 	return true;
+}
+
+static inline bool need(struct reader *r, size_t n)
+{
+	return (size_t)(r->end - r->p) >= n || fill(r, n);
+}
+
+static bool read_bytes(struct reader *r, uint8_t *out, size_t len)
+{
+	while (len) {
+		if (!need(r, 1))
+			return false;
+		size_t n = (size_t)(r->end - r->p) < len ? (size_t)(r->end - r->p) : len;
+		memcpy(out, r->p, n);
+		r->p += n, out += n, len -= n;
+	}
+	return true;
+}
+
+/* The one-line error: a stream the file cannot give is placed by file
+ * offset, a bad event by its offset in the inflated stream. */
+static void bad_trace(const struct reader *r, const char *path, uint64_t event_at,
+		      const char *what, char *err, size_t errlen)
+{
+	if (r->why)
+		snprintf(err, errlen, "%s: bad trace at byte offset %llu of the file: %s", path,
+			 (unsigned long long)r->z.total_in, r->why);
+	else
+		snprintf(err, errlen, "%s: bad trace at byte offset %llu of the inflated stream: %s",
+			 path, (unsigned long long)event_at, what);
+}
+
+/* Runs the events after the header and RAM; 0 at the stream's clean end,
+ * 2 with the error set. */
+static int replay_events(struct reader *r, emu_t *e, emu_model *m, const char *path,
+			 uint64_t *accesses, char *err, size_t errlen)
+{
+	uint64_t count = 0, last_pa = NO_PA;
+	unsigned last_size = 0;
+	const uint32_t base = e->ram_view.pa, size = (uint32_t)e->ram_size;
+	const char *what;
+	for (;;) {
+		if (r->p == r->end && !fill(r, 1)) {
+			*accesses = count;
+			if (!r->why)
+				return 0;
+			bad_trace(r, path, 0, NULL, err, errlen);
+			return 2;
+		}
+		unsigned tag = r->p[0];
+		what = "truncated event";
+		if (tag & ACCESS_TAG) {
+			size_t len = tag & PC_IS_VA ? 5 : 9;
+			if ((tag & 3) > MMU_FETCH || tag & 0x20) {
+				what = "bad access flags";
+				break;
+			}
+			if (!need(r, len))
+				break;
+			uint32_t va = get32(r->p + 1), pc = tag & PC_IS_VA ? va : get32(r->p + 5);
+			r->p += len;
+			last_size = 1u << (tag >> 3 & 3);
+			mmu_fault f = emu_model_access(m, va, (mmu_kind)(tag & 3), tag >> 2 & 1, last_size,
+						       pc, &last_pa);
+			if (f.type != MMU_FAULT_NONE)
+				last_pa = NO_PA;
+			count++;
+		} else if (tag == 't') {
+			if (!need(r, 2))
+				break;
+			uint32_t insns = r->p[1];
+			r->p += 2;
+			emu_model_retire(m, insns);
+		} else if (tag == 'T') {
+			if (!need(r, 5))
+				break;
+			uint32_t insns = get32(r->p + 1);
+			r->p += 5;
+			emu_model_retire(m, insns);
+		} else if (tag == 'w') {
+			if (!need(r, 1 + last_size))
+				break;
+			if (last_pa < base || last_pa - base > size - last_size) {
+				what = "store outside RAM";
+				break;
+			}
+			memcpy(e->ram + (last_pa - base), r->p + 1, last_size);
+			r->p += 1 + last_size;
+			last_pa = NO_PA;
+		} else if (tag == 'C') {
+			if (!need(r, 9))
+				break;
+			const uint8_t *ev = r->p;
+			r->p += 9;
+			emu_model_cp15(m, ev[1], ev[2], ev[3], ev[4], get32(ev + 5));
+		} else if (tag == 'W') {
+			if (!need(r, 6) || !need(r, 6u + r->p[5]))
+				break;
+			uint32_t to = get32(r->p + 1), len = r->p[5];
+			if (to < base || to - base > size - len) {
+				what = "RAM write outside RAM";
+				break;
+			}
+			memcpy(e->ram + (to - base), r->p + 6, len);
+			r->p += 6 + len;
+		} else {
+			what = "unknown event";
+			break;
+		}
+	}
+	bad_trace(r, path, r->why ? 0 : r->base + (uint64_t)(r->p - r->buf), what, err, errlen);
+	return 2;
 }
 
 int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_json,
 	       uint64_t *accesses, char *err, size_t errlen)
 {
-	struct reader *rd = calloc(1, sizeof *rd);
-	if (!rd || !(rd->f = fopen(path, "rb"))) {
-		snprintf(err, errlen, "cannot read trace %s: %s", path, rd ? strerror(errno) : "out of memory");
-		free(rd);
-		return 2;
-	}
-	if (inflateInit2(&rd->z, -15) != Z_OK) {
-		snprintf(err, errlen, "cannot read trace %s: zlib", path);
-		fclose(rd->f);
-		free(rd);
-		return 2;
-	}
-	rd->path = path, rd->err = err, rd->errlen = errlen;
-	struct reader *r = rd;
-	int status = 2;
+	struct reader *r = calloc(1, sizeof *r);
 	emu_t *e = calloc(1, sizeof *e);
+	if (!r || !e || !(r->f = fopen(path, "rb"))) {
+		snprintf(err, errlen, "cannot read trace %s: %s", path,
+			 r && e ? strerror(errno) : "out of memory");
+		free(r);
+		free(e);
+		return 2;
+	}
+	int status = 2;
 	emu_model *m = NULL;
-	uint8_t head[8 + 4 * 13];
-	bool eof = false;
-	if (!e || !take(r, head, sizeof head, false, &eof))
+	r->p = r->end = r->buf;
+	if (inflateInit2(&r->z, -15) != Z_OK) {
+		snprintf(err, errlen, "cannot read trace %s: zlib", path);
 		goto out;
+	}
+	uint8_t head[HEADER_SIZE];
+	if (!read_bytes(r, head, sizeof head)) {
+		bad_trace(r, path, 0, "truncated header", err, errlen);
+		goto out;
+	}
 	if (memcmp(head, TRACE_MAGIC, 8) || get32(head + 8) != TRACE_VERSION) {
-		snprintf(err, errlen, "%s: not an mmuscope trace (version %u)", path, TRACE_VERSION);
+		snprintf(err, errlen, "%s: bad trace at byte offset 0: not an mmuscope trace version %u",
+			 path, TRACE_VERSION);
 		goto out;
 	}
 	uint32_t base = get32(head + 12), size = get32(head + 16);
@@ -258,64 +377,40 @@ int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_
 		.nmrr = get32(head + 44), .contextidr = get32(head + 48),
 		.has_pxn = get32(head + 52), .non_secure = get32(head + 56),
 	};
-	e->ram = malloc(size);
+	e->ram = calloc(1, size); /* the zero pages stay untouched */
 	e->ram_size = size;
-	if (!e->ram || !take(r, e->ram, size, false, &eof))
+	if (!e->ram) {
+		snprintf(err, errlen, "%s: cannot hold 0x%x bytes of RAM", path, size);
 		goto out;
+	}
+	for (;;) {
+		uint64_t at = r->base + (uint64_t)(r->p - r->buf);
+		uint8_t offset[4];
+		if (!read_bytes(r, offset, 4)) {
+			bad_trace(r, path, at, "truncated RAM image", err, errlen);
+			goto out;
+		}
+		uint32_t page = get32(offset);
+		if (page == RAM_END)
+			break;
+		if (page % PAGE || page > size - PAGE) {
+			snprintf(err, errlen, "%s: bad trace at byte offset %llu of the inflated stream: "
+				 "RAM page 0x%x outside RAM", path, (unsigned long long)at, page);
+			goto out;
+		}
+		if (!read_bytes(r, e->ram + page, PAGE)) {
+			bad_trace(r, path, at, "truncated RAM image", err, errlen);
+			goto out;
+		}
+	}
 	e->ram_view = (mmu_ram){ .host = e->ram, .pa = base, .size = size };
 	e->mem = (mmu_mem){ .ram = &e->ram_view, .nram = 1 };
 	if (!(m = emu_model_new(e, preset, &reset, err, errlen)))
 		goto out;
 	uint64_t count = 0;
-	for (;;) {
-		uint8_t tag, ev[9], data[255];
-		uint64_t at = r->offset + r->pos;
-		if (!take(r, &tag, 1, true, &eof)) {
-			status = eof ? 0 : 2;
-			break;
-		}
-		uint64_t pa;
-		switch (tag) {
-		case 'T':
-			if (!take(r, ev, 4, false, &eof))
-				goto out;
-			emu_model_retire(m, get32(ev));
-			break;
-		case 'A':
-			if (!take(r, ev, 9, false, &eof))
-				goto out;
-			if ((ev[0] & 3) > MMU_FETCH || ev[0] >> 5) {
-				snprintf(err, errlen, "%s: bad trace at byte offset %lld: access kind 0x%x",
-					 path, (long long)at, ev[0]);
-				goto out;
-			}
-			emu_model_access(m, get32(ev + 1), (mmu_kind)(ev[0] & 3), ev[0] >> 2 & 1,
-					 1u << (ev[0] >> 3 & 3), get32(ev + 5), &pa);
-			count++;
-			break;
-		case 'C':
-			if (!take(r, ev, 8, false, &eof))
-				goto out;
-			emu_model_cp15(m, ev[0], ev[1], ev[2], ev[3], get32(ev + 4));
-			break;
-		case 'W': {
-			if (!take(r, ev, 5, false, &eof) || !take(r, data, ev[4], false, &eof))
-				goto out;
-			uint32_t to = get32(ev);
-			if (to < base || to - base > size - ev[4]) {
-				snprintf(err, errlen, "%s: bad trace at byte offset %lld: write outside RAM",
-					 path, (long long)at);
-				goto out;
-			}
-			memcpy(e->ram + (to - base), data, ev[4]);
-			break;
-		}
-		default:
-			snprintf(err, errlen, "%s: bad trace at byte offset %lld: unknown event 0x%02x",
-				 path, (long long)at, tag);
-			goto out;
-		}
-	}
+	status = replay_events(r, e, m, path, &count, err, errlen);
+	if (status)
+		goto out;
 	if (accesses)
 		*accesses = count;
 	if (summary)
@@ -327,8 +422,7 @@ int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_
 out:
 	if (m)
 		emu_model_free(m);
-	if (e)
-		free(e->ram);
+	free(e->ram);
 	free(e);
 	inflateEnd(&r->z);
 	fclose(r->f);

@@ -49,9 +49,10 @@ static const struct fw_workload *select_workload(char *line, const char **args)
 
 void fw_main(uint32_t phys_offset)
 {
-	printk("mmuscope firmware, board %s: %u MB RAM at %p, MMU on, "
+	/* The RAM size is the host's to say (--ram); setup_arch prints it. */
+	printk("mmuscope firmware, board %s: RAM at %p, MMU on, "
 	       "PAGE_OFFSET %p, TTBR0 %p, SCTLR %p\n",
-	       board_name(), RAM_SIZE >> 20, (void *)phys_offset,
+	       board_name(), (void *)phys_offset,
 	       (void *)PAGE_OFFSET, (void *)read_ttbr0(), (void *)read_sctlr());
 	gic_init();
 	if (fw_get_cmdline(cmdline, sizeof cmdline) < 0)

@@ -12,8 +12,11 @@ const struct fw_workload fw_workloads[] = {
 	{ "test-buddy", "guestmm: buddy split/merge, watermarks, exhaustion, kmalloc, no leak", workload_test_buddy },
 	{ "test-memblock", "guestmm: memblock merge/split, reservations, top-down allocation", workload_test_memblock },
 	{ "test-layout", "guestmm: layout numbers and the page tables paging_init built", workload_test_layout },
-	{ "test-pte", "guestmm: set_pte_ext for every L_PTE combination, and every live PTE", workload_test_pte },
+	{ "test-pte", "guestmm: set_pte_ext for every L_PTE combination, and every live PTE "
+		      "[print: each combination too]", workload_test_pte },
 	{ "test-vmalloc", "guestmm: vmalloc, guard page, fault sync across pgds, ioremap, fixmap", workload_test_vmalloc },
+	{ "probe", "scenarios: 2 MB of lowmem, then the named accesses, each after a marker "
+		   "[read write exec unaligned remap]", workload_probe },
 	{ 0, 0, 0 },
 };
 
@@ -33,28 +36,34 @@ unsigned parse_uint(const char **s, unsigned fallback)
 
 #define SWEEP_BLOCK_ORDER (MAX_ORDER - 1) /* 4 MB, the buddy allocator's largest */
 #define SWEEP_BLOCK_MB 4u
-#define SWEEP_MAX_BLOCKS 64
+/* Lowmem never reaches past vmalloc_min (VMALLOC_END - 240 MB - 8 MB). */
+#define SWEEP_MAX_BLOCKS ((VMALLOC_END - (240u << 20) - VMALLOC_OFFSET - PAGE_OFFSET) / \
+			  (SWEEP_BLOCK_MB << 20))
 
 /* The sweep's memory comes from the buddy allocator in 4 MB blocks of the
  * lowmem linear map, so it is mapped the way the lowmem layout says, and
  * it only touches memory it owns; with "cma" it is the CMA area instead
  * (small pages under every layout), as a contiguous allocation would get.
- * Each pass writes then reads one word per page, starting one word further
- * into the page each pass. */
+ * So MB is at most the lowmem outside the CMA area (q3f: 62 - 32 = 30 MB)
+ * or the CMA area's size, and a request the allocator cannot meet in 4 MB
+ * blocks is refused as well.  Each pass writes then reads one word per
+ * page, starting one word further into the page each pass. */
 int workload_sweep(const char *args)
 {
 	unsigned mb = parse_uint(&args, 16), passes = parse_uint(&args, 4);
 	while (*args == ' ')
 		args++;
 	bool from_cma = !strcmp(args, "cma");
+	unsigned long lowmem_mb = (arm_lowmem_limit - memblock.memory.regions[0].base - cma_size) >> 20;
+	unsigned long cma_mb = cma_size >> 20;
 	unsigned nblocks = (mb + SWEEP_BLOCK_MB - 1) / SWEEP_BLOCK_MB;
-	if (mb == 0 || nblocks > SWEEP_MAX_BLOCKS || passes == 0 || passes > 1024 ||
-	    (*args && !from_cma) || (from_cma && mb > cma_size >> 20)) {
-		printk("sweep: usage MB PASSES [cma]: MB 1..%u (1..%lu with cma), passes 1..1024\n",
-		       SWEEP_MAX_BLOCKS * SWEEP_BLOCK_MB, (unsigned long)(cma_size >> 20));
+	if (mb == 0 || mb > (from_cma ? cma_mb : lowmem_mb) || passes == 0 || passes > 1024 ||
+	    (*args && !from_cma)) {
+		printk("sweep: usage MB PASSES [cma]: MB 1..%lu (1..%lu with cma), passes 1..1024\n",
+		       lowmem_mb, cma_mb);
 		return 2;
 	}
-	struct page *block[SWEEP_MAX_BLOCKS];
+	static struct page *block[SWEEP_MAX_BLOCKS];
 	for (unsigned b = 0; b < nblocks && from_cma; b++)
 		block[b] = pfn_to_page(__phys_to_pfn(cma_base) + b * (1u << SWEEP_BLOCK_ORDER));
 	for (unsigned b = 0; b < nblocks && !from_cma; b++) {

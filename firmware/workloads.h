@@ -6,6 +6,8 @@
 unsigned parse_uint(const char **s, unsigned fallback);
 int workload_sweep(const char *args);
 int workload_selftest(const char *args);
+/* scen_probe.c */
+int workload_probe(const char *args);
 /* guestmm/mmtests.c */
 int workload_layout(const char *args);
 int workload_test_buddy(const char *args);

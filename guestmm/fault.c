@@ -9,11 +9,33 @@
 #define FSR_WRITE (1u << 11)
 #define FSR_LNX_PF (1u << 31) /* do_PrefetchAbort's mark: the access was a fetch */
 
-/* A user task's bad access: SIGSEGV, and another task runs. */
+/* Aborts taken under each ASID (CONTEXTIDR at the abort), reported with
+ * the processes' summary: the host's model counts faults the same way. */
+unsigned long asid_faults[256];
+
+/* The exception table of the user accessors (uaccess.S). */
+struct exception_table_entry {
+	unsigned long insn, fixup;
+};
+extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
+
+/* A kernel access that faulted: resume at its fixup, if it has one. */
+bool fixup_exception(struct fw_regs *regs)
+{
+	for (const struct exception_table_entry *e = __start___ex_table; e < __stop___ex_table; e++)
+		if (e->insn == regs->pc) {
+			regs->pc = e->fixup;
+			return true;
+		}
+	return false;
+}
+
+/* __do_user_fault / __do_kernel_fault: a user task's bad access is its
+ * SIGSEGV (another task runs); the kernel's needs a fixup, or it oopses. */
 static int bad_area(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
 {
 	if (!user_mode(regs) || !current)
-		return 1;
+		return fixup_exception(regs) ? 0 : 1;
 	user_enter(regs);
 	force_sig_segv(addr, fsr, regs->pc);
 	user_return(regs);
@@ -21,7 +43,8 @@ static int bad_area(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
 }
 
 /* do_page_fault: a user address, from user mode or from the kernel
- * touching user memory on a task's behalf (a system call). */
+ * touching user memory on a task's behalf (a system call).  Out of memory
+ * kills the task (the OOM killer's choice is simple: the one faulting). */
 static int do_page_fault(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
 {
 	if (!current || addr >= TASK_SIZE)
@@ -29,10 +52,14 @@ static int do_page_fault(unsigned long addr, unsigned int fsr, struct fw_regs *r
 	bool exec = fsr & FSR_LNX_PF, write = !exec && (fsr & FSR_WRITE), user = user_mode(regs);
 	if (user)
 		user_enter(regs);
-	if (handle_user_fault(current->mm, addr, write, exec))
-		return user ? (force_sig_segv(addr, fsr, regs->pc), user_return(regs), 0) : 1;
-	if (user)
-		user_return(regs);
+	int fault = handle_user_fault(current->mm, addr, write, exec);
+	if (!user)
+		return fault && !fixup_exception(regs) ? 1 : 0;
+	if (fault & VM_FAULT_OOM)
+		force_sig_oom();
+	else if (fault)
+		force_sig_segv(addr, fsr, regs->pc);
+	user_return(regs);
 	return 0;
 }
 
@@ -56,8 +83,18 @@ static int do_translation_fault(unsigned long addr, unsigned int fsr, struct fw_
 	return 0;
 }
 
-/* do_sect_fault and do_bad: nothing to fix; a bad area. */
-static int do_bad_area(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
+/* Section permission: a bad area in Linux, where user memory is never a
+ * section.  Here ulayout=sections maps user blocks with sections, so a
+ * user address goes to do_page_fault (a clean section's first write). */
+static int do_sect_fault(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
+{
+	if (addr < TASK_SIZE)
+		return do_page_fault(addr, fsr, regs);
+	return bad_area(addr, fsr, regs);
+}
+
+/* Everything else (alignment, domain, external aborts...): nothing to fix. */
+static int do_bad(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
 {
 	return bad_area(addr, fsr, regs);
 }
@@ -66,24 +103,26 @@ static int (*const fsr_info[32])(unsigned long, unsigned int, struct fw_regs *) 
 	[0x04] = do_translation_fault, /* I-cache maintenance fault */
 	[0x05] = do_translation_fault, /* section translation */
 	[0x07] = do_page_fault,        /* page translation */
-	[0x0D] = do_bad_area,          /* section permission: do_sect_fault */
+	[0x0D] = do_sect_fault,        /* section permission */
 	[0x0F] = do_page_fault,        /* page permission */
 };
 
 static int dispatch(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
 {
 	int (*fn)(unsigned long, unsigned int, struct fw_regs *) = fsr_info[FSR_FS(fsr)];
-	return (fn ? fn : do_bad_area)(addr, fsr, regs);
+	return (fn ? fn : do_bad)(addr, fsr, regs);
 }
 
 int do_DataAbort(unsigned long addr, unsigned int fsr, struct fw_regs *regs)
 {
+	asid_faults[CP15_READ(c13, 0, c0, 1) & 0xFF]++;
 	return dispatch(addr, fsr, regs);
 }
 
 /* The same table for IFSR; instruction faults never carry 0x04. */
 int do_PrefetchAbort(unsigned long addr, unsigned int ifsr, struct fw_regs *regs)
 {
+	asid_faults[CP15_READ(c13, 0, c0, 1) & 0xFF]++;
 	return FSR_FS(ifsr) == 0x04 ? bad_area(addr, ifsr, regs)
 				    : dispatch(addr, ifsr | FSR_LNX_PF, regs);
 }

@@ -187,6 +187,8 @@ typedef unsigned int gfp_t;
 #define GFP_HIGHUSER_MOVABLE __GFP_MOVABLE
 
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
+/* A block from alloc_pages becomes 2^order pages with a reference each. */
+void split_page(struct page *page, unsigned int order);
 #define alloc_page(gfp) alloc_pages(gfp, 0)
 void __free_pages(struct page *page, unsigned int order);
 #define __free_page(page) __free_pages(page, 0)
@@ -228,6 +230,9 @@ struct mm_struct {
 	struct vm_area_struct *mmap;   /* VMAs sorted by address (user mms) */
 	unsigned int context_id;       /* ASID generation << 8 | ASID; 0: none yet */
 	unsigned long start_brk, brk;
+	/* ulayout=sections: the PTE page of each user slot, which a section
+	 * L1 word hides (Linux deposits a huge pmd's page table the same way). */
+	pte_t **pgtable_deposit;
 };
 extern struct mm_struct init_mm;
 extern pgd_t *const swapper_pg_dir;
@@ -300,6 +305,7 @@ int do_PrefetchAbort(unsigned long addr, unsigned int ifsr, struct fw_regs *regs
 #define VM_WRITE 0x2ul
 #define VM_EXEC 0x4ul
 #define VM_GROWSDOWN 0x100ul
+#define VM_HUGEPAGE 0x20000000ul        /* mapped in user_layout's blocks where it can */
 struct vm_area_struct {
 	unsigned long vm_start, vm_end; /* [start, end), page aligned */
 	unsigned long vm_flags;
@@ -325,7 +331,8 @@ extern struct task_struct *current;
  * line when the user programs end, and read by tests through a syscall. */
 #define GMM_STATS(X) X(demand) X(young) X(dirty) X(cow) X(cow_reuse) X(spurious) \
 	X(stack_grow) X(segv) X(forks) X(exits) X(switches) X(asid_rollovers) \
-	X(aging_passes) X(aged) X(tlb_flush_page) X(tlb_flush_mm)
+	X(aging_passes) X(aged) X(tlb_flush_page) X(tlb_flush_mm) X(blocks) X(splits) \
+	X(reclaimed) X(oom) X(pass_referenced)
 struct gmm_stats {
 #define GMM_STAT_FIELD(name) unsigned long name;
 	GMM_STATS(GMM_STAT_FIELD)
@@ -341,6 +348,10 @@ int insert_vm_area(struct mm_struct *mm, unsigned long start, unsigned long end,
 		   unsigned long flags);
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 int populate_page(struct mm_struct *mm, unsigned long addr, const void *data, size_t len);
+/* 0: fixed, the access retries; else why not (the caller signals or fixes up). */
+#define VM_FAULT_OOM 0x1
+#define VM_FAULT_SIGSEGV 0x2
+#define VM_FAULT_FALLBACK 0x4 /* do_block_fault: not a block, map small pages */
 int handle_user_fault(struct mm_struct *mm, unsigned long addr, bool write, bool exec);
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
 	      long fd);
@@ -352,6 +363,30 @@ void age_user_pages(void);
 void flush_tlb_page(struct mm_struct *mm, unsigned long addr);
 void flush_tlb_mm(struct mm_struct *mm);
 bool access_ok(unsigned long addr, unsigned long len);
+pgprot_t vm_get_page_prot(unsigned long vm_flags);
+pte_t *pte_lookup(struct mm_struct *mm, unsigned long addr, bool alloc);
+void pmd_populate_mb(struct mm_struct *mm, unsigned long addr);
+
+/* ulayout.c: how large anonymous mappings are mapped (init's ulayout=) */
+enum user_layout { ULAYOUT_PAGES, ULAYOUT_LARGE, ULAYOUT_SECTIONS };
+extern enum user_layout user_layout;
+int set_user_layout(const char *cmdline);
+unsigned long user_block_size(void);
+bool user_block_mapped(struct mm_struct *mm, unsigned long addr);
+int do_block_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+		   bool write);
+void split_user_block(struct mm_struct *mm, unsigned long addr);
+void set_user_block(struct mm_struct *mm, unsigned long addr, pteval_t clear, pteval_t set);
+
+/* firmware/uaccess.S: bytes not copied; a fault the kernel cannot fix
+ * resumes at the accessor's fixup (__ex_table, fixup_exception). */
+unsigned long __copy_from_user(void *to, const void *from, unsigned long n);
+unsigned long __copy_to_user(void *to, const void *from, unsigned long n);
+void clear_page(void *page);
+void copy_page(void *to, const void *from);
+bool fixup_exception(struct fw_regs *regs);
+/* fault.c: aborts taken under each ASID (CONTEXTIDR), as the model counts them */
+extern unsigned long asid_faults[256];
 
 /* process.c */
 int run_user_programs(const char *cmdline);  /* init's exit code */
@@ -359,6 +394,7 @@ void user_enter(struct fw_regs *regs);        /* a kernel entry from user mode *
 void user_return(struct fw_regs *regs);       /* ... and the way back out */
 void do_exit(int code);
 void force_sig_segv(unsigned long addr, unsigned int fsr, uint32_t pc);
+void force_sig_oom(void);
 void gmm_syscall(struct fw_regs *regs);
 void gmm_timer_tick(struct fw_regs *regs);
 void switch_mm(struct mm_struct *mm);

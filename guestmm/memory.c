@@ -1,8 +1,9 @@
-/* User address spaces (mm/mmap.c, mm/memory.c, arch/arm/mm/fault.c):
- * VMAs, user page tables, demand paging, young/dirty emulation through
- * faults, copy-on-write after fork, the aging pass, and the memory system
- * calls.  Page accounting follows Linux: a mapped anonymous page has
- * _mapcount >= 0 and one reference per mapping. */
+/* User address spaces (mm/mmap.c, mm/memory.c, mm/vmscan.c,
+ * arch/arm/mm/fault.c): VMAs, user page tables, demand paging, young/dirty
+ * emulation through faults, copy-on-write after fork, the aging pass,
+ * reclaim, and the memory system calls.  Page accounting follows Linux: a
+ * mapped anonymous page has _mapcount >= 0 and one reference per mapping.
+ * Blocks of large VMAs under ulayout=large/sections are ulayout.c's. */
 #include "fw.h"
 #include "gmm.h"
 
@@ -41,7 +42,7 @@ void flush_tlb_mm(struct mm_struct *mm)
 	isb();
 }
 
-static pgprot_t vm_get_page_prot(unsigned long flags)
+pgprot_t vm_get_page_prot(unsigned long flags)
 {
 	pgprot_t prot = L_PTE_PRESENT | L_PTE_USER | L_PTE_MT_WRITEBACK;
 	if (!(flags & (VM_READ | VM_WRITE | VM_EXEC)))
@@ -55,10 +56,20 @@ static pgprot_t vm_get_page_prot(unsigned long flags)
 
 /* ---- VMAs ---- */
 
+#define DEPOSIT_ORDER 1 /* USER_PTRS_PER_PGD pointers */
+
 struct mm_struct *mm_alloc(void)
 {
 	struct mm_struct *mm = kzalloc(sizeof *mm, GFP_KERNEL);
-	if (mm && !(mm->pgd = pgd_alloc())) {
+	if (!mm)
+		return 0;
+	mm->pgd = pgd_alloc();
+	if (mm->pgd && user_layout == ULAYOUT_SECTIONS &&
+	    !(mm->pgtable_deposit = (pte_t **)__get_free_pages(__GFP_ZERO, DEPOSIT_ORDER))) {
+		pgd_free(mm->pgd);
+		mm->pgd = 0;
+	}
+	if (!mm->pgd) {
 		kfree(mm);
 		return 0;
 	}
@@ -113,17 +124,44 @@ static int split_vma(struct mm_struct *mm, unsigned long addr)
 /* ---- page tables ---- */
 
 /* The Linux PTE of a user address; with alloc, a missing PTE page is made
- * (one page: two Linux tables, then the two hardware tables). */
-static pte_t *pte_lookup(struct mm_struct *mm, unsigned long addr, bool alloc)
+ * (one page: two Linux tables, then the two hardware tables).  The PTE
+ * page is found through the slot's L1 words, or, under ulayout=sections,
+ * in the deposit: there an MB's L1 word stays 0 until pmd_populate_mb
+ * points it at its hardware table, or ulayout.c makes it a section. */
+pte_t *pte_lookup(struct mm_struct *mm, unsigned long addr, bool alloc)
 {
 	pmd_t *pmd = pmd_offset(pgd_offset(mm->pgd, addr));
-	if (pmd_none(*pmd)) {
-		unsigned long page = alloc ? get_zeroed_page(GFP_KERNEL) : 0;
-		if (!page)
+	pte_t *table;
+	if (mm->pgtable_deposit)
+		table = mm->pgtable_deposit[pgd_index(addr)];
+	else
+		table = pmd_none(*pmd) ? 0 : (pte_t *)__va(*pmd & PAGE_MASK);
+	if (!table) {
+		table = alloc ? (pte_t *)get_zeroed_page(GFP_KERNEL) : 0;
+		if (!table)
 			return 0;
-		__pmd_populate(pmd, __pa(page), _PAGE_USER_TABLE);
+		if (mm->pgtable_deposit)
+			mm->pgtable_deposit[pgd_index(addr)] = table;
+		else
+			__pmd_populate(pmd, __pa(table), _PAGE_USER_TABLE);
 	}
-	return pte_offset_kernel(pmd, addr);
+	return table + pte_index(addr);
+}
+
+/* Under ulayout=sections: the L1 word of addr's MB points at its hardware
+ * table before a small page there becomes valid.  The word is 0 then
+ * (a section is split first), so no TLB entry depends on it. */
+void pmd_populate_mb(struct mm_struct *mm, unsigned long addr)
+{
+	if (!mm->pgtable_deposit)
+		return;
+	pmd_t *pmd = pmd_offset(pgd_offset(mm->pgd, addr)) + ((addr >> SECTION_SHIFT) & 1);
+	if (pmd_table(*pmd))
+		return;
+	phys_addr_t table = __pa(mm->pgtable_deposit[pgd_index(addr)]);
+	*pmd = (table + PTE_HWTABLE_OFF + ((addr >> SECTION_SHIFT) & 1) * PTE_HWTABLE_SIZE / 2) |
+	       _PAGE_USER_TABLE;
+	flush_pmd_entry(pmd);
 }
 
 static void unmap_pte(pte_t *ptep)
@@ -137,12 +175,31 @@ static void unmap_pte(pte_t *ptep)
 }
 
 /* zap_page_range: unmap every page in [start, end); one TLB flush per page
- * that was mapped (the entry may be cached even if old now). */
+ * that was mapped (the entry may be cached even if old now), and one per
+ * block mapping the range holds whole (ulayout.c splits those it cuts). */
 static void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
+	unsigned long bs = user_block_size();
 	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
 		pte_t *ptep = pte_lookup(mm, addr, false);
-		if (!ptep || !pte_present(*ptep))
+		if (!ptep) {
+			addr |= PMD_SIZE - PAGE_SIZE; /* no PTE page: skip the slot */
+			continue;
+		}
+		if (user_block_mapped(mm, addr)) {
+			unsigned long block = addr & ~(bs - 1);
+			if (block < start || end - block < bs) {
+				split_user_block(mm, addr);
+			} else {
+				set_user_block(mm, block, L_PTE_YOUNG, 0); /* no hardware entry */
+				flush_tlb_page(mm, block);
+				for (unsigned long i = 0; i < bs >> PAGE_SHIFT; i++)
+					unmap_pte(ptep + i);
+				addr += bs - PAGE_SIZE;
+				continue;
+			}
+		}
+		if (!pte_present(*ptep))
 			continue;
 		unmap_pte(ptep);
 		flush_tlb_page(mm, addr);
@@ -162,10 +219,70 @@ int populate_page(struct mm_struct *mm, unsigned long addr, const void *data, si
 	}
 	memcpy((char *)page_address(page) + (addr & ~PAGE_MASK), data, len);
 	page->_mapcount++;
+	pmd_populate_mb(mm, addr);
 	set_pte_at(addr & PAGE_MASK, ptep,
 		   pfn_pte(page_to_pfn(page), vm_get_page_prot(vma->vm_flags)) | L_PTE_YOUNG |
 			   L_PTE_DIRTY);
 	return 0;
+}
+
+/* ---- reclaim (mm/vmscan.c, reduced: anonymous memory and no swap) ---- */
+
+#define SWAP_CLUSTER_MAX 32ul
+
+static bool page_is_zero(const struct page *page)
+{
+	const uint32_t *w = page_address(page);
+	for (unsigned long i = 0; i < PAGE_SIZE / 4; i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
+/* shrink_page_list for one mm: an old (not referenced since the last
+ * aging pass), clean page that only this mapping holds and that holds only
+ * zeros can go without a copy anywhere; its next access demand-faults a
+ * fresh zero page.  Everything else would need swap.  Returns pages freed. */
+static unsigned long shrink_mm(struct mm_struct *mm, unsigned long want)
+{
+	unsigned long freed = 0;
+	for (struct vm_area_struct *v = mm->mmap; v && freed < want; v = v->vm_next)
+		for (unsigned long addr = v->vm_start, next; addr < v->vm_end; addr = next) {
+			next = pgd_addr_end(addr, v->vm_end);
+			pte_t *ptep = pte_lookup(mm, addr, false);
+			for (; ptep && addr < next && freed < want; addr += PAGE_SIZE, ptep++) {
+				if (!pte_present(*ptep) || (*ptep & (L_PTE_YOUNG | L_PTE_DIRTY)))
+					continue;
+				struct page *page = pfn_to_page(pte_pfn(*ptep));
+				if (page_count(page) != 1 || !page_is_zero(page))
+					continue;
+				unmap_pte(ptep);
+				flush_tlb_page(mm, addr); /* ptep_clear_flush */
+				freed++;
+			}
+		}
+	return freed;
+}
+
+/* kswapd's and direct reclaim's pass over every process. */
+static unsigned long reclaim_pages(unsigned long want)
+{
+	extern struct task_struct tasks[NR_TASKS];
+	unsigned long freed = 0;
+	for (int i = 0; i < NR_TASKS && freed < want; i++)
+		if (tasks[i].state == TASK_RUNNING || tasks[i].state == TASK_WAITING)
+			freed += shrink_mm(tasks[i].mm, want - freed);
+	gmm_stats.reclaimed += freed;
+	return freed;
+}
+
+/* A page for user memory; when none is left, direct reclaim, once. */
+static struct page *alloc_user_page(void)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE);
+	if (!page && reclaim_pages(SWAP_CLUSTER_MAX))
+		page = alloc_page(GFP_HIGHUSER_MOVABLE);
+	return page;
 }
 
 /* ---- faults ---- */
@@ -173,28 +290,27 @@ int populate_page(struct mm_struct *mm, unsigned long addr, const void *data, si
 /* do_wp_page: a write to a present, write-protected page of a writable
  * VMA.  The last user takes the page back; otherwise it is copied, and the
  * old translation must leave the TLB because the PFN changes. */
-static void do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
-		       pte_t *ptep)
+static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+		      pte_t *ptep)
 {
 	struct page *old = pfn_to_page(pte_pfn(*ptep));
 	pgprot_t prot = vm_get_page_prot(vma->vm_flags) | L_PTE_YOUNG | L_PTE_DIRTY;
 	if (page_count(old) == 1) {
 		gmm_stats.cow_reuse++;
 		set_pte_at(addr, ptep, pfn_pte(pte_pfn(*ptep), prot));
-		return;
+		return 0;
 	}
-	struct page *copy = alloc_page(GFP_HIGHUSER_MOVABLE);
-	if (!copy) {
-		force_sig_segv(addr, 0x80F, current->ctx.pc); /* out of memory: the OOM killer's job */
-		return;
-	}
+	struct page *copy = alloc_user_page();
+	if (!copy)
+		return VM_FAULT_OOM;
 	gmm_stats.cow++;
-	memcpy(page_address(copy), page_address(old), PAGE_SIZE);
+	copy_page(page_address(copy), page_address(old));
 	copy->_mapcount++;
 	old->_mapcount--;
 	__free_page(old);
 	set_pte_at(addr, ptep, pfn_pte(page_to_pfn(copy), prot));
 	flush_tlb_page(mm, addr);
+	return 0;
 }
 
 /* handle_mm_fault for an access the VMA allows: demand-zero, the young
@@ -206,14 +322,21 @@ static void do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigne
 static int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 			   bool write)
 {
+	if (vma->vm_flags & VM_HUGEPAGE) {
+		int ret = do_block_fault(mm, vma, addr, write);
+		if (ret != VM_FAULT_FALLBACK)
+			return ret;
+	}
 	pte_t *ptep = pte_lookup(mm, addr, true);
 	if (!ptep)
-		return -ENOMEM;
+		return VM_FAULT_OOM;
+	pmd_populate_mb(mm, addr);
 	pte_t pte = *ptep;
 	if (!pte_present(pte)) {
-		struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+		struct page *page = alloc_user_page();
 		if (!page)
-			return -ENOMEM;
+			return VM_FAULT_OOM;
+		clear_page(page_address(page));
 		gmm_stats.demand++;
 		page->_mapcount++;
 		pte = pfn_pte(page_to_pfn(page), vm_get_page_prot(vma->vm_flags)) | L_PTE_YOUNG;
@@ -230,10 +353,8 @@ static int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, uns
 		set_pte_at(addr, ptep, pte);
 		return 0;
 	}
-	if (write && (pte & L_PTE_RDONLY)) {
-		do_wp_page(mm, vma, addr, ptep);
-		return 0;
-	}
+	if (write && (pte & L_PTE_RDONLY))
+		return do_wp_page(mm, vma, addr, ptep);
 	if (write && !(pte & L_PTE_DIRTY)) {
 		gmm_stats.dirty++;
 		set_pte_at(addr, ptep, pte | L_PTE_DIRTY);
@@ -246,73 +367,83 @@ static int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, uns
 
 /* do_page_fault's VMA part: find the VMA (growing the stack down within
  * its limit), check the access against it, handle it.  Returns 0 when the
- * access may retry, non-zero for a bad area. */
+ * access may retry, VM_FAULT_SIGSEGV for a bad area, VM_FAULT_OOM. */
 int handle_user_fault(struct mm_struct *mm, unsigned long addr, bool write, bool exec)
 {
 	struct vm_area_struct *vma = find_vma(mm, addr);
 	if (!vma)
-		return 1;
+		return VM_FAULT_SIGSEGV;
 	if (vma->vm_start > addr) {
 		if (!(vma->vm_flags & VM_GROWSDOWN) || addr < STACK_TOP - STACK_LIMIT)
-			return 1;
+			return VM_FAULT_SIGSEGV;
 		struct vm_area_struct *prev = mm->mmap;
 		while (prev && prev->vm_next != vma && prev != vma)
 			prev = prev->vm_next;
 		if (prev && prev != vma && prev->vm_end + PAGE_SIZE > (addr & PAGE_MASK))
-			return 1; /* the stack guard gap */
+			return VM_FAULT_SIGSEGV; /* the stack guard gap */
 		gmm_stats.stack_grow++;
 		vma->vm_start = addr & PAGE_MASK;
 	}
 	unsigned long need = exec ? VM_EXEC : write ? VM_WRITE : VM_READ;
 	if (!(vma->vm_flags & need))
-		return 1;
-	return handle_mm_fault(mm, vma, addr & PAGE_MASK, write) ? 1 : 0;
+		return VM_FAULT_SIGSEGV;
+	return handle_mm_fault(mm, vma, addr & PAGE_MASK, write);
 }
 
+/* Linux's access_ok is a range check: whether the memory is there and
+ * allows the access is the fault handler's question (uaccess.S). */
 bool access_ok(unsigned long addr, unsigned long len)
 {
-	if (!current || addr >= TASK_SIZE || len > TASK_SIZE - addr)
-		return false;
-	for (unsigned long a = addr & PAGE_MASK; a < addr + len; a += PAGE_SIZE) {
-		struct vm_area_struct *v = find_vma(current->mm, a);
-		if (!v || v->vm_start > a || !(v->vm_flags & VM_READ))
-			return false;
-	}
-	return true;
+	return addr < TASK_SIZE && len <= TASK_SIZE - addr;
 }
 
 /* ---- aging (a kswapd-like pass over every user page) ---- */
 
 /* Marks every young user PTE old: the hardware PTE becomes 0 and the TLB
- * entry is flushed, so the next access takes the young fault again. */
+ * entry is flushed, so the next access takes the young fault again.  A
+ * block mapping is young as a whole: one flush, its pages all counted. */
 static unsigned long age_mm(struct mm_struct *mm)
 {
-	unsigned long referenced = 0;
+	unsigned long referenced = 0, bs = user_block_size();
 	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
-		for (unsigned long addr = v->vm_start; addr < v->vm_end; addr += PAGE_SIZE) {
+		for (unsigned long addr = v->vm_start, next; addr < v->vm_end; addr = next) {
+			next = pgd_addr_end(addr, v->vm_end);
 			pte_t *ptep = pte_lookup(mm, addr, false);
-			if (!ptep) {
-				addr |= PMD_SIZE - PAGE_SIZE; /* no PTE page: skip the slot */
-				continue;
+			for (; ptep && addr < next; addr += PAGE_SIZE, ptep++) {
+				if ((v->vm_flags & VM_HUGEPAGE) && user_block_mapped(mm, addr)) {
+					set_user_block(mm, addr, L_PTE_YOUNG, 0);
+					flush_tlb_page(mm, addr);
+					referenced += bs >> PAGE_SHIFT;
+					addr += bs - PAGE_SIZE;
+					ptep += (bs >> PAGE_SHIFT) - 1;
+					continue;
+				}
+				if (!pte_present(*ptep) || !(*ptep & L_PTE_YOUNG))
+					continue;
+				referenced++;
+				set_pte_at(addr, ptep, *ptep & ~L_PTE_YOUNG);
+				flush_tlb_page(mm, addr);
 			}
-			if (!pte_present(*ptep) || !(*ptep & L_PTE_YOUNG))
-				continue;
-			referenced++;
-			set_pte_at(addr, ptep, *ptep & ~L_PTE_YOUNG);
-			flush_tlb_page(mm, addr);
 		}
 	return referenced;
 }
 
+/* The periodic pass (the timer's): below the low watermark, kswapd first
+ * reclaims what stayed old since the last pass, up to the high watermark;
+ * then every young page is made old and counted as referenced. */
 void age_user_pages(void)
 {
 	extern struct task_struct tasks[NR_TASKS];
+	const struct zone *z = &NODE_DATA(0)->node_zones[ZONE_NORMAL];
+	if (nr_free_pages() < z->watermark[WMARK_LOW])
+		reclaim_pages(z->watermark[WMARK_HIGH] - nr_free_pages());
 	unsigned long referenced = 0;
 	for (int i = 0; i < NR_TASKS; i++)
 		if (tasks[i].state == TASK_RUNNING || tasks[i].state == TASK_WAITING)
 			referenced += age_mm(tasks[i].mm);
 	gmm_stats.aging_passes++;
 	gmm_stats.aged += referenced;
+	gmm_stats.pass_referenced = referenced;
 }
 
 /* ---- fork and exit ---- */
@@ -342,8 +473,13 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 			pte_t *dst = pte_lookup(mm, addr, true);
 			if (!dst)
 				goto fail;
-			if (v->vm_flags & VM_WRITE)
-				set_pte_at(addr, src, *src | L_PTE_RDONLY);
+			/* a block mapping is write-protected whole, at its first page */
+			if ((v->vm_flags & VM_WRITE) && !(*src & L_PTE_RDONLY)) {
+				if ((v->vm_flags & VM_HUGEPAGE) && user_block_mapped(oldmm, addr))
+					set_user_block(oldmm, addr, 0, L_PTE_RDONLY);
+				else
+					set_pte_at(addr, src, *src | L_PTE_RDONLY);
+			}
 			struct page *page = pfn_to_page(pte_pfn(*src));
 			get_page(page);
 			page->_mapcount++;
@@ -376,9 +512,12 @@ void mmput(struct mm_struct *mm)
 	flush_tlb_mm(mm);
 	for (unsigned long i = 0; i < USER_PTRS_PER_PGD; i++) {
 		pmd_t *pmd = pmd_offset(mm->pgd + i);
-		if (!pmd_none(*pmd))
+		if (mm->pgtable_deposit)
+			free_page((unsigned long)mm->pgtable_deposit[i]);
+		else if (!pmd_none(*pmd))
 			free_page((unsigned long)__va(*pmd & PAGE_MASK));
 	}
+	free_pages((unsigned long)mm->pgtable_deposit, DEPOSIT_ORDER);
 	pgd_free(mm->pgd);
 	kfree(mm);
 }
@@ -419,6 +558,13 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 	if (!len || len > TASK_SIZE || (prot & ~7ul) || !(flags & MAP_PRIVATE))
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
+	/* Large enough for a block of the user layout: block-aligned, as
+	 * thp_get_unmapped_area aligns for huge pages. */
+	unsigned long align = user_block_size(), vm_flags = prot_to_vm(prot);
+	if (align > PAGE_SIZE && len >= align)
+		vm_flags |= VM_HUGEPAGE;
+	else
+		align = PAGE_SIZE;
 	if (flags & MAP_FIXED) {
 		if ((addr & ~PAGE_MASK) || addr < PAGE_SIZE || addr > TASK_SIZE - len)
 			return -EINVAL;
@@ -428,11 +574,11 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 		addr = TASK_UNMAPPED_BASE;
 		for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < addr + len;
 		     v = v->vm_next)
-			addr = v->vm_end > addr ? v->vm_end : addr;
+			addr = ALIGN(v->vm_end > addr ? v->vm_end : addr, align);
 		if (addr > TASK_SIZE - len)
 			return -ENOMEM;
 	}
-	int err = insert_vm_area(mm, addr, addr + len, prot_to_vm(prot));
+	int err = insert_vm_area(mm, addr, addr + len, vm_flags);
 	return err ? err : (long)addr;
 }
 
@@ -443,7 +589,8 @@ long sys_munmap(unsigned long addr, unsigned long len)
 	return do_munmap(current->mm, addr, addr + PAGE_ALIGN(len));
 }
 
-/* Less permission always flushes the page; more needs no flush. */
+/* Less permission always flushes the page (or the block mapping); more
+ * needs no flush.  A block mapping the range cuts is split first. */
 long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 {
 	struct mm_struct *mm = current->mm;
@@ -457,17 +604,32 @@ long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 	}
 	if (split_vma(mm, addr) || split_vma(mm, end))
 		return -ENOMEM;
-	unsigned long flags = prot_to_vm(prot);
+	unsigned long flags = prot_to_vm(prot), bs = user_block_size();
 	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v = v->vm_next) {
 		bool narrower = (v->vm_flags & ~flags) & (VM_READ | VM_WRITE | VM_EXEC);
-		v->vm_flags = (v->vm_flags & VM_GROWSDOWN) | flags;
+		v->vm_flags = (v->vm_flags & (VM_GROWSDOWN | VM_HUGEPAGE)) | flags;
 		for (unsigned long a = v->vm_start; a < v->vm_end; a += PAGE_SIZE) {
 			pte_t *ptep = pte_lookup(mm, a, false);
 			if (!ptep || !pte_present(*ptep))
 				continue;
-			pte_t keep = *ptep & (PAGE_MASK | L_PTE_YOUNG | L_PTE_DIRTY);
 			/* A COW page stays write-protected until it is written. */
 			pte_t cow = page_count(pfn_to_page(pte_pfn(*ptep))) > 1 ? L_PTE_RDONLY : 0;
+			if ((v->vm_flags & VM_HUGEPAGE) && user_block_mapped(mm, a)) {
+				unsigned long block = a & ~(bs - 1);
+				if (block >= addr && end - block >= bs) {
+					for (unsigned long i = 1; i < bs >> PAGE_SHIFT; i++)
+						if (page_count(pfn_to_page(pte_pfn(ptep[i]))) > 1)
+							cow = L_PTE_RDONLY;
+					set_user_block(mm, a, ~(PAGE_MASK | L_PTE_YOUNG | L_PTE_DIRTY),
+						       vm_get_page_prot(flags) | cow);
+					if (narrower)
+						flush_tlb_page(mm, a);
+					a += bs - PAGE_SIZE;
+					continue;
+				}
+				split_user_block(mm, a);
+			}
+			pte_t keep = *ptep & (PAGE_MASK | L_PTE_YOUNG | L_PTE_DIRTY);
 			set_pte_at(a, ptep, keep | vm_get_page_prot(flags) | cow);
 			if (narrower)
 				flush_tlb_page(mm, a);
@@ -497,11 +659,26 @@ long sys_brk(unsigned long brk)
 	return (long)brk;
 }
 
+/* MADV_DONTNEED: the range's pages go; the next access finds zeros.  As
+ * in Linux, the mapped parts are done and a hole anywhere is -ENOMEM. */
 long sys_madvise(unsigned long addr, unsigned long len, int advice)
 {
+	struct mm_struct *mm = current->mm;
+	unsigned long end = addr + PAGE_ALIGN(len);
 	if ((addr & ~PAGE_MASK) || advice != MADV_DONTNEED || addr >= TASK_SIZE ||
 	    len > TASK_SIZE - addr)
 		return -EINVAL;
-	zap_page_range(current->mm, addr, addr + PAGE_ALIGN(len));
-	return 0;
+	long ret = 0;
+	for (unsigned long a = addr; a < end;) {
+		struct vm_area_struct *v = find_vma(mm, a);
+		if (!v || v->vm_start >= end)
+			return -ENOMEM;
+		if (v->vm_start > a)
+			ret = -ENOMEM;
+		a = v->vm_start > a ? v->vm_start : a;
+		unsigned long stop = v->vm_end < end ? v->vm_end : end;
+		zap_page_range(mm, a, stop);
+		a = stop;
+	}
+	return ret;
 }

@@ -93,6 +93,36 @@ static void flush_icache_range(unsigned long start, unsigned long end)
 	isb();
 }
 
+/* L1 words that head.S's sections make live -- among them the one that
+ * maps this code, its stack and swapper_pg_dir itself -- are replaced so
+ * that no access ever goes through a replaced TLB entry: one straight run
+ * of stores, highest word first (the lowest is the one mapping
+ * swapper_pg_dir when it is among them, so every store before it still
+ * translates through an unchanged entry), and TLBIALL as the very next
+ * instruction.  Then the words are cleaned and the TLB flushed once more:
+ * a walker that does not snoop the D-cache may have refilled an old entry
+ * in between (one that translates the same way, so harmlessly). */
+static void set_live_pmd_pair(pmd_t *pmdp, pmdval_t even, pmdval_t odd)
+{
+	__asm__ volatile("str	%2, [%0, #4]\n\t"
+			 "str	%1, [%0]\n\t"
+			 "mcr	p15, 0, %0, c8, c7, 0" /* TLBIALL */
+			 :: "r"(pmdp), "r"(even), "r"(odd) : "memory");
+	clean_dcache_area(pmdp, 2 * sizeof(pmd_t));
+	flush_tlb_all();
+}
+
+static void set_live_supersection(pmd_t *pmdp, pmdval_t val)
+{
+	__asm__ volatile(".irp	i, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0\n\t"
+			 "str	%1, [%0, #\\i * 4]\n\t"
+			 ".endr\n\t"
+			 "mcr	p15, 0, %0, c8, c7, 0" /* TLBIALL */
+			 :: "r"(pmdp), "r"(val) : "memory");
+	clean_dcache_area(pmdp, 16 * sizeof(pmd_t));
+	flush_tlb_all();
+}
+
 /* cpu_v7_set_pte_ext: the Linux PTE at ptep, its hardware form 2048 bytes
  * above: small page with AP[0] set; MT[2] becomes TEX[0] (MT[1:0] are B
  * and C already); APX when read-only or not dirty; AP[1] for user; XN;
@@ -147,9 +177,9 @@ static void *early_alloc(unsigned long sz)
 }
 
 /* The slot's PTE table is filled before it is installed (early_pte_install),
- * so a slot that still holds head.S's sections (layout=pages) keeps
- * translating while its table is built; the replaced sections are then
- * flushed from the TLB. */
+ * so a slot that still holds head.S's sections (layout=pages or large)
+ * keeps translating while its table is built and is then replaced as a
+ * live pair. */
 static void alloc_init_pte(pmd_t *pmd, unsigned long addr, unsigned long end,
 			   unsigned long pfn, const struct mem_type *type, bool large)
 {
@@ -167,11 +197,13 @@ static void alloc_init_pte(pmd_t *pmd, unsigned long addr, unsigned long end,
 		set_pte_ext(pte, pfn_pte(pfn, type->prot_pte), 0);
 		pte++, pfn++, addr += PAGE_SIZE;
 	} while (addr != end);
-	if (install)
+	if (!install)
+		return;
+	if (live) {
+		pmdval_t pmdval = (__pa(table) + PTE_HWTABLE_OFF) | type->prot_l1;
+		set_live_pmd_pair(pmd, pmdval, pmdval + 256 * sizeof(pte_t));
+	} else {
 		__pmd_populate(pmd, __pa(table), type->prot_l1);
-	if (install && live) {
-		flush_tlb_kernel_page((addr - 1) & PMD_MASK);
-		flush_tlb_kernel_page(((addr - 1) & PMD_MASK) + SECTION_SIZE);
 	}
 }
 
@@ -203,12 +235,20 @@ static void alloc_init_pmd(pgd_t *pgd, unsigned long addr, unsigned long end,
 }
 
 /* create_36bit_mapping's inner step: 16 identical L1 words for one 16 MB
- * supersection (domain 0: bits [8:5] would be PA[39:36]). */
+ * supersection (domain 0: bits [8:5] would be PA[39:36]); over head.S's
+ * sections they are written as live words. */
 static void __map_init_supersection(pmd_t *pmd, phys_addr_t phys, const struct mem_type *type)
 {
+	pmdval_t val = (phys & SUPERSECTION_MASK) | (type->prot_sect & ~PMD_DOMAIN(15)) | PMD_SECT_SUPER;
+	bool live = false;
 	for (unsigned i = 0; i < 16; i++)
-		pmd[i] = (phys & SUPERSECTION_MASK) | (type->prot_sect & ~PMD_DOMAIN(15)) |
-			 PMD_SECT_SUPER;
+		live |= !pmd_none(pmd[i]);
+	if (live) {
+		set_live_supersection(pmd, val);
+		return;
+	}
+	for (unsigned i = 0; i < 16; i++)
+		pmd[i] = val;
 	clean_dcache_area(pmd, 16 * sizeof(pmd_t));
 }
 

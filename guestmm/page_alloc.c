@@ -335,8 +335,9 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, int wm
 }
 
 /* __alloc_pages: the fast path at the low watermark; then, where Linux
- * would wake kswapd and retry, one retry at the min watermark (there is
- * nothing to reclaim here).  Returns the head page with one reference. */
+ * would wake kswapd and retry, one retry at the min watermark (reclaim of
+ * user pages is memory.c's: kswapd's pass and alloc_user_page's direct
+ * reclaim).  Returns the head page with one reference. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	if (order >= MAX_ORDER)
@@ -345,6 +346,14 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	if (!page)
 		page = get_page_from_freelist(gfp, order, WMARK_MIN);
 	return page;
+}
+
+/* A block from alloc_pages becomes 2^order pages with a reference each,
+ * to be freed one by one (the buddy allocator merges them back). */
+void split_page(struct page *page, unsigned int order)
+{
+	for (unsigned long i = 1; i < (1ul << order); i++)
+		page[i]._refcount = 1;
 }
 
 static bool free_pages_check(struct page *page)

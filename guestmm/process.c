@@ -15,6 +15,7 @@
 #define USER_MAGIC 0x53554D4Du /* "MMUS" */
 #define TICK_INSNS 50000u      /* SP804 period; the host counts instructions */
 #define AGE_EVERY_TICKS 8      /* the aging pass runs every 8th tick */
+#define SIGKILL 9
 #define SIGSEGV 11
 #define EXIT_SIGNALED 0x100    /* exit_code flag: killed by the signal in bits 7:0 */
 #define ECHILD 10
@@ -40,10 +41,14 @@ static struct kernel_ctx launcher;
 /* ---- ASIDs (arch/arm/mm/context.c): 8-bit ASIDs, a generation above ---- */
 
 static unsigned int asid_generation = 1u << 8, next_asid = 1;
+/* For the summary: how many tasks each ASID was given to, the last one. */
+static unsigned long asid_tasks[256];
+static int asid_pid[256];
 
 /* An mm whose ASID is from an older generation gets a new one; when the
  * 255 usable ASIDs run out, the generation moves on and the whole TLB is
- * flushed, so no entry of a recycled ASID survives. */
+ * flushed, so no entry of a recycled ASID survives.  current is the task
+ * the mm is being switched in for. */
 void switch_mm(struct mm_struct *mm)
 {
 	if ((mm->context_id ^ asid_generation) >> 8) {
@@ -53,6 +58,8 @@ void switch_mm(struct mm_struct *mm)
 			flush_tlb_all();
 			gmm_stats.asid_rollovers++;
 		}
+		asid_tasks[next_asid]++;
+		asid_pid[next_asid] = current->pid;
 		mm->context_id = asid_generation | next_asid++;
 	}
 	/* cpu_v7_switch_mm: the new ASID, then the new tables. */
@@ -149,6 +156,15 @@ void force_sig_segv(unsigned long addr, unsigned int fsr, uint32_t pc)
 	do_exit(EXIT_SIGNALED | SIGSEGV);
 }
 
+/* What pagefault_out_of_memory comes to with one candidate: the task whose
+ * fault found no memory (reclaim included) is killed. */
+void force_sig_oom(void)
+{
+	printk("Out of memory: killed process %d\n", current->pid);
+	gmm_stats.oom++;
+	do_exit(EXIT_SIGNALED | SIGKILL);
+}
+
 static long do_fork(void)
 {
 	struct task_struct *child = alloc_task();
@@ -168,7 +184,8 @@ static long do_fork(void)
 }
 
 /* wait4(pid or -1, status): reaps a zombie child, or sleeps until one
- * exits.  status is Linux's: code << 8 for an exit, the signal for a kill. */
+ * exits.  status is Linux's: code << 8 for an exit, the signal for a kill.
+ * A status the kernel cannot store is -EFAULT, the child reaped anyway. */
 static long sys_wait4(long pid, unsigned long status_addr, bool *slept)
 {
 	bool have_child = false;
@@ -180,12 +197,10 @@ static long sys_wait4(long pid, unsigned long status_addr, bool *slept)
 		if (c->state != TASK_ZOMBIE)
 			continue;
 		int status = c->exit_code & EXIT_SIGNALED ? c->exit_code & 0x7F : (c->exit_code & 0xFF) << 8;
-		if (status_addr) {
-			if (!access_ok(status_addr, 4))
-				return -EFAULT;
-			*(volatile int *)status_addr = status;
-		}
 		c->state = TASK_UNUSED;
+		if (status_addr && (!access_ok(status_addr, sizeof status) ||
+				    __copy_to_user((void *)status_addr, &status, sizeof status)))
+			return -EFAULT;
 		return c->pid;
 	}
 	if (!have_child)
@@ -197,27 +212,77 @@ static long sys_wait4(long pid, unsigned long status_addr, bool *slept)
 	return 0;
 }
 
+/* The console; a buffer that ends in a bad page is written up to it (the
+ * count says how far), one bad from the start is -EFAULT. */
 static long sys_write(long fd, unsigned long buf, unsigned long len)
 {
 	if (fd != 1 && fd != 2)
 		return -EBADF;
 	if (!access_ok(buf, len))
 		return -EFAULT;
-	for (unsigned long i = 0; i < len; i++)
-		console_putc(((const volatile char *)buf)[i]);
+	char chunk[64];
+	unsigned long done = 0;
+	while (done < len) {
+		unsigned long n = len - done < sizeof chunk ? len - done : sizeof chunk;
+		unsigned long copied = n - __copy_from_user(chunk, (const void *)(buf + done), n);
+		for (unsigned long i = 0; i < copied; i++)
+			console_putc(chunk[i]);
+		done += copied;
+		if (copied < n)
+			return done ? (long)done : -EFAULT;
+	}
 	return (long)len;
 }
 
-/* mmuscope's own call: the memory manager's counters, for guest tests. */
+/* sysinfo: the memory figures (in pages: mem_unit is PAGE_SIZE, as
+ * si_meminfo reports them) and the number of tasks; there is no swap,
+ * high memory, load average or wall-clock uptime to report. */
+struct sysinfo {
+	long uptime;
+	unsigned long loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	unsigned long totalhigh, freehigh;
+	uint32_t mem_unit;
+	char _f[8];
+};
+
+static long sys_sysinfo(unsigned long buf)
+{
+	struct sysinfo info = { .totalram = totalram_pages, .freeram = nr_free_pages(),
+				.mem_unit = PAGE_SIZE };
+	for (int i = 0; i < NR_TASKS; i++)
+		info.procs += tasks[i].state != TASK_UNUSED;
+	if (!access_ok(buf, sizeof info) || __copy_to_user((void *)buf, &info, sizeof info))
+		return -EFAULT;
+	return 0;
+}
+
+/* mmuscope's own calls: the memory manager's counters, for guest tests;
+ * and a marker (semihosting, which scenarios wait on) named by the task. */
 #define __NR_mm_stats 0xF0100
+#define __NR_mm_marker 0xF0101
+#define MARKER_MAX 48
 static long sys_mm_stats(unsigned long buf, unsigned long len)
 {
 	if (len > sizeof gmm_stats)
 		len = sizeof gmm_stats;
-	if (!access_ok(buf, len))
+	if (!access_ok(buf, len) || __copy_to_user((void *)buf, &gmm_stats, len))
 		return -EFAULT;
-	memcpy((void *)buf, &gmm_stats, len);
 	return (long)len;
+}
+
+static long sys_mm_marker(unsigned long name)
+{
+	char buf[MARKER_MAX];
+	for (unsigned long i = 0; i < sizeof buf; i++) {
+		if (!access_ok(name + i, 1) || __copy_from_user(&buf[i], (const void *)(name + i), 1))
+			return -EFAULT;
+		if (!buf[i]) {
+			fw_marker(buf);
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /* The ARM EABI calling convention: number in r7, arguments r0-r5. */
@@ -239,6 +304,7 @@ void gmm_syscall(struct fw_regs *regs)
 	case 45:  ret = sys_brk(a[0]); break;
 	case 91:  ret = sys_munmap(a[0], a[1]); break;
 	case 114: ret = sys_wait4((long)a[0], a[1], &switched); break;
+	case 116: ret = sys_sysinfo(a[0]); break;
 	case 125: ret = sys_mprotect(a[0], a[1], a[2]); break;
 	case 158: /* sched_yield */
 		a[0] = 0;
@@ -250,6 +316,7 @@ void gmm_syscall(struct fw_regs *regs)
 		break;
 	case 220: ret = sys_madvise(a[0], a[1], (int)a[2]); break;
 	case __NR_mm_stats: ret = sys_mm_stats(a[0], a[1]); break;
+	case __NR_mm_marker: ret = sys_mm_marker(a[0]); break;
 	default:  ret = -ENOSYS; break;
 	}
 	if (!switched)
@@ -304,6 +371,8 @@ static int load_user_image(struct task_struct *t, const char *cmdline)
 	return 0;
 }
 
+/* The "mm:" line, then one line per ASID that was used or took faults
+ * (ASID 0 is the kernel's), to compare with the model's per-ASID counts. */
 static void report(long leaked)
 {
 	printk("mm:");
@@ -311,13 +380,22 @@ static void report(long leaked)
 	GMM_STATS(GMM_STAT_PRINT)
 #undef GMM_STAT_PRINT
 	printk(" leaked_pages %ld\n", leaked);
+	for (unsigned a = 0; a < 256; a++)
+		if (asid_tasks[a] || asid_faults[a])
+			printk("asid %u: tasks %lu last_pid %d faults %lu\n", a, asid_tasks[a],
+			       asid_pid[a], asid_faults[a]);
 }
 
 /* Starts init (pid 1) on cmdline, runs every task until init exits, then
  * returns here in SVC mode.  Returns init's exit status, or 1 when pages
- * leaked (freed pages must all be back, apart from slab growth). */
+ * leaked (freed pages must all be back, apart from slab growth), or 2 for
+ * an unknown ulayout= (the user layout: ulayout.c). */
 int run_user_programs(const char *cmdline)
 {
+	if (set_user_layout(cmdline)) {
+		printk("ulayout=: unknown (pages, large, sections)\n");
+		return 2;
+	}
 	long free_before = (long)nr_free_pages() + (long)slab_pages();
 	struct task_struct *init = alloc_task();
 	init->mm = mm_alloc();

@@ -12,7 +12,34 @@ typedef enum ui_metric {
 	UI_METRIC_MISSES,
 	UI_METRIC_FAULTS,
 	UI_METRIC_HAZARDS,
+	UI_METRIC_KIND,         /* descriptor kind (interactive UI only) */
+	UI_METRIC_COUNT
 } ui_metric;
+
+/* The interactive UI (`mmuscope ui`): heatmap, L2 tables, TLB contents and
+ * the walk stepper over a machine built with the model on. */
+typedef struct ui ui_t;
+
+typedef struct ui_options {
+	bool headless;          /* SDL's offscreen driver: no window on screen */
+	unsigned frames;        /* stop after this many frames; 0: until closed */
+	const char *screenshot; /* PNG of the last frame */
+	const char *script;     /* synthetic input, one command a line (docs/ui.md) */
+	const char *state;      /* write the final UI state here, key=value lines */
+	uint64_t speed;         /* instructions per frame; 0: the default */
+	bool paused;            /* start paused */
+	ui_metric metric;       /* the heatmap's metric at start */
+	int width, height;      /* window size; 0: 1280x800 */
+} ui_options;
+
+/* False when the build has no SDL2 (then ui_run always fails). */
+bool ui_available(void);
+/* Runs the UI until it is closed, the frames ran out or the script quit.
+ * Returns 0, or -1 with a one-line message in err. */
+int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen);
+/* A metric by name (walks, misses, faults, hazards, kind); false if none. */
+bool ui_metric_parse(const char *name, ui_metric *out);
+const char *ui_metric_name(ui_metric m);
 
 /* Renders the 4096 L1 slots of the address space as a 64x64 grid (one cell
  * per MB of VA, row = VA[31:26], column = VA[25:20]) on a log colour scale,

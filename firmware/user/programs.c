@@ -1,7 +1,9 @@
 /* User programs: the workloads and the guest tests of processes, demand
  * paging, young/dirty emulation and copy-on-write.  The kernel starts one
- * as init (pid 1) with "NAME key=value ..."; it exits with its result
- * (2 for bad arguments).  Each test prints "NAME: N failures". */
+ * as init (pid 1) with "NAME key=value ..." (or "NAME,key=value,..."); it
+ * exits with its result (2 for bad arguments).  Each test prints "NAME: N
+ * failures"; each workload reports markers NAME-start when its memory is
+ * set up and NAME-done when its measured part ends. */
 #include "ulib.h"
 
 #define BAD_ARG 2
@@ -19,7 +21,8 @@ static void expect(bool ok, const char *what, long got, long want)
 	print_num(", want ", want);
 	print("\n");
 }
-#define EXPECT_EQ(what, got, want) expect((long)(got) == (long)(want), what, (long)(got), (long)(want))
+#define EXPECT_EQ(what, got, want) ({ long got_ = (long)(got), want_ = (long)(want); \
+	expect(got_ == want_, what, got_, want_); })
 
 static int verdict(const char *name)
 {
@@ -47,9 +50,11 @@ static int seq(const char *args)
 	if (!buf)
 		return 1;
 	uint32_t sum = 0;
+	marker("seq-start");
 	for (long p = 0; p < passes; p++)
 		for (uint32_t i = 0; i < (uint32_t)mb << 18; i += 16)
 			sum += buf[i] += i;
+	marker("seq-done");
 	print_num("seq: checksum ", (long)(sum & 0x7FFFFFFF));
 	print("\n");
 	return 0;
@@ -64,9 +69,11 @@ static int stride(const char *args)
 	volatile uint32_t *buf = map((size_t)mb << 20, PROT_READ | PROT_WRITE);
 	if (!buf)
 		return 1;
+	marker("stride-start");
 	for (long p = 0; p < passes; p++)
 		for (uint32_t off = 0; off < (uint32_t)mb << 20; off += (uint32_t)step)
 			buf[off / 4] += (uint32_t)p;
+	marker("stride-done");
 	print_num("stride: accesses ", passes * ((mb << 20) / step));
 	print("\n");
 	return 0;
@@ -82,8 +89,10 @@ static int random_access(const char *args)
 	if (!buf)
 		return 1;
 	uint32_t state = (uint32_t)seed, words = (uint32_t)mb << 18;
+	marker("random-start");
 	for (long i = 0; i < count; i++)
 		buf[rand_next(&state) % words]++;
+	marker("random-done");
 	print_num("random: accesses ", count);
 	print("\n");
 	return 0;
@@ -110,8 +119,10 @@ static int chase(const char *args)
 	for (uint32_t i = 0; i < n; i++)
 		buf[order[i] * 16] = order[(i + 1) % n] * 16;
 	uint32_t at = order[0] * 16;
+	marker("chase-start");
 	for (long s = 0; s < steps; s++)
 		at = ((volatile uint32_t *)buf)[at];
+	marker("chase-done");
 	print_num("chase: ended at ", at / 16);
 	print("\n");
 	return 0;
@@ -131,6 +142,7 @@ static int matrix(const char *args)
 	for (long i = 0; i < n * n; i++)
 		a[i] = (int32_t)(i % 7), b[i] = (int32_t)(i % 5);
 	long trace = 0;
+	marker("matrix-start");
 	for (long i = 0; i < n; i++)
 		for (long j = 0; j < n; j++) {
 			int32_t s = 0;
@@ -138,6 +150,7 @@ static int matrix(const char *args)
 				s += a[i * n + k] * b[k * n + j];
 			c[i * n + j] = s;
 		}
+	marker("matrix-done");
 	for (long i = 0; i < n; i++)
 		trace += c[i * n + i];
 	print_num("matrix: trace ", trace);
@@ -157,6 +170,7 @@ static int fork_stress(const char *args)
 		return 1;
 	for (long p = 0; p < pages; p++)
 		buf[p * 1024] = (uint32_t)p;
+	marker("fork-start");
 	for (long c = 0; c < children; c++) {
 		long pid = fork();
 		if (pid == 0) {
@@ -170,6 +184,7 @@ static int fork_stress(const char *args)
 	int status;
 	while (wait4(-1, &status) > 0)
 		EXPECT_EQ("fork: child exit status", status, 0);
+	marker("fork-done");
 	for (long p = 0; p < pages; p++)
 		EXPECT_EQ("fork: parent's copy untouched", buf[p * 1024], p);
 	return verdict("fork");
@@ -181,6 +196,7 @@ static int mmap_churn(const char *args)
 	long iterations = arg(args, "iterations", 50), pages = arg(args, "pages", 8);
 	if (iterations < 1 || pages < 1 || pages > 4096)
 		return BAD_ARG;
+	marker("mmap-start");
 	for (long i = 0; i < iterations; i++) {
 		size_t bytes = (size_t)pages * PAGE_SIZE;
 		volatile uint32_t *p = map(bytes, PROT_READ | PROT_WRITE);
@@ -198,6 +214,7 @@ static int mmap_churn(const char *args)
 		EXPECT_EQ("mmap: MADV_DONTNEED gives zero pages", p[0], 0);
 		munmap((void *)p, bytes);
 	}
+	marker("mmap-done");
 	return verdict("mmap");
 }
 
@@ -214,7 +231,10 @@ static int stack(const char *args)
 	long depth = arg(args, "depth", 2000);
 	if (depth < 1 || depth > 30000)
 		return BAD_ARG;
-	print_num("stack: ", recurse(depth) & 0xFFFF);
+	marker("stack-start");
+	long r = recurse(depth);
+	marker("stack-done");
+	print_num("stack: ", r & 0xFFFF);
 	print("\n");
 	return 0;
 }
@@ -229,6 +249,7 @@ static int mix(const char *args)
 						 "mb=1 passes=2", "n=24" };
 	if (procs < 1 || procs > 32)
 		return BAD_ARG;
+	marker("mix-start");
 	for (long i = 0; i < procs; i++) {
 		long pid = fork();
 		if (pid == 0)
@@ -239,6 +260,7 @@ static int mix(const char *args)
 	int status;
 	while (wait4(-1, &status) > 0)
 		EXPECT_EQ("mix: child exit status", status, 0);
+	marker("mix-done");
 	return verdict("mix");
 }
 
@@ -251,6 +273,34 @@ static struct mm_stats stats_now(void)
 	return s;
 }
 
+/* Returns just after the timer's aging pass: the next one is 8 ticks
+ * (400,000 instructions) away, time enough for a measured step. */
+static struct mm_stats after_pass(void)
+{
+	unsigned long passes = stats_now().aging_passes;
+	struct mm_stats s;
+	do
+		s = stats_now();
+	while (s.aging_passes == passes);
+	return s;
+}
+
+/* A child that makes one access, for the SIGSEGV checks: its status. */
+static int child_touch(volatile uint32_t *addr, bool write)
+{
+	long pid = fork();
+	if (pid == 0) {
+		if (write)
+			*addr = 1;
+		else
+			(void)*addr;
+		exit(0);
+	}
+	int status = -1;
+	wait4(pid, &status);
+	return status;
+}
+
 static int test_syscalls(const char *args)
 {
 	(void)args;
@@ -258,15 +308,40 @@ static int test_syscalls(const char *args)
 	EXPECT_EQ("write returns its length", write(1, "hello\n", 6), 6);
 	EXPECT_EQ("write to a bad fd: -EBADF", write(7, "x", 1), -9);
 	EXPECT_EQ("write from a bad pointer: -EFAULT", write(1, (void *)0x100, 4), -14);
+	EXPECT_EQ("write from kernel space: -EFAULT", write(1, (void *)0xC0008000u, 4), -14);
 	EXPECT_EQ("mmap of a file: -EBADF", (long)mmap(0, 4096, PROT_READ, MAP_PRIVATE, -1), -9);
 	EXPECT_EQ("mmap of 0 bytes: -EINVAL", (long)mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1), -22);
+	EXPECT_EQ("mmap with unknown PROT bits: -EINVAL", (long)mmap(0, 4096, 8, MAP_PRIVATE | MAP_ANONYMOUS, -1), -22);
+	EXPECT_EQ("mmap shared: -EINVAL", (long)mmap(0, 4096, PROT_READ, 0x01 | MAP_ANONYMOUS, -1), -22);
+	EXPECT_EQ("MAP_FIXED unaligned: -EINVAL",
+		  (long)mmap((void *)0x20000100, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1), -22);
+	EXPECT_EQ("MAP_FIXED at 0: -EINVAL",
+		  (long)mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1), -22);
+	EXPECT_EQ("mmap larger than the free space: -ENOMEM",
+		  (long)mmap(0, 0xA0000000u, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1), -12);
 	EXPECT_EQ("munmap unaligned: -EINVAL", munmap((void *)0x1001, 4096), -22);
+	EXPECT_EQ("munmap of 0 bytes: -EINVAL", munmap((void *)0x20000000, 0), -22);
+	EXPECT_EQ("munmap of a hole", munmap((void *)0x30000000, 4096), 0);
 	EXPECT_EQ("mprotect unaligned: -EINVAL", mprotect((void *)0x1001, 4096, PROT_READ), -22);
 	EXPECT_EQ("mprotect of a hole: -ENOMEM", mprotect((void *)0x30000000, 4096, PROT_READ), -12);
 	EXPECT_EQ("madvise with an unknown advice: -EINVAL", madvise((void *)0x30000000, 4096, 99), -22);
+	EXPECT_EQ("madvise unaligned: -EINVAL", madvise((void *)0x30000001, 4096, MADV_DONTNEED), -22);
+	EXPECT_EQ("madvise of a hole: -ENOMEM", madvise((void *)0x30000000, 4096, MADV_DONTNEED), -12);
 	EXPECT_EQ("unknown system call: -ENOSYS", sys_call(999, 0, 0, 0, 0, 0, 0), -38);
+	EXPECT_EQ("mm_stats to a bad pointer: -EFAULT", mm_stats((struct mm_stats *)0x100), -14);
+	EXPECT_EQ("marker from a bad pointer: -EFAULT", marker((const char *)0x100), -14);
+	EXPECT_EQ("marker", marker("test-syscalls"), 0);
 	EXPECT_EQ("wait4 without children: -ECHILD", wait4(-1, 0), -10);
 	EXPECT_EQ("sched_yield", sched_yield(), 0);
+	struct sysinfo info;
+	EXPECT_EQ("sysinfo", sysinfo(&info), 0);
+	expect(info.freeram > 0 && info.freeram < info.totalram, "sysinfo: free below total RAM",
+	       (long)info.freeram, (long)info.totalram);
+	EXPECT_EQ("sysinfo: in pages", info.mem_unit, PAGE_SIZE);
+	EXPECT_EQ("sysinfo: one task", info.procs, 1);
+	EXPECT_EQ("sysinfo to a bad pointer: -EFAULT", sysinfo((struct sysinfo *)0x100), -14);
+
+	/* brk: grows and shrinks the heap; past its limits it stays put. */
 	long cur = brk(0);
 	expect(cur > 0x10000, "brk(0) gives the current break", cur, 0x10000);
 	EXPECT_EQ("brk grows", brk((void *)(cur + 3 * PAGE_SIZE)), cur + 3 * PAGE_SIZE);
@@ -274,23 +349,83 @@ static int test_syscalls(const char *args)
 	heap[0] = 1, heap[2 * 1024] = 2;
 	EXPECT_EQ("heap memory works", heap[0] + heap[2 * 1024], 3);
 	EXPECT_EQ("brk shrinks", brk((void *)cur), cur);
-	void *fixed = mmap((void *)0x20000000, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1);
+	EXPECT_EQ("brk below the heap's start stays", brk((void *)0x10000), cur);
+	EXPECT_EQ("brk into the mmap area stays", brk((void *)0x50000000), cur);
+
+	/* MAP_FIXED, and munmap of a middle page: the VMA splits. */
+	volatile uint32_t *fixed = mmap((void *)0x20000000, 3 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1);
 	EXPECT_EQ("MAP_FIXED maps at the address", (long)fixed, 0x20000000);
-	EXPECT_EQ("munmap", munmap(fixed, 2 * PAGE_SIZE), 0);
+	fixed[0] = 5, fixed[2048] = 6;
+	EXPECT_EQ("munmap of the middle page", munmap((void *)(fixed + 1024), PAGE_SIZE), 0);
+	EXPECT_EQ("both ends stay", fixed[0] + fixed[2048], 11);
+	EXPECT_EQ("the middle is gone: SIGSEGV", child_touch(fixed + 1024, false), 11);
+	EXPECT_EQ("mprotect across the hole: -ENOMEM", mprotect((void *)fixed, 3 * PAGE_SIZE, PROT_READ), -12);
+	EXPECT_EQ("madvise across the hole does the rest: -ENOMEM",
+		  madvise((void *)fixed, 3 * PAGE_SIZE, MADV_DONTNEED), -12);
+	EXPECT_EQ("... and the pages it could are zero", fixed[0] + fixed[2048], 0);
+	EXPECT_EQ("munmap", munmap((void *)fixed, 3 * PAGE_SIZE), 0);
+
+	/* The kernel's own accesses to user memory fault like the user's:
+	 * fixed, or -EFAULT through the exception table. */
+	char *text = map(2 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	memcpy(text + PAGE_SIZE - 4, "abc\n", 4);
+	munmap(text + PAGE_SIZE, PAGE_SIZE);
+	EXPECT_EQ("write of a buffer running into a hole: the part before it",
+		  write(1, text + PAGE_SIZE - 4, 8), 4);
+	void *none = map(PAGE_SIZE, PROT_NONE);
+	EXPECT_EQ("write from a PROT_NONE page: -EFAULT", write(1, none, 4), -14);
+	memcpy(text, "uaccess\n", 8);
+	long pid = fork();
+	if (pid == 0) {
+		stats_now(); /* the child's own stack page first */
+		struct mm_stats a = stats_now(), b;
+		long n = write(1, text, 8); /* the child's PTEs start old */
+		b = stats_now();
+		exit(n == 8 && b.young - a.young == 1 ? 0 : 1);
+	}
+	int status = -1;
+	EXPECT_EQ("wait4 returns the child", wait4(pid, &status), pid);
+	EXPECT_EQ("the kernel's read of an old page: one young fault", status, 0);
+
+	/* fork, getpid, exit status; wait4's errors. */
+	pid = fork();
+	if (pid == 0)
+		exit((int)(getpid() & 0x7F));
+	EXPECT_EQ("wait4 for another pid: -ECHILD", wait4(pid + 100, &status), -10);
+	EXPECT_EQ("wait4 for the child", wait4(pid, &status), pid);
+	EXPECT_EQ("exit status: the child's pid, from its getpid", status, (pid & 0x7F) << 8);
+	pid = fork();
+	if (pid == 0)
+		exit(0);
+	EXPECT_EQ("wait4 into a read-only page: -EFAULT", wait4(pid, (int *)map(PAGE_SIZE, PROT_READ)), -14);
+	EXPECT_EQ("... the child was reaped all the same", wait4(-1, 0), -10);
+	long children = 0;
+	while ((pid = fork()) > 0)
+		children++;
+	if (pid == 0)
+		exit(0);
+	EXPECT_EQ("fork with the task table full: -EAGAIN", pid, -11);
+	EXPECT_EQ("... after every other task slot was used", children, 63);
+	while (wait4(-1, 0) > 0)
+		children--;
+	EXPECT_EQ("every child reaped", children, 0);
 	return verdict("test-syscalls");
 }
 
 /* Exact fault counts for a known pattern: 8 fresh pages read (8 demand
  * faults, clean), then written (8 dirty-bit permission faults), then
  * written again (none); after an aging pass, reading them takes 8 young
- * faults.  Each delta is measured between two mm_stats calls, so the code
- * and stack pages they use are young already. */
+ * faults.  None of these makes a PTE less permissive, so none flushes the
+ * TLB; mprotect to read-only flushes each of the 8 pages, back to
+ * read-write none.  Each delta is measured between two mm_stats calls,
+ * so the code and stack pages they use are young already, and right
+ * after an aging pass, so that no pass falls inside. */
 static int test_young_dirty(const char *args)
 {
 	(void)args;
 	volatile uint32_t *p = map(8 * PAGE_SIZE, PROT_READ | PROT_WRITE);
-	struct mm_stats a = stats_now(), b;
+	struct mm_stats a = after_pass(), b;
 	a = stats_now();
 	uint32_t sum = 0;
 	for (int i = 0; i < 8; i++)
@@ -298,6 +433,7 @@ static int test_young_dirty(const char *args)
 	b = stats_now();
 	EXPECT_EQ("reads of fresh pages: demand faults", b.demand - a.demand, 8);
 	EXPECT_EQ("... no dirty faults", b.dirty - a.dirty, 0);
+	EXPECT_EQ("... no TLB flush", b.tlb_flush_page - a.tlb_flush_page, 0);
 	EXPECT_EQ("... zero pages", sum, 0);
 	a = stats_now();
 	for (int i = 0; i < 8; i++)
@@ -305,23 +441,66 @@ static int test_young_dirty(const char *args)
 	b = stats_now();
 	EXPECT_EQ("first writes to clean pages: dirty faults", b.dirty - a.dirty, 8);
 	EXPECT_EQ("... no demand faults", b.demand - a.demand, 0);
+	EXPECT_EQ("... no TLB flush", b.tlb_flush_page - a.tlb_flush_page, 0);
 	a = stats_now();
 	for (int i = 0; i < 8; i++)
 		p[i * 1024 + 1] = (uint32_t)i;
 	b = stats_now();
 	EXPECT_EQ("second writes: no faults", (b.dirty - a.dirty) + (b.young - a.young), 0);
-	unsigned long passes = a.aging_passes;
-	while (stats_now().aging_passes == passes)
-		; /* the timer's aging pass marks every page old */
+	after_pass(); /* the timer's aging pass marks every page old */
 	a = stats_now();
 	sum = 0;
 	for (int i = 0; i < 8; i++)
 		sum += p[i * 1024];
 	b = stats_now();
 	EXPECT_EQ("reads after aging: young faults", b.young - a.young, 8);
+	EXPECT_EQ("... no TLB flush", b.tlb_flush_page - a.tlb_flush_page, 0);
 	EXPECT_EQ("... data kept", sum, 28);
 	expect(b.aged >= 8, "aging pass counted the referenced pages", (long)b.aged, 8);
+	a = stats_now();
+	mprotect((void *)p, 8 * PAGE_SIZE, PROT_READ);
+	b = stats_now();
+	EXPECT_EQ("mprotect to read-only: a flush per page", b.tlb_flush_page - a.tlb_flush_page, 8);
+	a = stats_now();
+	mprotect((void *)p, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	for (int i = 0; i < 8; i++)
+		p[i * 1024 + 2] = (uint32_t)i;
+	b = stats_now();
+	EXPECT_EQ("back to read-write: no flush", b.tlb_flush_page - a.tlb_flush_page, 0);
+	EXPECT_EQ("... and the dirty pages write without a fault", b.dirty - a.dirty, 0);
 	return verdict("test-young-dirty");
+}
+
+/* The aging pass counts the pages referenced since the previous pass,
+ * exactly: a pass with nothing but this loop running finds its own few
+ * pages (B); one after 20 more pages were read finds B + 20.  Between two
+ * passes the young faults are those pages' and the pass flushes each. */
+static int test_aging(const char *args)
+{
+	(void)args;
+	volatile uint32_t *p = map(32 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	for (int i = 0; i < 32; i++)
+		p[i * 1024] = (uint32_t)i;
+	after_pass();
+	struct mm_stats a = after_pass(), b = after_pass();
+	unsigned long base = b.pass_referenced;
+	EXPECT_EQ("young faults between passes: the pages the pass finds referenced",
+		  b.young - a.young, base);
+	EXPECT_EQ("... each flushed by the pass", b.tlb_flush_page - a.tlb_flush_page, base);
+	a = b;
+	uint32_t sum = 0;
+	for (int i = 0; i < 20; i++)
+		sum += p[i * 1024];
+	b = after_pass();
+	EXPECT_EQ("a pass after 20 more pages were read", b.pass_referenced, base + 20);
+	EXPECT_EQ("... their young faults", b.young - a.young, base + 20);
+	EXPECT_EQ("... and flushes", b.tlb_flush_page - a.tlb_flush_page, base + 20);
+	EXPECT_EQ("... data kept", sum, 190);
+	a = b;
+	b = after_pass();
+	EXPECT_EQ("the next pass: back to the loop's own pages", b.pass_referenced, base);
+	EXPECT_EQ("passes are counted", b.aging_passes - a.aging_passes, 1);
+	return verdict("test-aging");
 }
 
 /* The child measures its own copies: a timer tick cannot run the parent
@@ -421,33 +600,175 @@ static int test_asid(const char *args)
 	return verdict("test-asid");
 }
 
+/* ulayout=large or sections: a large mapping is made of blocks (64 KB,
+ * 1 MB), each faulted, aged, dirtied and copied as a whole, and split
+ * into small pages by anything that treats part of it differently. */
+static int test_ulayout(const char *args)
+{
+	const char *layout = arg_str(args, "ulayout");
+	long n = !layout ? 0 : !strncmp(layout, "large", 5) ? 16 : !strncmp(layout, "sections", 8) ? 256 : 0;
+	if (!n)
+		return BAD_ARG; /* a block layout is the point */
+	size_t bs = (size_t)n * PAGE_SIZE, w = bs / 4; /* a block, in bytes and in words */
+	volatile uint32_t *p = map(4 * bs, PROT_READ | PROT_WRITE);
+	EXPECT_EQ("the mapping is block-aligned", (unsigned long)p & (bs - 1), 0);
+	struct mm_stats a = after_pass(), b;
+	a = stats_now();
+	uint32_t sum = 0;
+	for (int k = 0; k < 4; k++)
+		sum += p[k * w];
+	b = stats_now();
+	EXPECT_EQ("a read of each block: one demand fault each", b.demand - a.demand, 4);
+	EXPECT_EQ("... mapped as blocks", b.blocks - a.blocks, 4);
+	EXPECT_EQ("... zero", sum, 0);
+	a = stats_now();
+	for (long i = 0; i < 4 * n; i++)
+		sum += p[i * 1024];
+	b = stats_now();
+	EXPECT_EQ("reads of every page: no more faults", (b.demand - a.demand) + (b.young - a.young), 0);
+	a = stats_now();
+	for (int k = 0; k < 4; k++)
+		p[k * w] = (uint32_t)k + 1;
+	b = stats_now();
+	EXPECT_EQ("a write to each clean block: one dirty fault each", b.dirty - a.dirty, 4);
+	a = stats_now();
+	for (long i = 0; i < 4 * n; i++)
+		p[i * 1024 + 1] = (uint32_t)i;
+	b = stats_now();
+	EXPECT_EQ("writes to every page: no more faults", (b.dirty - a.dirty) + (b.young - a.young), 0);
+	EXPECT_EQ("... and no TLB flush since the blocks were made", b.tlb_flush_page - a.tlb_flush_page, 0);
+	after_pass();
+	a = stats_now();
+	for (int k = 0; k < 4; k++)
+		sum += p[k * w];
+	b = stats_now();
+	EXPECT_EQ("after aging: one young fault per block", b.young - a.young, 4);
+	expect(a.pass_referenced >= (unsigned long)(4 * n), "the aging pass found the blocks referenced",
+	       (long)a.pass_referenced, 4 * n);
+
+	/* Part of block 0 read-only: it is split, the rest keeps its state. */
+	a = stats_now();
+	mprotect((void *)p, PAGE_SIZE, PROT_READ);
+	b = stats_now();
+	EXPECT_EQ("mprotect of one page splits its block", b.splits - a.splits, 1);
+	EXPECT_EQ("... flushing the block, then the page", b.tlb_flush_page - a.tlb_flush_page, 2);
+	a = stats_now();
+	p[1024] = 5;
+	sum = p[0];
+	b = stats_now();
+	EXPECT_EQ("... its young, dirty small pages take no fault", (b.dirty - a.dirty) + (b.young - a.young), 0);
+	EXPECT_EQ("... data kept", sum, 1);
+
+	/* Half of block 1 unmapped: split; block 2 dropped whole: not split,
+	 * and its next access maps a new block. */
+	a = stats_now();
+	munmap((void *)(p + w + w / 2), bs / 2);
+	madvise((void *)(p + 2 * w), bs, MADV_DONTNEED);
+	b = stats_now();
+	EXPECT_EQ("munmap of half a block splits it, MADV_DONTNEED of a whole one does not",
+		  b.splits - a.splits, 1);
+	EXPECT_EQ("... the other half keeps its data", p[w], 2);
+	a = stats_now();
+	sum = p[2 * w];
+	b = stats_now();
+	EXPECT_EQ("... the dropped block is zero", sum, 0);
+	EXPECT_EQ("... and faults back in as one block", b.blocks - a.blocks, 1);
+
+	/* fork: the child's write to block 3 splits its copy and copies one
+	 * page; the parent, alone again, takes its block back whole. */
+	long pid = fork();
+	if (pid == 0) {
+		stats_now();
+		struct mm_stats c = stats_now();
+		p[3 * w + 1024] = 77;
+		struct mm_stats d = stats_now();
+		exit(d.cow - c.cow == 1 && d.splits - c.splits == 1 && p[3 * w + 1024] == 77 &&
+		     p[3 * w] == 4 ? 0 : 1);
+	}
+	int status = -1;
+	wait4(pid, &status);
+	EXPECT_EQ("the child's write: one page copied, its block split", status, 0);
+	a = stats_now();
+	p[3 * w] = 9;
+	b = stats_now();
+	EXPECT_EQ("the parent's write after the child left: the block reused whole",
+		  b.cow_reuse - a.cow_reuse, 1);
+	EXPECT_EQ("... nothing copied or split", (b.cow - a.cow) + (b.splits - a.splits), 0);
+	EXPECT_EQ("... the parent's data", p[3 * w + 1025], 3 * n + 1);
+	return verdict("test-ulayout");
+}
+
+/* Reclaim: reading MB megabytes (default: 8 more than all the RAM) one
+ * word a page makes that many clean zero pages; the ones not referenced
+ * since the last aging pass are dropped to make room.  Then a child that
+ * dirties as much cannot be helped: it is killed (SIGKILL), and the
+ * system goes on. */
+static int test_reclaim(const char *args)
+{
+	struct sysinfo info;
+	sysinfo(&info);
+	long mb = arg(args, "mb", (long)(info.totalram * info.mem_unit >> 20) + 8);
+	if (mb < 1 || mb > 1024)
+		return BAD_ARG;
+	size_t bytes = (size_t)mb << 20;
+	struct mm_stats a = stats_now(), b;
+	volatile uint32_t *p = map(bytes, PROT_READ | PROT_WRITE);
+	uint32_t sum = 0;
+	for (size_t i = 0; i < bytes / 4; i += 1024)
+		sum += p[i];
+	b = stats_now();
+	EXPECT_EQ("every page read as zero", sum, 0);
+	EXPECT_EQ("... each a demand fault", b.demand - a.demand, (long)(bytes / PAGE_SIZE));
+	expect(b.reclaimed > a.reclaimed, "pages were reclaimed", (long)(b.reclaimed - a.reclaimed), 1);
+	EXPECT_EQ("... and nobody ran out of memory", b.oom - a.oom, 0);
+	munmap((void *)p, bytes);
+	long pid = fork();
+	if (pid == 0) {
+		volatile uint32_t *q = map(bytes, PROT_READ | PROT_WRITE);
+		for (size_t i = 0; q && i < bytes / 4; i += 1024)
+			q[i] = 1;
+		exit(0);
+	}
+	int status = -1;
+	wait4(pid, &status);
+	b = stats_now();
+	EXPECT_EQ("dirtying more than there is: killed by SIGKILL", status, 9);
+	EXPECT_EQ("... counted as OOM", b.oom - a.oom, 1);
+	EXPECT_EQ("the system goes on: getpid", getpid(), 1);
+	return verdict("test-reclaim");
+}
+
 static const struct program {
-	const char *name, *help;
+	const char *name, *keys, *help;
 	int (*run)(const char *args);
 } programs[] = {
-	{ "seq", "user: sequential read-modify-write [mb=4 passes=2]", seq },
-	{ "stride", "user: strided accesses [mb=4 stride=4096 passes=4]", stride },
-	{ "random", "user: uniform random accesses [mb=4 count=100000 seed=1]", random_access },
-	{ "chase", "user: pointer chase [ws=256 (KB) steps=100000]", chase },
-	{ "matrix", "user: integer matrix multiply [n=48]", matrix },
-	{ "fork", "user: fork/COW stress [children=8 pages=16]", fork_stress },
-	{ "mmap", "user: mmap/mprotect/madvise/munmap churn [iterations=50 pages=8]", mmap_churn },
-	{ "stack", "user: stack-growth recursion [depth=2000]", stack },
-	{ "mix", "user: several processes side by side [procs=4]", mix },
-	{ "test-syscalls", "user test: every system call and its error paths", test_syscalls },
-	{ "test-young-dirty", "user test: exact demand/dirty/young fault counts", test_young_dirty },
-	{ "test-cow", "user test: copy-on-write after fork", test_cow },
-	{ "test-segv", "user test: bad accesses kill only the task", test_segv },
-	{ "test-stack", "user test: stack growth and its limit", test_stack },
-	{ "test-asid", "user test: ASID rollover", test_asid },
+	{ "seq", "mb passes", "user: sequential read-modify-write [mb=4 passes=2]", seq },
+	{ "stride", "mb stride passes", "user: strided accesses [mb=4 stride=4096 passes=4]", stride },
+	{ "random", "mb count seed", "user: uniform random accesses [mb=4 count=100000 seed=1]", random_access },
+	{ "chase", "ws steps", "user: pointer chase [ws=256 (KB) steps=100000]", chase },
+	{ "matrix", "n", "user: integer matrix multiply [n=48]", matrix },
+	{ "fork", "children pages", "user: fork/COW stress [children=8 pages=16]", fork_stress },
+	{ "mmap", "iterations pages", "user: mmap/mprotect/madvise/munmap churn [iterations=50 pages=8]", mmap_churn },
+	{ "stack", "depth", "user: stack-growth recursion [depth=2000]", stack },
+	{ "mix", "procs", "user: several processes side by side [procs=4]", mix },
+	{ "test-syscalls", "", "user test: every system call and its error paths", test_syscalls },
+	{ "test-young-dirty", "", "user test: exact demand/dirty/young fault and flush counts", test_young_dirty },
+	{ "test-aging", "", "user test: exact referenced pages per aging pass", test_aging },
+	{ "test-cow", "", "user test: copy-on-write after fork", test_cow },
+	{ "test-segv", "", "user test: bad accesses kill only the task", test_segv },
+	{ "test-stack", "", "user test: stack growth and its limit", test_stack },
+	{ "test-asid", "", "user test: ASID rollover", test_asid },
+	{ "test-ulayout", "", "user test: block mappings (needs ulayout=large or sections)", test_ulayout },
+	{ "test-reclaim", "mb", "user test: reclaim of clean zero pages, OOM kill [mb=RAM+8]", test_reclaim },
 };
 
-/* cmdline is "NAME ARGS"; "list" prints the table. */
+/* cmdline is "NAME ARGS" or "NAME,ARGS"; "list" prints the table.  Every
+ * argument must be one of the program's keys or the kernel's ulayout=. */
 int main(const char *cmdline)
 {
 	char name[32];
 	size_t n = 0;
-	while (cmdline[n] && cmdline[n] != ' ' && n < sizeof name - 1)
+	while (cmdline[n] && cmdline[n] != ' ' && cmdline[n] != ',' && n < sizeof name - 1)
 		name[n] = cmdline[n], n++;
 	name[n] = 0;
 	const char *args = cmdline[n] ? cmdline + n + 1 : "";
@@ -458,7 +779,12 @@ int main(const char *cmdline)
 			print(programs[i].help);
 			print("\n");
 		} else if (!strcmp(name, programs[i].name)) {
-			int rc = programs[i].run(args);
+			char keys[64] = "ulayout ";
+			size_t k = strlen(keys);
+			for (const char *c = programs[i].keys; *c && k < sizeof keys - 1; c++)
+				keys[k++] = *c;
+			keys[k] = 0;
+			int rc = args_known(args, keys) ? programs[i].run(args) : BAD_ARG;
 			if (rc == BAD_ARG)
 				print("bad arguments\n");
 			return rc;

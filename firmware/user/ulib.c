@@ -38,11 +38,17 @@ size_t strlen(const char *s)
 	return n;
 }
 
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++)
+		if (*a != *b || !*a)
+			return (unsigned char)*a - (unsigned char)*b;
+	return 0;
+}
+
 int strcmp(const char *a, const char *b)
 {
-	while (*a && *a == *b)
-		a++, b++;
-	return (unsigned char)*a - (unsigned char)*b;
+	return strncmp(a, b, (size_t)-1);
 }
 
 void print(const char *s)
@@ -73,27 +79,68 @@ static bool differs(const char *a, const char *b, size_t n)
 	return false;
 }
 
-long arg(const char *args, const char *key, long fallback)
+static bool is_sep(char c)
+{
+	return c == ' ' || c == ',';
+}
+
+const char *arg_str(const char *args, const char *key)
 {
 	size_t klen = strlen(key);
-	for (const char *p = args; *p; p++) {
-		if ((p != args && p[-1] != ' ') || differs(p, key, klen) || p[klen] != '=')
-			continue;
-		const char *v = p + klen + 1;
-		long n = 0;
-		int base = 10;
-		if (v[0] == '0' && v[1] == 'x')
-			base = 16, v += 2;
-		for (;; v++) {
-			int d = *v >= '0' && *v <= '9' ? *v - '0' :
-				base == 16 && *v >= 'a' && *v <= 'f' ? *v - 'a' + 10 : -1;
-			if (d < 0)
-				break;
-			n = n * base + d;
-		}
-		return (*v == 0 || *v == ' ') ? n : -1;
+	for (const char *p = args; *p; p++)
+		if ((p == args || is_sep(p[-1])) && !differs(p, key, klen) && p[klen] == '=')
+			return p + klen + 1;
+	return 0;
+}
+
+long arg(const char *args, const char *key, long fallback)
+{
+	const char *v = arg_str(args, key);
+	if (!v)
+		return fallback;
+	long n = 0;
+	int base = 10;
+	if (v[0] == '0' && v[1] == 'x')
+		base = 16, v += 2;
+	const char *digits = v;
+	for (;; v++) {
+		int d = *v >= '0' && *v <= '9' ? *v - '0' :
+			base == 16 && *v >= 'a' && *v <= 'f' ? *v - 'a' + 10 : -1;
+		if (d < 0)
+			break;
+		n = n * base + d;
 	}
-	return fallback;
+	return v > digits && (*v == 0 || is_sep(*v)) ? n : -1;
+}
+
+bool args_known(const char *args, const char *keys)
+{
+	for (const char *p = args; *p;) {
+		while (is_sep(*p))
+			p++;
+		if (!*p)
+			break;
+		size_t n = 0;
+		while (p[n] && p[n] != '=' && !is_sep(p[n]))
+			n++;
+		if (p[n] != '=')
+			return false;
+		bool found = false;
+		for (const char *k = keys; *k && !found;) {
+			size_t m = 0;
+			while (k[m] && k[m] != ' ')
+				m++;
+			found = m == n && !differs(k, p, n);
+			k += m;
+			while (*k == ' ')
+				k++;
+		}
+		if (!found)
+			return false;
+		while (*p && !is_sep(*p))
+			p++;
+	}
+	return true;
 }
 
 uint32_t rand_next(uint32_t *state)

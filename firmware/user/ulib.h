@@ -32,6 +32,15 @@ static inline long mprotect(void *addr, size_t len, int prot)
 {
 	return sys_call(125, (long)addr, (long)len, prot, 0, 0, 0);
 }
+struct sysinfo {
+	long uptime;
+	unsigned long loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	unsigned long totalhigh, freehigh;
+	uint32_t mem_unit;
+	char _f[8];
+};
+static inline long sysinfo(struct sysinfo *info) { return sys_call(116, (long)info, 0, 0, 0, 0, 0); }
 static inline long sched_yield(void) { return sys_call(158, 0, 0, 0, 0, 0, 0); }
 static inline void *mmap(void *addr, size_t len, int prot, int flags, int fd)
 {
@@ -46,21 +55,31 @@ static inline long madvise(void *addr, size_t len, int advice)
 /* The kernel's memory-manager counters (guestmm/gmm.h GMM_STATS order). */
 struct mm_stats {
 	unsigned long demand, young, dirty, cow, cow_reuse, spurious, stack_grow, segv, forks,
-		exits, switches, asid_rollovers, aging_passes, aged, tlb_flush_page, tlb_flush_mm;
+		exits, switches, asid_rollovers, aging_passes, aged, tlb_flush_page, tlb_flush_mm,
+		blocks, splits, reclaimed, oom, pass_referenced;
 };
 static inline long mm_stats(struct mm_stats *s)
 {
 	return sys_call(0xF0100, (long)s, sizeof *s, 0, 0, 0, 0);
 }
+/* A semihosting marker (mmuscope records it; scenarios wait on it). */
+static inline long marker(const char *name) { return sys_call(0xF0101, (long)name, 0, 0, 0, 0, 0); }
 
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
 void print(const char *s);
 void print_num(const char *label, long v);
-/* "key=value" in args, as a number (decimal or 0x hex), or fallback. */
+/* Arguments are "key=value" words separated by spaces or commas.  The
+ * value of key, or 0 when it is absent. */
+const char *arg_str(const char *args, const char *key);
+/* key's value as a number (decimal or 0x hex), fallback when absent, -1
+ * when it is not a number. */
 long arg(const char *args, const char *key, long fallback);
+/* Every word is "key=value" with a key from the space-separated list. */
+bool args_known(const char *args, const char *keys);
 uint32_t rand_next(uint32_t *state);
 
 #endif

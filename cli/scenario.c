@@ -1,0 +1,901 @@
+/* mmuscope scenario FILE.lua...: scripts that boot the machine, drive it,
+ * inject faults and check expectations (docs/scenarios.md).  This half is
+ * the engine: options, the Lua state, machine control (boot, run,
+ * run_until, reset), the event log that expectations search, the
+ * expectations themselves and their output.  Exit status: 0 when every
+ * expectation of every file held, 1 when one failed (or a guest crashed,
+ * disagreed with QEMU, or a timeout hit), 2 for bad options or a script
+ * error (reported as file:line). */
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/scenario.h"
+
+typedef struct fault_record {
+	emu_exception kind;
+	uint32_t pc, fsr, far;
+	uint64_t insn;
+} fault_record;
+
+typedef struct hazard_record {
+	tlb_hazard hazard;
+	uint64_t insn;
+} hazard_record;
+
+/* What an expectation looks for; absent fields match anything. */
+typedef struct event_filter {
+	bool has_va, has_fsr;
+	uint32_t va, fsr;
+} event_filter;
+
+/* What mm.run_until waits for; `reason` names the condition that held. */
+typedef struct stop_condition {
+	const char *marker;
+	bool has_pc, has_va, has_walk, has_fault, any_walk, any_fault, has_hazard, has_far;
+	uint32_t pc, va, walk, fsr, far;
+	const char *reason;
+	char marker_seen[128];
+	uint32_t fault_far, fault_fsr;
+} stop_condition;
+
+typedef struct scenario {
+	lua_State *L;
+	const char *file;
+	bool tap;
+	uint64_t timeout_insns;         /* per file; every run counts */
+	double timeout_seconds;
+	struct timespec started;
+
+	emu_t *e;
+	emu_options opt;
+	char board[32], preset[256], layout[32], workload[64], args[256];
+	char firmware[4096];
+	char *console_text;
+	size_t console_len;
+
+	fault_record *faults;
+	size_t nfaults, faults_cap, fault_cursor;
+	hazard_record *hazards;
+	size_t nhazards, hazards_cap, hazard_cursor;
+	stop_condition until;
+	bool waiting;                   /* a run_until is in progress */
+
+	unsigned *number;               /* expectation counter, shared by all files */
+	unsigned passed, failed;
+} scenario;
+
+static char abort_sentinel; /* error object: the scenario failed, stop it */
+
+static scenario *scen_of(lua_State *L)
+{
+	return *(scenario **)lua_getextraspace(L);
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+/* One line per expectation: "ok N - file:line: what" (TAP) or
+ * "ok     file:line: what"; a failure adds its details on the same line. */
+static bool report(lua_State *L, bool ok, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static bool report(lua_State *L, bool ok, const char *what, const char *fmt, ...)
+{
+	scenario *s = scen_of(L);
+	luaL_where(L, 1);
+	const char *where = lua_tostring(L, -1);
+	char detail[1024] = "";
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(detail, sizeof detail, fmt, ap);
+		va_end(ap);
+	}
+	++*s->number;
+	/* luaL_where gives "file:line: ", or nothing outside Lua code */
+	const char *sep = *where ? "" : ": ";
+	if (s->tap)
+		printf("%s %u - %s%s%s%s%s\n", ok ? "ok" : "not ok", *s->number,
+		       *where ? where : s->file, sep, what, *detail ? ": " : "", detail);
+	else
+		printf("%-6s %s%s%s%s%s\n", ok ? "ok" : "not ok", *where ? where : s->file, sep, what,
+		       *detail ? ": " : "", detail);
+	lua_pop(L, 1);
+	if (ok)
+		s->passed++;
+	else
+		s->failed++;
+	return ok;
+}
+
+/* A failure the rest of the script cannot go on from. */
+static int fail_and_stop(lua_State *L, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail_and_stop(lua_State *L, const char *what, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	report(L, false, what, "%s", detail);
+	lua_pushlightuserdata(L, &abort_sentinel);
+	return lua_error(L);
+}
+
+/* Integers print as decimal and hex; everything else as Lua shows it. */
+static const char *show(lua_State *L, int index, char *buf, size_t len)
+{
+	if (lua_isinteger(L, index)) {
+		lua_Integer v = lua_tointeger(L, index);
+		snprintf(buf, len, "%lld (0x%llx)", (long long)v, (unsigned long long)v);
+	} else if (lua_type(L, index) == LUA_TSTRING) {
+		snprintf(buf, len, "\"%s\"", lua_tostring(L, index));
+	} else {
+		snprintf(buf, len, "%s", luaL_tolstring(L, index, NULL));
+		lua_pop(L, 1);
+	}
+	return buf;
+}
+
+/* ---- helpers shared with scenario_mm.c ---------------------------------- */
+
+emu_t *scen_machine(lua_State *L)
+{
+	scenario *s = scen_of(L);
+	if (!s->e)
+		luaL_error(L, "no machine: call mm.boot{...} first");
+	return s->e;
+}
+
+const char *scen_firmware(lua_State *L)
+{
+	return scen_of(L)->firmware;
+}
+
+uint32_t scen_check_u32(lua_State *L, int index, const char *what)
+{
+	int isnum;
+	lua_Integer v = lua_tointegerx(L, index, &isnum);
+	if (!isnum || v < 0 || v > 0xFFFFFFFFll)
+		luaL_error(L, "%s must be an integer in 0..0xffffffff, got %s", what,
+			   luaL_tolstring(L, index, NULL));
+	return (uint32_t)v;
+}
+
+bool scen_opt_u32(lua_State *L, int table, const char *field, uint32_t *out)
+{
+	lua_getfield(L, table, field);
+	bool present = !lua_isnil(L, -1);
+	if (present)
+		*out = scen_check_u32(L, -1, field);
+	lua_pop(L, 1);
+	return present;
+}
+
+bool scen_opt_bool(lua_State *L, int table, const char *field, bool fallback)
+{
+	lua_getfield(L, table, field);
+	bool v = lua_isnil(L, -1) ? fallback : lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return v;
+}
+
+void scen_check_keys(lua_State *L, int table, const char *call, const char *const *known)
+{
+	table = lua_absindex(L, table);
+	lua_pushnil(L);
+	while (lua_next(L, table)) {
+		lua_pop(L, 1);
+		const char *key = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		bool ok = false;
+		for (size_t i = 0; key && known[i]; i++)
+			ok |= !strcmp(key, known[i]);
+		if (!ok) {
+			char list[256] = "";
+			for (size_t i = 0; known[i]; i++)
+				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+					 i ? ", " : "", known[i]);
+			luaL_error(L, "%s: unknown option '%s' (known: %s)", call,
+				   key ? key : luaL_tolstring(L, -1, NULL), list);
+		}
+	}
+}
+
+void scen_set_int(lua_State *L, const char *field, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, field);
+}
+
+/* ---- events from the machine ------------------------------------------- */
+
+static bool grow(void **array, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return true;
+	size_t want = *cap ? *cap * 2 : 64;
+	void *grown = realloc(*array, want * elem);
+	if (!grown)
+		return false;
+	*array = grown;
+	*cap = want;
+	return true;
+}
+
+static void stop_for(scenario *s, const char *reason)
+{
+	if (!s->waiting || s->until.reason)
+		return;
+	s->until.reason = reason;
+	emu_request_stop(s->e);
+}
+
+static void on_exception(void *ctx, emu_exception kind, uint32_t pc, uint32_t fsr, uint32_t far)
+{
+	scenario *s = ctx;
+	if (kind != EMU_EXC_DABT && kind != EMU_EXC_PABT)
+		return;
+	if (!grow((void **)&s->faults, &s->faults_cap, s->nfaults, sizeof *s->faults))
+		return;
+	s->faults[s->nfaults++] = (fault_record){ kind, pc, fsr, far, emu_insns(s->e) };
+	if (s->until.has_fault && (s->until.any_fault || s->until.fsr == fsr) &&
+	    (!s->until.has_far || s->until.far == far)) {
+		s->until.fault_far = far;
+		s->until.fault_fsr = fsr;
+		stop_for(s, "fault");
+	}
+}
+
+static bool hazard_covers(const tlb_hazard *h, uint32_t va)
+{
+	static const uint32_t sizes[TLB_SIZE_COUNT] = { 1u << 12, 1u << 16, 1u << 20, 1u << 24 };
+	return va - h->entry_va < sizes[h->size];
+}
+
+static void on_hazard(void *ctx, const tlb_hazard *h)
+{
+	scenario *s = ctx;
+	if (grow((void **)&s->hazards, &s->hazards_cap, s->nhazards, sizeof *s->hazards))
+		s->hazards[s->nhazards++] = (hazard_record){ *h, emu_insns(s->e) };
+	if (s->until.has_hazard && (!s->until.has_far || hazard_covers(h, s->until.far)))
+		stop_for(s, "hazard");
+}
+
+/* A marker matches its whole name, or the name before its " key=value"s. */
+static bool marker_matches(const char *name, const char *want)
+{
+	size_t n = strlen(want);
+	return !strncmp(name, want, n) && (name[n] == 0 || name[n] == ' ');
+}
+
+static void on_marker(void *ctx, const char *name)
+{
+	scenario *s = ctx;
+	if (s->until.marker && marker_matches(name, s->until.marker)) {
+		snprintf(s->until.marker_seen, sizeof s->until.marker_seen, "%s", name);
+		stop_for(s, "marker");
+	}
+}
+
+static void on_access(void *ctx, const emu_access *a)
+{
+	scenario *s = ctx;
+	bool fetch = a->kind == MMU_FETCH;
+	if (s->until.has_va && !fetch && (a->va & ~3u) == (s->until.va & ~3u))
+		stop_for(s, "va");
+	if (s->until.has_pc && (fetch ? a->va : a->pc) == s->until.pc)
+		stop_for(s, "pc");
+}
+
+static void on_walk(void *ctx, uint32_t va, const mmu_fault *fault, const mmu_entry *entry,
+		    const mmu_trace *trace)
+{
+	(void)fault, (void)entry, (void)trace;
+	scenario *s = ctx;
+	if (s->until.has_walk && (s->until.any_walk || (va & ~0xFFFu) == (s->until.walk & ~0xFFFu)))
+		stop_for(s, "walk");
+}
+
+/* ---- machine control ---------------------------------------------------- */
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void check_seconds(lua_State *L)
+{
+	scenario *s = scen_of(L);
+	if (s->timeout_seconds > 0 && seconds_since(&s->started) > s->timeout_seconds)
+		fail_and_stop(L, "timeout", "the scenario ran longer than %.0f s (--timeout)",
+			      s->timeout_seconds);
+}
+
+/* A runaway script loop is stopped by the seconds limit too. */
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	check_seconds(L);
+}
+
+/* The guest's health after every run: a crash or a disagreement with QEMU
+ * ends the scenario. */
+static void check_machine(lua_State *L, emu_stop stop)
+{
+	scenario *s = scen_of(L);
+	if (stop == EMU_STOP_ERROR)
+		fail_and_stop(L, "the guest crashed", "%s", emu_error(s->e));
+	if (emu_disagreements(s->e))
+		fail_and_stop(L, "the model disagrees with QEMU",
+			      "%llu disagreement(s), see stderr",
+			      (unsigned long long)emu_disagreements(s->e));
+}
+
+/* Runs up to `insns` instructions (0: only the timeout limits it) in
+ * slices, so that the seconds limit is checked while the guest runs. */
+static emu_stop run_for(lua_State *L, uint64_t insns)
+{
+	scenario *s = scen_of(L);
+	const uint64_t slice = 2000000;
+	uint64_t start = emu_insns(s->e);
+	for (;;) {
+		uint64_t done = emu_insns(s->e) - start;
+		if (insns && done >= insns)
+			return EMU_STOP_INSN_LIMIT;
+		if (emu_insns(s->e) >= s->timeout_insns)
+			fail_and_stop(L, "timeout", "the scenario used its %llu instructions (--timeout)",
+				      (unsigned long long)s->timeout_insns);
+		uint64_t n = s->timeout_insns - emu_insns(s->e);
+		if (insns && insns - done < n)
+			n = insns - done;
+		if (n > slice)
+			n = slice;
+		emu_stop stop = emu_run(s->e, n);
+		check_machine(L, stop);
+		if (stop != EMU_STOP_INSN_LIMIT)
+			return stop;
+		check_seconds(L);
+	}
+}
+
+static void push_stop(lua_State *L, emu_stop stop, const char *reason)
+{
+	scenario *s = scen_of(L);
+	lua_createtable(L, 0, 4);
+	lua_pushstring(L, reason ? reason : stop == EMU_STOP_EXIT ? "exit" : "insns");
+	lua_setfield(L, -2, "reason");
+	scen_set_int(L, "insns", (lua_Integer)emu_insns(s->e));
+	if (stop == EMU_STOP_EXIT)
+		scen_set_int(L, "exit_code", emu_exit_code(s->e));
+}
+
+static void destroy_machine(scenario *s)
+{
+	emu_destroy(s->e);
+	s->e = NULL;
+	fclose(s->opt.console);
+	s->opt.console = NULL;
+	s->nfaults = s->fault_cursor = s->nhazards = s->hazard_cursor = 0;
+}
+
+static void create_machine(lua_State *L)
+{
+	scenario *s = scen_of(L);
+	char err[512];
+	free(s->console_text);
+	s->console_text = NULL;
+	s->console_len = 0;
+	s->opt.console = open_memstream(&s->console_text, &s->console_len);
+	if (!s->opt.console)
+		luaL_error(L, "boot: cannot capture the guest console");
+	snprintf(s->firmware, sizeof s->firmware, "%s", emu_default_firmware(s->board));
+	s->e = emu_create(&s->opt, err, sizeof err);
+	if (!s->e) {
+		fclose(s->opt.console);
+		s->opt.console = NULL;
+		luaL_error(L, "boot: %s", err);
+	}
+	emu_events ev = { .ctx = s, .on_access = on_access, .on_walk = on_walk,
+			  .on_exception = on_exception, .on_marker = on_marker,
+			  .on_hazard = on_hazard };
+	emu_set_events(s->e, &ev);
+	/* Up to the end of the kernel's boot: page tables and allocators ready. */
+	s->until = (stop_condition){ .marker = "boot" };
+	s->waiting = true;
+	emu_stop stop = run_for(L, 0);
+	s->waiting = false;
+	if (!s->until.reason)
+		fail_and_stop(L, "boot", "the guest %s before its boot marker",
+			      stop == EMU_STOP_EXIT ? "exited" : "stopped");
+}
+
+static void copy_option(lua_State *L, const char *field, char *dst, size_t len, const char *fallback)
+{
+	lua_getfield(L, 1, field);
+	const char *v = lua_isnil(L, -1) ? fallback : luaL_checkstring(L, -1);
+	if (strlen(v) >= len)
+		luaL_error(L, "boot: %s '%s' is too long", field, v);
+	snprintf(dst, len, "%s", v);
+	lua_pop(L, 1);
+}
+
+/* mm.boot{board=, preset=, layout=, workload=, args=} */
+static int mm_boot(lua_State *L)
+{
+	static const char *const keys[] = { "board", "preset", "layout", "workload", "args", NULL };
+	scenario *s = scen_of(L);
+	if (lua_isnoneornil(L, 1))
+		lua_newtable(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	scen_check_keys(L, 1, "boot", keys);
+	if (s->e)
+		destroy_machine(s);
+	copy_option(L, "board", s->board, sizeof s->board, "q3f");
+	copy_option(L, "preset", s->preset, sizeof s->preset, "");
+	copy_option(L, "layout", s->layout, sizeof s->layout, "sections");
+	copy_option(L, "workload", s->workload, sizeof s->workload, "default");
+	copy_option(L, "args", s->args, sizeof s->args, "");
+	s->opt = (emu_options){ .board = s->board, .preset = *s->preset ? s->preset : NULL,
+				.layout = s->layout, .workload = s->workload, .args = s->args,
+				.model = true };
+	create_machine(L);
+	return 0;
+}
+
+static int mm_reset(lua_State *L)
+{
+	scenario *s = scen_of(L);
+	scen_machine(L);
+	destroy_machine(s);
+	create_machine(L);
+	return 0;
+}
+
+/* mm.run{insns=N}: N more instructions, or until the guest exits. */
+static int mm_run(lua_State *L)
+{
+	static const char *const keys[] = { "insns", NULL };
+	scen_machine(L);
+	uint32_t insns = 0;
+	if (lua_istable(L, 1)) {
+		scen_check_keys(L, 1, "run", keys);
+		scen_opt_u32(L, 1, "insns", &insns);
+	}
+	emu_stop stop = run_for(L, insns);
+	push_stop(L, stop, NULL);
+	return 1;
+}
+
+/* mm.run_until{marker=, pc=, va=, fault=, walk=, insns=} -> {reason=...} */
+static int mm_run_until(lua_State *L)
+{
+	static const char *const keys[] = { "marker", "pc", "va", "fault", "walk", "insns", NULL };
+	scenario *s = scen_of(L);
+	scen_machine(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	scen_check_keys(L, 1, "run_until", keys);
+	stop_condition c = { 0 };
+	lua_getfield(L, 1, "marker");
+	c.marker = lua_isnil(L, -1) ? NULL : luaL_checkstring(L, -1);
+	/* the string stays referenced by the argument table until we return */
+	lua_pop(L, 1);
+	c.has_pc = scen_opt_u32(L, 1, "pc", &c.pc);
+	c.has_va = scen_opt_u32(L, 1, "va", &c.va);
+	lua_getfield(L, 1, "fault");
+	c.has_fault = !lua_isnil(L, -1) && !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
+	c.any_fault = lua_isboolean(L, -1);
+	lua_pop(L, 1);
+	if (c.has_fault && !c.any_fault)
+		scen_opt_u32(L, 1, "fault", &c.fsr);
+	lua_getfield(L, 1, "walk");
+	c.has_walk = !lua_isnil(L, -1) && !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
+	c.any_walk = lua_isboolean(L, -1);
+	lua_pop(L, 1);
+	if (c.has_walk && !c.any_walk)
+		scen_opt_u32(L, 1, "walk", &c.walk);
+	uint32_t insns = 0;
+	bool has_insns = scen_opt_u32(L, 1, "insns", &insns);
+	if (!c.marker && !c.has_pc && !c.has_va && !c.has_fault && !c.has_walk && !has_insns)
+		return luaL_error(L, "run_until: say what to wait for (marker, pc, va, fault, walk, "
+				  "insns)");
+	s->until = c;
+	s->waiting = true;
+	emu_stop stop = run_for(L, insns);
+	s->waiting = false;
+	push_stop(L, stop, s->until.reason);
+	if (s->until.reason && !strcmp(s->until.reason, "marker")) {
+		/* "ready buf=0xc3800000": name in marker, each key=value a field */
+		char text[128];
+		snprintf(text, sizeof text, "%s", s->until.marker_seen);
+		char *save, *word = strtok_r(text, " ", &save);
+		lua_pushstring(L, word);
+		lua_setfield(L, -2, "marker");
+		while ((word = strtok_r(NULL, " ", &save))) {
+			char *eq = strchr(word, '=');
+			if (!eq)
+				continue;
+			*eq = 0;
+			scen_set_int(L, word, strtoll(eq + 1, NULL, 0));
+		}
+	} else if (s->until.reason && !strcmp(s->until.reason, "fault")) {
+		scen_set_int(L, "far", s->until.fault_far);
+		scen_set_int(L, "fsr", s->until.fault_fsr);
+	}
+	s->until = (stop_condition){ 0 };
+	return 1;
+}
+
+static int mm_console(lua_State *L)
+{
+	scenario *s = scen_of(L);
+	if (s->opt.console)
+		fflush(s->opt.console);
+	lua_pushlstring(L, s->console_text ? s->console_text : "", s->console_len);
+	return 1;
+}
+
+/* ---- expectations ------------------------------------------------------- */
+
+static const char *message_arg(lua_State *L, int index)
+{
+	return luaL_optstring(L, index, "(no message)");
+}
+
+static int mm_expect(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	report(L, lua_toboolean(L, 1), message_arg(L, 2), lua_toboolean(L, 1) ? NULL : "%s",
+	       "the condition is false");
+	return 0;
+}
+
+static int mm_expect_eq(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	luaL_checkany(L, 2);
+	bool ok = lua_compare(L, 1, 2, LUA_OPEQ);
+	char got[128], want[128];
+	if (ok)
+		report(L, true, message_arg(L, 3), NULL);
+	else
+		report(L, false, message_arg(L, 3), "got %s, want %s", show(L, 1, got, sizeof got),
+		       show(L, 2, want, sizeof want));
+	return 0;
+}
+
+/* Both searches start after the last event an expectation matched: a
+ * fault or hazard is used once. */
+static const void *find_fault(scenario *s, const void *want)
+{
+	const event_filter *w = want;
+	for (size_t i = s->fault_cursor; i < s->nfaults; i++) {
+		const fault_record *f = &s->faults[i];
+		if ((!w->has_va || f->far == w->va) && (!w->has_fsr || f->fsr == w->fsr)) {
+			s->fault_cursor = i + 1;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static const void *find_hazard(scenario *s, const void *want)
+{
+	const event_filter *w = want;
+	for (size_t i = s->hazard_cursor; i < s->nhazards; i++)
+		if (!w->has_va || hazard_covers(&s->hazards[i].hazard, w->va)) {
+			s->hazard_cursor = i + 1;
+			return &s->hazards[i];
+		}
+	return NULL;
+}
+
+/* Runs the guest up to `within` more instructions or until `found`
+ * finds the event wanted, stopping at each candidate fault or hazard. */
+static const void *run_until_found(lua_State *L, uint32_t within,
+				   const void *(*found)(scenario *s, const void *want),
+				   const event_filter *want, bool hazard)
+{
+	scenario *s = scen_of(L);
+	const void *hit = found(s, want);
+	uint64_t end = emu_insns(s->e) + within;
+	while (!hit && emu_insns(s->e) < end) {
+		s->until = (stop_condition){ .has_fault = !hazard, .any_fault = !want->has_fsr,
+					     .fsr = want->fsr, .has_hazard = hazard,
+					     .has_far = want->has_va, .far = want->va };
+		s->waiting = true;
+		emu_stop stop = run_for(L, end - emu_insns(s->e));
+		s->waiting = false;
+		s->until = (stop_condition){ 0 };
+		hit = found(s, want);
+		if (stop != EMU_STOP_REQUESTED)
+			break;
+	}
+	return hit;
+}
+
+static void describe_faults(scenario *s, size_t from, char *buf, size_t len)
+{
+	snprintf(buf, len, "none");
+	size_t n = 0;
+	for (size_t i = from; i < s->nfaults && n < 4; i++, n++) {
+		const fault_record *f = &s->faults[i];
+		snprintf(buf + (n ? strlen(buf) : 0), len - (n ? strlen(buf) : 0),
+			 "%s%s FAR 0x%08x FSR 0x%03x", n ? ", " : "",
+			 f->kind == EMU_EXC_PABT ? "prefetch" : "data", f->far, f->fsr);
+	}
+	if (s->nfaults - from > n)
+		snprintf(buf + strlen(buf), len - strlen(buf), " and %zu more", s->nfaults - from - n);
+}
+
+static void push_fault(lua_State *L, const fault_record *f)
+{
+	lua_createtable(L, 0, 5);
+	scen_set_int(L, "far", f->far);
+	scen_set_int(L, "fsr", f->fsr);
+	scen_set_int(L, "pc", f->pc);
+	scen_set_int(L, "insn", (lua_Integer)f->insn);
+	lua_pushstring(L, f->kind == EMU_EXC_PABT ? "prefetch" : "data");
+	lua_setfield(L, -2, "kind");
+}
+
+/* "MESSAGE: " or nothing, from the message= field of the table at 1. */
+static void message_prefix(lua_State *L, char *buf, size_t len)
+{
+	lua_getfield(L, 1, "message");
+	if (lua_isnil(L, -1))
+		buf[0] = 0;
+	else
+		snprintf(buf, len, "%s: ", luaL_checkstring(L, -1));
+	lua_pop(L, 1);
+}
+
+/* mm.expect_fault{va=, fsr=, within=N, message=} -> the fault, or nil */
+static int mm_expect_fault(lua_State *L)
+{
+	static const char *const keys[] = { "va", "fsr", "within", "message", NULL };
+	scenario *s = scen_of(L);
+	scen_machine(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	scen_check_keys(L, 1, "expect_fault", keys);
+	event_filter want = { 0 };
+	uint32_t within = 0;
+	want.has_va = scen_opt_u32(L, 1, "va", &want.va);
+	want.has_fsr = scen_opt_u32(L, 1, "fsr", &want.fsr);
+	scen_opt_u32(L, 1, "within", &within);
+	char what[256];
+	message_prefix(L, what, sizeof what);
+	snprintf(what + strlen(what), sizeof what - strlen(what), "fault");
+	if (want.has_va)
+		snprintf(what + strlen(what), sizeof what - strlen(what), " at VA 0x%08x", want.va);
+	if (want.has_fsr)
+		snprintf(what + strlen(what), sizeof what - strlen(what), " with FSR 0x%03x", want.fsr);
+	size_t from = s->fault_cursor;
+	const fault_record *f = run_until_found(L, within, find_fault, &want, false);
+	if (!f) {
+		char seen[512];
+		describe_faults(s, from, seen, sizeof seen);
+		report(L, false, what, "no such fault%s; faults since the last match: %s",
+		       within ? " within the instructions allowed" : " so far", seen);
+		lua_pushnil(L);
+		return 1;
+	}
+	report(L, true, what, NULL);
+	push_fault(L, f);
+	return 1;
+}
+
+/* mm.expect_hazard{va=, within=N, message=} -> the hazard, or nil */
+static int mm_expect_hazard(lua_State *L)
+{
+	static const char *const keys[] = { "va", "within", "message", NULL };
+	scenario *s = scen_of(L);
+	scen_machine(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	scen_check_keys(L, 1, "expect_hazard", keys);
+	event_filter want = { 0 };
+	uint32_t within = 0;
+	want.has_va = scen_opt_u32(L, 1, "va", &want.va);
+	scen_opt_u32(L, 1, "within", &within);
+	char what[256];
+	message_prefix(L, what, sizeof what);
+	snprintf(what + strlen(what), sizeof what - strlen(what), "stale-TLB hazard");
+	if (want.has_va)
+		snprintf(what + strlen(what), sizeof what - strlen(what), " at VA 0x%08x", want.va);
+	size_t from = s->hazard_cursor;
+	const hazard_record *h = run_until_found(L, within, find_hazard, &want, true);
+	if (!h) {
+		report(L, false, what, "none flagged; %zu hazard(s) elsewhere since the last match",
+		       s->nhazards - from);
+		lua_pushnil(L);
+		return 1;
+	}
+	report(L, true, what, NULL);
+	const tlb_hazard *z = &h->hazard;
+	lua_createtable(L, 0, 8);
+	scen_set_int(L, "va", z->va);
+	scen_set_int(L, "pc", z->pc);
+	scen_set_int(L, "asid", z->asid);
+	scen_set_int(L, "desc_level", z->desc_level);
+	scen_set_int(L, "desc_pa", z->desc_pa);
+	scen_set_int(L, "value_at_fill", z->value_at_fill);
+	scen_set_int(L, "value_now", z->value_now);
+	lua_pushstring(L, tlb_level_name(z->level));
+	lua_setfield(L, -2, "tlb");
+	return 1;
+}
+
+static lua_Integer counter_value(lua_State *L, const char *name)
+{
+	lua_getglobal(L, "mm");
+	lua_getfield(L, -1, "stats");
+	lua_call(L, 0, 1);
+	lua_getfield(L, -1, name);
+	if (!lua_isinteger(L, -1))
+		luaL_error(L, "expect_delta: no counter named '%s' (see mm.stats())", name);
+	lua_Integer v = lua_tointeger(L, -1);
+	lua_pop(L, 3);
+	return v;
+}
+
+/* mm.expect_delta(counter, expected, function ... end [, message]) */
+static int mm_expect_delta(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	lua_Integer want = luaL_checkinteger(L, 2);
+	luaL_checktype(L, 3, LUA_TFUNCTION);
+	const char *message = luaL_optstring(L, 4, NULL);
+	scen_machine(L);
+	lua_Integer before = counter_value(L, name);
+	lua_pushvalue(L, 3);
+	lua_call(L, 0, 0);
+	lua_Integer delta = counter_value(L, name) - before;
+	char what[160];
+	snprintf(what, sizeof what, "%s%s%s changes by %lld", message ? message : "",
+		 message ? ": " : "", name, (long long)want);
+	if (delta == want)
+		report(L, true, what, NULL);
+	else
+		report(L, false, what, "it changed by %lld", (long long)delta);
+	return 0;
+}
+
+/* ---- files and the command ------------------------------------------- */
+
+static int open_mm(lua_State *L)
+{
+	static const luaL_Reg calls[] = {
+		{ "boot", mm_boot }, { "run", mm_run }, { "run_until", mm_run_until },
+		{ "reset", mm_reset }, { "console", mm_console },
+		{ "expect", mm_expect }, { "expect_eq", mm_expect_eq },
+		{ "expect_fault", mm_expect_fault }, { "expect_hazard", mm_expect_hazard },
+		{ "expect_delta", mm_expect_delta },
+		{ NULL, NULL },
+	};
+	luaL_newlib(L, calls);
+	scen_register_mm(L);
+	return 1;
+}
+
+/* Runs one file; returns 0, 1 (an expectation failed) or 2 (script error). */
+static int run_file(scenario *s)
+{
+	lua_State *L = luaL_newstate();
+	if (!L) {
+		fprintf(stderr, "mmuscope scenario: out of memory\n");
+		return 2;
+	}
+	s->L = L;
+	s->waiting = false;
+	*(scenario **)lua_getextraspace(L) = s;
+	luaL_openlibs(L);
+	luaL_requiref(L, "mm", open_mm, 1);
+	lua_pop(L, 1);
+	lua_sethook(L, count_hook, LUA_MASKCOUNT, 100000);
+	clock_gettime(CLOCK_MONOTONIC, &s->started);
+	unsigned failed_before = s->failed;
+	int status = luaL_loadfile(L, s->file);
+	if (status == LUA_OK)
+		status = lua_pcall(L, 0, 0, 0);
+	int rc = 0;
+	if (status != LUA_OK && lua_touserdata(L, -1) != &abort_sentinel) {
+		const char *msg = lua_tostring(L, -1);
+		fprintf(stderr, "mmuscope scenario: %s\n", msg ? msg : "error object is not a string");
+		rc = 2;
+	} else if (status != LUA_OK) {
+		rc = 1;
+	}
+	if (s->e && rc != 2 && status == LUA_OK)
+		check_machine(L, EMU_STOP_INSN_LIMIT); /* not raised: nothing runs after it */
+	if (s->e)
+		destroy_machine(s);
+	lua_close(L);
+	s->L = NULL;
+	if (rc == 0 && s->failed > failed_before)
+		rc = 1;
+	return rc;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: mmuscope scenario [--tap] [--timeout N | --timeout Ns]... FILE.lua...\n"
+		"\n"
+		"Runs Lua scenarios that boot the machine, drive it, inject faults and check\n"
+		"expectations (module 'mm', see docs/scenarios.md).  One line per\n"
+		"expectation, with file:line; --tap prints TAP.  --timeout N limits each\n"
+		"file to N guest instructions (default 400000000), --timeout Ns to N\n"
+		"seconds (default 60).\n"
+		"Exit status: 0 all expectations held, 1 one failed, 2 bad options or a\n"
+		"script error.\n");
+}
+
+int cli_scenario(int argc, char **argv)
+{
+	scenario s = { .timeout_insns = 400000000, .timeout_seconds = 60 };
+	unsigned number = 0;
+	s.number = &number;
+	int first_file = argc;
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		if (!strcmp(opt, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(opt, "--tap")) {
+			s.tap = true;
+		} else if (!strcmp(opt, "--timeout")) {
+			const char *val = i + 1 < argc ? argv[++i] : NULL;
+			size_t n = val ? strlen(val) : 0;
+			uint64_t v;
+			if (n && val[n - 1] == 's') {
+				char digits[32];
+				if (n - 1 >= sizeof digits)
+					return cli_usage_error("scenario", "--timeout '%s' is too long", val);
+				memcpy(digits, val, n - 1);
+				digits[n - 1] = 0;
+				if (!cli_parse_u64("--timeout", digits, 86400, &v) || !v)
+					return cli_usage_error("scenario", "--timeout: seconds must be 1..86400");
+				s.timeout_seconds = (double)v;
+			} else {
+				if (!cli_parse_u64("--timeout", val, UINT64_MAX / 2, &v) || !v)
+					return cli_usage_error("scenario", "--timeout needs N (instructions) "
+							       "or Ns (seconds), N > 0");
+				s.timeout_insns = v;
+			}
+		} else if (opt[0] == '-' && opt[1]) {
+			return cli_usage_error("scenario", "unknown option '%s'", opt);
+		} else {
+			first_file = i;
+			break;
+		}
+	}
+	if (first_file == argc)
+		return cli_usage_error("scenario", "no scenario file given");
+	for (int i = first_file; i < argc; i++) {
+		FILE *f = fopen(argv[i], "r");
+		if (!f) {
+			fprintf(stderr, "mmuscope scenario: cannot read %s\n", argv[i]);
+			return 2;
+		}
+		fclose(f);
+	}
+	int worst = 0;
+	for (int i = first_file; i < argc; i++) {
+		s.file = argv[i];
+		int rc = run_file(&s);
+		worst = rc > worst ? rc : worst;
+	}
+	free(s.console_text);
+	free(s.faults);
+	free(s.hazards);
+	if (s.tap)
+		printf("1..%u\n", number);
+	printf("%s%u passed, %u failed (%d file%s)\n", s.tap ? "# " : "", s.passed, s.failed,
+	       argc - first_file, argc - first_file == 1 ? "" : "s");
+	return worst;
+}

@@ -1,0 +1,143 @@
+/* mmuscope ui: the interactive heatmap, TLB view and walk stepper. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "emu/emu.h"
+#include "ui/ui.h"
+
+static void ui_help(void)
+{
+	printf(
+		"usage: mmuscope ui [options]\n"
+		"\n"
+		"Boots the guest like 'mmuscope run' and shows, live: the per-MB heatmap of\n"
+		"the address space (click a cell for its L2 table), the TLB contents, and a\n"
+		"walk stepper that pauses on the next walk or fault and shows every\n"
+		"descriptor fetch.  Press ? in the window for the keys (docs/ui.md).\n"
+		"\n"
+		"options:\n"
+		"  --board, --workload, --args, --layout, --firmware, --ram, --preset,\n"
+		"  --console FILE          as for 'mmuscope run'\n"
+		"  --headless              render with SDL's offscreen driver (no display)\n"
+		"  --frames N              quit after N frames (default: when closed)\n"
+		"  --screenshot FILE.png   write the last frame as a PNG\n"
+		"  --script FILE           synthetic input, one command a line: key NAME,\n"
+		"                          click VA, hover VA, wait N, until-paused N,\n"
+		"                          screenshot FILE, quit\n"
+		"  --state FILE            write the UI's final state (key=value lines)\n"
+		"  --speed N               instructions per frame (default 200000)\n"
+		"  --paused                start paused\n"
+		"  --metric NAME           walks (default), misses, faults, hazards, kind\n"
+		"  --size WxH              window size (default 1280x800)\n"
+		"\n"
+		"Exit status: 0 done, 1 the UI failed, 2 bad input or no SDL2 in this build.\n");
+}
+
+int cli_ui(int argc, char **argv)
+{
+	emu_options eo = { .model = true };
+	ui_options uo = { 0 };
+	const char *console = NULL, *metric = NULL;
+	for (int i = 1; i < argc; i++) {
+		char *opt = argv[i], *val = NULL;
+		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
+			ui_help();
+			return 0;
+		}
+		if (!strcmp(opt, "--headless")) {
+			uo.headless = true;
+			continue;
+		}
+		if (!strcmp(opt, "--paused")) {
+			uo.paused = true;
+			continue;
+		}
+		if (strncmp(opt, "--", 2) != 0)
+			return cli_usage_error("ui", "unexpected argument '%s'", opt);
+		char *eq = strchr(opt, '=');
+		if (eq) {
+			*eq = 0;
+			val = eq + 1;
+		} else if (i + 1 < argc) {
+			val = argv[++i];
+		}
+		static const char *const valued[] = { "--board", "--workload", "--args", "--layout",
+			"--firmware", "--ram", "--preset", "--console", "--frames", "--screenshot",
+			"--script", "--state", "--speed", "--metric", "--size" };
+		bool known = false;
+		for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
+			known |= !strcmp(opt, valued[k]);
+		if (!known)
+			return cli_usage_error("ui", "unknown option '%s'", opt);
+		if (!val)
+			return cli_usage_error("ui", "option %s needs a value", opt);
+		uint64_t n;
+		if (!strcmp(opt, "--board")) eo.board = val;
+		else if (!strcmp(opt, "--workload")) eo.workload = val;
+		else if (!strcmp(opt, "--args")) eo.args = val;
+		else if (!strcmp(opt, "--layout")) eo.layout = val;
+		else if (!strcmp(opt, "--firmware")) eo.firmware = val;
+		else if (!strcmp(opt, "--preset")) eo.preset = val;
+		else if (!strcmp(opt, "--console")) console = val;
+		else if (!strcmp(opt, "--screenshot")) uo.screenshot = val;
+		else if (!strcmp(opt, "--script")) uo.script = val;
+		else if (!strcmp(opt, "--state")) uo.state = val;
+		else if (!strcmp(opt, "--metric")) metric = val;
+		else if (!strcmp(opt, "--ram")) {
+			if (!cli_parse_u64("--ram", val, 4096, &n))
+				return 2;
+			if (n == 0)
+				return cli_usage_error("ui", "--ram must be at least 1 MB");
+			eo.ram_mb = (uint32_t)n;
+		} else if (!strcmp(opt, "--frames")) {
+			if (!cli_parse_u64("--frames", val, UINT32_MAX, &n))
+				return 2;
+			uo.frames = (unsigned)n;
+		} else if (!strcmp(opt, "--speed")) {
+			if (!cli_parse_u64("--speed", val, UINT64_MAX, &uo.speed))
+				return 2;
+			if (!uo.speed)
+				return cli_usage_error("ui", "--speed must be at least 1");
+		} else if (!strcmp(opt, "--size")) {
+			char tail;
+			if (sscanf(val, "%dx%d%c", &uo.width, &uo.height, &tail) != 2 || uo.width < 320 ||
+			    uo.height < 240 || uo.width > 8192 || uo.height > 8192)
+				return cli_usage_error("ui", "--size takes WxH, 320x240 to 8192x8192, not '%s'", val);
+		}
+	}
+	ui_metric m = UI_METRIC_WALKS;
+	if (metric && !ui_metric_parse(metric, &m))
+		return cli_usage_error("ui", "--metric takes walks, misses, faults, hazards or kind, not '%s'",
+				       metric);
+	if (uo.headless && !uo.frames)
+		return cli_usage_error("ui", "--headless needs --frames N");
+	if (!ui_available()) {
+		fprintf(stderr, "mmuscope ui: unavailable: this build has no SDL2\n");
+		return 2;
+	}
+	FILE *out = NULL;
+	if (console && !(out = fopen(console, "w"))) {
+		fprintf(stderr, "mmuscope ui: cannot write %s: %s\n", console, strerror(errno));
+		return 2;
+	}
+	eo.console = out;
+	char err[512];
+	emu_t *e = emu_create(&eo, err, sizeof err);
+	if (!e) {
+		fprintf(stderr, "mmuscope ui: %s\n", err);
+		if (out)
+			fclose(out);
+		return 2;
+	}
+	uo.metric = m;
+	int status = ui_run(e, &uo, err, sizeof err) == 0 ? 0 : 1;
+	if (status)
+		fprintf(stderr, "mmuscope ui: %s\n", err);
+	emu_destroy(e);
+	if (out)
+		fclose(out);
+	return status;
+}

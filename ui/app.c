@@ -1,0 +1,410 @@
+/* The UI's main loop: SDL window (or SDL's offscreen driver), input, the
+ * emulation advanced a slice per frame, scripted input for tests, and
+ * screenshots. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/internal.h"
+
+bool ui_available(void)
+{
+	return true;
+}
+
+enum { DEFAULT_SPEED = 200000 };
+
+static void next_asid(ui_t *u)
+{
+	for (int i = 1; i <= 256; i++) {
+		uint8_t a = (uint8_t)(u->shown_asid + i);
+		if (u->space[a]) {
+			u->shown_asid = a;
+			return;
+		}
+	}
+}
+
+static void seek(ui_t *u, ui_seek s)
+{
+	u->seek = s;
+	u->running = true;
+}
+
+static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
+{
+	ui_walk *w = &u->walk;
+	if (k == SDLK_QUESTION || (k == SDLK_SLASH && (mod & KMOD_SHIFT))) {
+		u->help = !u->help;
+		return;
+	}
+	switch (k) {
+	case SDLK_q: u->quit = true; break;
+	case SDLK_ESCAPE:
+		if (u->help)
+			u->help = false;
+		else if (u->view == UI_VIEW_L2)
+			u->view = UI_VIEW_HEATMAP, u->hover = -1;
+		break;
+	case SDLK_SPACE:
+		u->running = !u->running;
+		u->seek = UI_SEEK_NONE;
+		break;
+	case SDLK_s:
+		u->running = false;
+		u->seek = UI_SEEK_NONE;
+		u->last_stop = emu_step(u->e);
+		snprintf(u->status, sizeof u->status, "stepped one instruction");
+		break;
+	case SDLK_w:
+		u->view = UI_VIEW_WALK;
+		if (w->valid && w->stage + 1 < ui_walk_stages(w))
+			w->stage++;
+		else
+			seek(u, UI_SEEK_WALK);
+		break;
+	case SDLK_f: u->view = UI_VIEW_WALK; seek(u, UI_SEEK_FAULT); break;
+	case SDLK_m: seek(u, UI_SEEK_MARKER); break;
+	case SDLK_TAB:
+		u->view = u->view == UI_VIEW_HEATMAP || u->view == UI_VIEW_L2 ? UI_VIEW_TLB
+			  : u->view == UI_VIEW_TLB ? UI_VIEW_WALK : UI_VIEW_HEATMAP;
+		u->hover = -1;
+		break;
+	case SDLK_1: case SDLK_2: case SDLK_3: case SDLK_4: case SDLK_5:
+		u->metric = (ui_metric)(k - SDLK_1);
+		break;
+	case SDLK_g: u->log_scale = !u->log_scale; break;
+	case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS:
+		if (u->speed < (1ull << 40))
+			u->speed *= 2;
+		break;
+	case SDLK_MINUS: case SDLK_KP_MINUS:
+		if (u->speed > 1)
+			u->speed /= 2;
+		break;
+	case SDLK_a: next_asid(u); break;
+	case SDLK_r: ui_reset_counts(u); snprintf(u->status, sizeof u->status, "counters reset"); break;
+	default: break;
+	}
+}
+
+static void click(ui_t *u, int x, int y)
+{
+	int cell = ui_cell_at(u, x, y);
+	if (cell < 0)
+		return;
+	if (u->view == UI_VIEW_HEATMAP) {
+		u->selected_mb = cell;
+		u->view = UI_VIEW_L2;
+		u->hover = -1;
+	} else {
+		u->hover = cell;
+	}
+}
+
+static void handle(ui_t *u, const SDL_Event *ev)
+{
+	switch (ev->type) {
+	case SDL_QUIT: u->quit = true; break;
+	case SDL_KEYDOWN: key(u, ev->key.keysym.sym, ev->key.keysym.mod); break;
+	case SDL_MOUSEMOTION: u->hover = ui_cell_at(u, ev->motion.x, ev->motion.y); break;
+	case SDL_MOUSEBUTTONDOWN:
+		if (ev->button.button == SDL_BUTTON_LEFT)
+			click(u, ev->button.x, ev->button.y);
+		break;
+	default: break;
+	}
+}
+
+/* ---- scripted input: real SDL events, pushed one command per frame ---- */
+
+typedef struct script {
+	FILE *f;
+	unsigned line, wait;
+	bool until_paused;
+} script;
+
+static bool push_key(const char *name)
+{
+	SDL_Keycode k = SDL_GetKeyFromName(name);
+	if (k == SDLK_UNKNOWN)
+		return false;
+	SDL_Event ev = { .type = SDL_KEYDOWN };
+	ev.key.keysym.sym = k;
+	ev.key.state = SDL_PRESSED;
+	return SDL_PushEvent(&ev) >= 0;
+}
+
+static void push_mouse(Uint32 type, int x, int y)
+{
+	SDL_Event ev = { .type = type };
+	if (type == SDL_MOUSEMOTION) {
+		ev.motion.x = x;
+		ev.motion.y = y;
+	} else {
+		ev.button.button = SDL_BUTTON_LEFT;
+		ev.button.x = x;
+		ev.button.y = y;
+		ev.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+	}
+	SDL_PushEvent(&ev);
+}
+
+static int write_png(ui_t *u, const char *path, char *err, size_t errlen);
+
+/* One script step per frame; returns -1 on a bad line (err set). */
+static int script_step(ui_t *u, script *s, char *err, size_t errlen)
+{
+	if (u->frame == 0)
+		return 0; /* clicks need the grid of a drawn frame */
+	if (s->until_paused) {
+		if (u->running && s->wait--)
+			return 0;
+		s->until_paused = false;
+	} else if (s->wait) {
+		s->wait--;
+		return 0;
+	}
+	char line[512], cmd[32] = "", arg[480] = "";
+	for (;;) {
+		if (!fgets(line, sizeof line, s->f)) {
+			fclose(s->f);
+			s->f = NULL;
+			return 0;
+		}
+		s->line++;
+		if (sscanf(line, " %31s %479[^\n]", cmd, arg) >= 1 && cmd[0] != '#')
+			break;
+	}
+	char *end;
+	unsigned long v = strtoul(arg, &end, 0);
+	int x, y;
+	if (!strcmp(cmd, "key") && push_key(arg))
+		return 0;
+	if (!strcmp(cmd, "wait") && *arg && !*end) {
+		s->wait = (unsigned)v;
+		return 0;
+	}
+	if (!strcmp(cmd, "until-paused") && *arg && !*end) {
+		s->until_paused = true;
+		s->wait = (unsigned)v;
+		return 0;
+	}
+	if ((!strcmp(cmd, "click") || !strcmp(cmd, "hover")) && *arg && !*end) {
+		/* A VA: the centre of its cell in the grid shown now. */
+		int cell = u->view == UI_VIEW_L2 ? (int)((v >> 12) & 0xFF) : (int)(v >> 20);
+		if (u->view != UI_VIEW_HEATMAP && u->view != UI_VIEW_L2) {
+			snprintf(err, errlen, "%s: line %u: no grid on screen to %s", u->opt.script, s->line, cmd);
+			return -1;
+		}
+		ui_cell_centre(u, cell, &x, &y);
+		push_mouse(SDL_MOUSEMOTION, x, y);
+		if (!strcmp(cmd, "click")) {
+			push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
+			push_mouse(SDL_MOUSEBUTTONUP, x, y);
+		}
+		return 0;
+	}
+	if (!strcmp(cmd, "screenshot") && *arg)
+		return write_png(u, arg, err, errlen);
+	if (!strcmp(cmd, "quit")) {
+		SDL_PushEvent(&(SDL_Event){ .type = SDL_QUIT });
+		return 0;
+	}
+	snprintf(err, errlen, "%s: line %u: cannot do '%s %s' (key NAME, click VA, hover VA, wait N, "
+		 "until-paused N, screenshot FILE, quit)", u->opt.script, s->line, cmd, arg);
+	return -1;
+}
+
+/* ---- output --------------------------------------------------------- */
+
+static int write_png(ui_t *u, const char *path, char *err, size_t errlen)
+{
+	SDL_Surface *c = u->canvas;
+	unsigned char *rgb = malloc((size_t)c->w * c->h * 3);
+	if (!rgb) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	for (int y = 0; y < c->h; y++)
+		for (int x = 0; x < c->w; x++) {
+			Uint32 px = ((const Uint32 *)((const char *)c->pixels + (size_t)y * c->pitch))[x];
+			Uint8 r, g, b;
+			SDL_GetRGB(px, c->format, &r, &g, &b);
+			unsigned char *o = rgb + ((size_t)y * c->w + x) * 3;
+			o[0] = r, o[1] = g, o[2] = b;
+		}
+	int rc = ui_png_write(path, rgb, (unsigned)c->w, (unsigned)c->h, err, errlen);
+	free(rgb);
+	return rc;
+}
+
+static int write_state(ui_t *u, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "l2", "tlb", "walk" };
+	const ui_walk *w = &u->walk;
+	uint64_t walks = 0;
+	for (unsigned a = 0; a < 256; a++)
+		for (unsigned mb = 0; u->space[a] && mb < 4096; mb++)
+			walks += u->space[a]->mb[mb].walks;
+	fprintf(f, "frames=%llu\nview=%s\nmetric=%s\nlog=%d\nrunning=%d\nasid=%u\nselected_mb=0x%03x\n"
+		"hover=%d\ninsns=%llu\nspeed=%llu\nhelp=%d\nwalks=%llu\nwalk_valid=%d\n"
+		"grid_x=%d\ngrid_y=%d\ncell=%d\n",
+		(unsigned long long)u->frame, views[u->view], ui_metric_name(u->metric), u->log_scale,
+		u->running, u->shown_asid, u->selected_mb, u->hover, (unsigned long long)emu_insns(u->e),
+		(unsigned long long)u->speed, u->help, (unsigned long long)walks, w->valid,
+		u->grid.x, u->grid.y, u->cell);
+	if (w->valid)
+		fprintf(f, "walk_va=0x%08x\nwalk_pc=0x%08x\nwalk_stage=%u\nwalk_stages=%u\nwalk_steps=%u\n"
+			"walk_fault=%s\nwalk_fsr=0x%03x\nwalk_linux=%d\nwalk_linux_pte=0x%08x\nwalk_disasm=%s\n",
+			w->va, w->pc, w->stage, ui_walk_stages(w), w->walked ? w->trace.nsteps : 0,
+			mmu_fault_name(w->fault.type), w->fsr, w->has_linux, w->linux_pte, w->disasm);
+	if (fclose(f) != 0) {
+		snprintf(err, errlen, "cannot write %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the loop --------------------------------------------------------- */
+
+static bool make_canvas(ui_t *u, int w, int h)
+{
+	SDL_FreeSurface(u->canvas);
+	u->canvas = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_XRGB8888);
+	return u->canvas != NULL;
+}
+
+static void advance(ui_t *u)
+{
+	if (!u->running)
+		return;
+	u->last_stop = emu_run(u->e, u->speed);
+	if (u->last_stop == EMU_STOP_INSN_LIMIT)
+		return;
+	u->running = false;
+	if (u->last_stop == EMU_STOP_EXIT)
+		snprintf(u->status, sizeof u->status, "the guest exited with code %d", emu_exit_code(u->e));
+	else if (u->last_stop == EMU_STOP_ERROR)
+		snprintf(u->status, sizeof u->status, "%s", emu_error(u->e));
+	else if (u->seek == UI_SEEK_NONE && u->marker[0])
+		snprintf(u->status, sizeof u->status, "paused; last marker '%s'", u->marker);
+	if (u->last_stop != EMU_STOP_REQUESTED)
+		u->seek = UI_SEEK_NONE;
+}
+
+static void free_ui(ui_t *u)
+{
+	for (int i = 0; i < 256; i++) {
+		if (!u->space[i])
+			continue;
+		for (int mb = 0; mb < 4096; mb++)
+			free(u->space[i]->page[mb]);
+		free(u->space[i]);
+	}
+	for (int lv = 0; lv < TLB_LEVEL_COUNT; lv++) {
+		free(u->snap[lv].key);
+		free(u->snap[lv].flash);
+		free(u->snap[lv].flash_kind);
+	}
+	SDL_FreeSurface(u->canvas);
+	ui_font_close(u);
+	if (u->window)
+		SDL_DestroyWindow(u->window);
+	SDL_Quit();
+	free(u);
+}
+
+int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen)
+{
+	if (!emu_tlb(e)) {
+		snprintf(err, errlen, "the UI needs the model on");
+		return -1;
+	}
+	if (opt->headless)
+		SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+	if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+		snprintf(err, errlen, "SDL: %s", SDL_GetError());
+		return -1;
+	}
+	ui_t *u = calloc(1, sizeof *u);
+	if (!u) {
+		SDL_Quit();
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	u->e = e;
+	u->opt = *opt;
+	u->speed = opt->speed ? opt->speed : DEFAULT_SPEED;
+	u->running = !opt->paused;
+	u->log_scale = true;
+	u->metric = opt->metric;
+	u->hover = -1;
+	u->selected_mb = 0xC00;
+	int w = opt->width ? opt->width : 1280, h = opt->height ? opt->height : 800;
+	int rc = -1;
+	script s = { 0 };
+	if (!ui_font_open(u, err, errlen))
+		goto out;
+	u->window = SDL_CreateWindow("mmuscope", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, w, h,
+				     SDL_WINDOW_RESIZABLE);
+	if (!u->window || !make_canvas(u, w, h)) {
+		snprintf(err, errlen, "SDL: %s", SDL_GetError());
+		goto out;
+	}
+	for (int lv = 0; lv < TLB_LEVEL_COUNT; lv++) {
+		ui_tlb_snap *sn = &u->snap[lv];
+		sn->count = tlb_entry_count(emu_tlb(e), (tlb_level_id)lv);
+		sn->key = calloc(sn->count + 1, sizeof *sn->key);
+		sn->flash = calloc(sn->count + 1, 1);
+		sn->flash_kind = calloc(sn->count + 1, 1);
+	}
+	if (opt->script && !(s.f = fopen(opt->script, "r"))) {
+		snprintf(err, errlen, "cannot read %s: %s", opt->script, strerror(errno));
+		goto out;
+	}
+	ui_record_start(u);
+	while (!u->quit && (!opt->frames || u->frame < opt->frames)) {
+		Uint32 start = SDL_GetTicks();
+		if (s.f && script_step(u, &s, err, errlen) != 0)
+			goto out;
+		SDL_Event ev;
+		while (SDL_PollEvent(&ev)) {
+			if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED &&
+			    !make_canvas(u, ev.window.data1, ev.window.data2)) {
+				snprintf(err, errlen, "SDL: %s", SDL_GetError());
+				goto out;
+			}
+			handle(u, &ev);
+		}
+		advance(u);
+		ui_render(u);
+		memset(u->hits, 0, sizeof u->hits);
+		SDL_Surface *ws = SDL_GetWindowSurface(u->window);
+		if (ws) {
+			SDL_BlitSurface(u->canvas, NULL, ws, NULL);
+			SDL_UpdateWindowSurface(u->window);
+		}
+		u->frame++;
+		Uint32 spent = SDL_GetTicks() - start;
+		if (!opt->headless && spent < 16)
+			SDL_Delay(16 - spent);
+	}
+	rc = 0;
+	if (opt->screenshot)
+		rc = write_png(u, opt->screenshot, err, errlen);
+	if (rc == 0 && opt->state)
+		rc = write_state(u, opt->state, err, errlen);
+out:
+	emu_set_events(e, NULL);
+	if (s.f)
+		fclose(s.f);
+	free_ui(u);
+	return rc;
+}

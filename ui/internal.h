@@ -1,0 +1,131 @@
+/* State shared by the SDL user interface's sources.  Not public. */
+#ifndef MMUSCOPE_UI_INTERNAL_H
+#define MMUSCOPE_UI_INTERNAL_H
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "ui/ui.h"
+
+/* What the UI counts per MB and per 4 KB page, from the core's events. */
+typedef struct ui_counts {
+	uint32_t walks, misses, faults, hazards;
+} ui_counts;
+
+/* One address space (ASID): its TTBR0 as last programmed, and counters. */
+typedef struct ui_space {
+	uint32_t ttbr0;
+	ui_counts mb[4096];
+	ui_counts *page[4096];  /* 256 per MB, allocated on first use */
+} ui_space;
+
+/* Why the emulation should pause. */
+typedef enum ui_seek { UI_SEEK_NONE, UI_SEEK_WALK, UI_SEEK_FAULT, UI_SEEK_MARKER } ui_seek;
+
+/* One translation caught for the walk stepper: the walk as the model did it
+ * and what the guest and the CPU looked like at that moment. */
+typedef struct ui_walk {
+	bool valid, walked;     /* walked: the access missed every TLB */
+	uint32_t va, pc;
+	mmu_kind kind;
+	bool user, thumb;
+	uint8_t asid;
+	mmu_trace trace;
+	mmu_regime regime;
+	mmu_fault fault;        /* the access's final verdict (walk, then check) */
+	uint32_t fsr;
+	bool has_entry;
+	mmu_entry entry;
+	bool has_linux;         /* small page in a Linux PTE table */
+	uint32_t linux_pte;
+	uint32_t regs[17];      /* r0..r12, sp, lr, pc, cpsr */
+	char disasm[200];
+	unsigned stage;         /* steps revealed so far, 0 .. ui_walk_stages()-1 */
+} ui_walk;
+
+typedef enum ui_view { UI_VIEW_HEATMAP, UI_VIEW_L2, UI_VIEW_TLB, UI_VIEW_WALK, UI_VIEW_COUNT } ui_view;
+
+/* A named VA range outlined on the heatmap.  Data, so that more (user
+ * stack, heap) are one line each. */
+typedef struct ui_region {
+	const char *name;
+	uint32_t start, last;   /* first and last address */
+	uint32_t rgb;
+} ui_region;
+extern const ui_region ui_regions[];
+extern const size_t ui_region_count;
+
+enum { UI_FLASH_FRAMES = 12, UI_HIT_SLOTS = 1024 };
+
+/* The TLB view's memory of the last frame, to flash what changed. */
+typedef struct ui_tlb_snap {
+	unsigned count;
+	uint32_t *key;          /* va | valid, per entry */
+	uint8_t *flash;         /* frames left; */
+	uint8_t *flash_kind;    /* 0 hit, 1 fill, 2 eviction */
+} ui_tlb_snap;
+
+struct ui {
+	emu_t *e;
+	ui_options opt;
+	/* recording */
+	ui_space *space[256];
+	uint8_t asid;           /* current, as CONTEXTIDR says */
+	ui_seek seek;
+	ui_walk walk, pending;
+	const void *hits[UI_HIT_SLOTS]; /* TLB entries that hit this frame */
+	char marker[64];        /* the last marker the guest reported */
+	/* presentation */
+	SDL_Window *window;
+	SDL_Surface *canvas;
+	TTF_Font *font;
+	SDL_Surface *glyph[128];
+	int cw, ch;             /* glyph cell */
+	ui_view view;
+	ui_metric metric;
+	bool log_scale, help, running, quit;
+	uint8_t shown_asid;
+	int selected_mb;        /* the L2 view's MB */
+	int hover;              /* cell under the mouse: MB or page, -1 none */
+	uint64_t speed;         /* instructions per frame */
+	uint64_t frame;
+	emu_stop last_stop;
+	char status[160];
+	ui_tlb_snap snap[TLB_LEVEL_COUNT];
+	/* geometry of the last frame, for hit tests */
+	SDL_Rect grid;
+	int cell;
+};
+
+/* record.c */
+void ui_record_start(ui_t *u);
+ui_space *ui_space_get(ui_t *u, uint8_t asid);
+const ui_counts *ui_page_counts(const ui_space *s, unsigned mb, unsigned page);
+void ui_reset_counts(ui_t *u);
+unsigned ui_walk_stages(const ui_walk *w);
+uint32_t ui_metric_value(const ui_counts *c, ui_metric m);
+bool ui_entry_hit(const ui_t *u, const void *entry);
+
+/* draw.c */
+bool ui_font_open(ui_t *u, char *err, size_t errlen);
+void ui_font_close(ui_t *u);
+void ui_fill(ui_t *u, int x, int y, int w, int h, uint32_t rgb);
+void ui_frame_rect(ui_t *u, int x, int y, int w, int h, uint32_t rgb);
+/* Draws printf-formatted text; returns the x after it. */
+int ui_text(ui_t *u, int x, int y, uint32_t rgb, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+uint32_t ui_scale_colour(double t);
+uint32_t ui_kind_colour(mmu_desc_kind k);
+
+/* views.c */
+void ui_render(ui_t *u);
+/* The MB (heatmap) or page (L2) cell at a pixel; -1 outside the grid. */
+int ui_cell_at(const ui_t *u, int x, int y);
+/* The pixel at the centre of a cell, for scripted clicks. */
+void ui_cell_centre(const ui_t *u, int cell, int *x, int *y);
+/* The L1 descriptor for an MB of an address space (0 when unreadable),
+ * and the L2 descriptor of a page under it. */
+uint32_t ui_l1_desc(ui_t *u, uint8_t asid, unsigned mb, uint32_t *addr);
+bool ui_l2_desc(ui_t *u, uint32_t l1, unsigned page, uint32_t *addr, uint32_t *value);
+
+#endif

@@ -1,0 +1,232 @@
+/* What the UI knows about the run, gathered from the core's events (emu.h):
+ * per-ASID counters by MB and page, the TLB entries that hit, and the walk
+ * the stepper shows.  Nothing here hooks unicorn. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <capstone/capstone.h>
+
+#include "ui/internal.h"
+
+/* The q3f board's layout (ARM_NOTES §6); user stack and heap regions of the
+ * current process go here too. */
+const ui_region ui_regions[] = {
+	{ "user", 0x00000000u, 0xbeffffffu, 0x7fb0ff },
+	{ "modules", 0xbf800000u, 0xbfffffffu, 0xffb000 },
+	{ "lowmem", 0xc0000000u, 0xc3dfffffu, 0xff5050 },
+	{ "vmalloc", 0xc4000000u, 0xfeffffffu, 0x50e0a0 },
+	{ "fixmap", 0xfff00000u, 0xfffdffffu, 0xe070ff },
+	{ "vectors", 0xffff0000u, 0xffffffffu, 0xffffff },
+};
+const size_t ui_region_count = sizeof ui_regions / sizeof ui_regions[0];
+
+ui_space *ui_space_get(ui_t *u, uint8_t asid)
+{
+	if (!u->space[asid])
+		u->space[asid] = calloc(1, sizeof *u->space[asid]);
+	return u->space[asid];
+}
+
+static ui_counts *page_counts(ui_space *s, uint32_t va)
+{
+	ui_counts **p = &s->page[va >> 20];
+	if (!*p)
+		*p = calloc(256, sizeof **p);
+	return *p ? &(*p)[(va >> 12) & 0xFF] : NULL;
+}
+
+const ui_counts *ui_page_counts(const ui_space *s, unsigned mb, unsigned page)
+{
+	static const ui_counts none;
+	return s && s->page[mb] ? &s->page[mb][page] : &none;
+}
+
+void ui_reset_counts(ui_t *u)
+{
+	for (unsigned a = 0; a < 256; a++) {
+		ui_space *s = u->space[a];
+		if (!s)
+			continue;
+		memset(s->mb, 0, sizeof s->mb);
+		for (unsigned mb = 0; mb < 4096; mb++)
+			if (s->page[mb])
+				memset(s->page[mb], 0, 256 * sizeof *s->page[mb]);
+	}
+}
+
+uint32_t ui_metric_value(const ui_counts *c, ui_metric m)
+{
+	switch (m) {
+	case UI_METRIC_MISSES: return c->misses;
+	case UI_METRIC_FAULTS: return c->faults;
+	case UI_METRIC_HAZARDS: return c->hazards;
+	default: return c->walks;
+	}
+}
+
+/* Stages: the VA split, one per descriptor fetch, the check, the result. */
+unsigned ui_walk_stages(const ui_walk *w)
+{
+	return w->valid ? 3 + (w->walked ? w->trace.nsteps : 0) : 0;
+}
+
+bool ui_entry_hit(const ui_t *u, const void *entry)
+{
+	size_t h = ((uintptr_t)entry >> 4) % UI_HIT_SLOTS;
+	for (size_t i = 0; i < UI_HIT_SLOTS && u->hits[h]; i++, h = (h + 1) % UI_HIT_SLOTS)
+		if (u->hits[h] == entry)
+			return true;
+	return false;
+}
+
+static void note_hit(ui_t *u, const void *entry)
+{
+	size_t h = ((uintptr_t)entry >> 4) % UI_HIT_SLOTS;
+	for (size_t i = 0; i < UI_HIT_SLOTS / 2; i++, h = (h + 1) % UI_HIT_SLOTS) {
+		if (u->hits[h] == entry)
+			return;
+		if (!u->hits[h]) {
+			u->hits[h] = entry;
+			return;
+		}
+	}
+}
+
+static void on_cp15(void *ctx, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
+		    uint32_t value)
+{
+	ui_t *u = ctx;
+	if (crn == 13 && opc1 == 0 && crm == 0 && opc2 == 1)
+		u->asid = value & 0xFF;
+	else if (crn == 2 && opc1 == 0 && crm == 0 && opc2 == 0) {
+		/* cpu_v7_switch_mm writes CONTEXTIDR, then TTBR0. */
+		ui_space *s = ui_space_get(u, u->asid);
+		if (s)
+			s->ttbr0 = value;
+	}
+}
+
+/* Inside a walk the CPU is still at the access: the moment to look. */
+static void on_walk(void *ctx, uint32_t va, const mmu_fault *fault, const mmu_entry *entry,
+		    const mmu_trace *trace)
+{
+	ui_t *u = ctx;
+	(void)fault;
+	if (u->seek == UI_SEEK_NONE || u->seek == UI_SEEK_MARKER)
+		return;
+	ui_walk *w = &u->pending;
+	memset(w, 0, sizeof *w);
+	w->valid = w->walked = true;
+	w->va = va;
+	w->trace = *trace;
+	if (entry) {
+		w->has_entry = true;
+		w->entry = *entry;
+	}
+	/* A small page behind an L1 table: Linux's own PTE is 2 KB below. */
+	const mmu_step *l2 = &trace->step[1];
+	if (trace->nsteps == 2 && l2->ok && (l2->addr & 0x800))
+		w->has_linux = emu_phys_read32(u->e, l2->addr - 2048, &w->linux_pte);
+}
+
+static void capture(ui_t *u, const emu_access *a)
+{
+	ui_walk *w = &u->pending;
+	if (!(w->valid && w->va == a->va && a->result->source == TLB_FROM_WALK)) {
+		memset(w, 0, sizeof *w);    /* a fault on a TLB hit: no walk to show */
+		w->valid = true;
+		w->va = a->va;
+		if (a->result->entry) {
+			w->has_entry = true;
+			w->entry = *a->result->entry;
+		}
+	}
+	w->pc = a->pc;
+	w->kind = a->kind;
+	w->user = a->user;
+	w->asid = a->asid;
+	w->fault = a->result->fault;
+	w->fsr = a->result->fsr;
+	emu_read_regime(u->e, &w->regime);
+	static const char *const names[17] = { "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8",
+		"r9", "r10", "r11", "r12", "sp", "lr", "pc", "cpsr" };
+	for (int i = 0; i < 17; i++)
+		emu_reg_by_name(u->e, names[i], &w->regs[i]);
+	w->thumb = w->regs[16] & 0x20;
+	snprintf(w->disasm, sizeof w->disasm, "(code not readable)");
+	uint8_t code[4];
+	csh cs;
+	if (emu_virt_read(u->e, a->pc & ~1u, code, sizeof code) &&
+	    cs_open(CS_ARCH_ARM, w->thumb ? CS_MODE_THUMB : CS_MODE_ARM, &cs) == CS_ERR_OK) {
+		cs_insn *insn;
+		if (cs_disasm(cs, code, sizeof code, a->pc & ~1u, 1, &insn) == 1) {
+			snprintf(w->disasm, sizeof w->disasm, "%s %s", insn->mnemonic, insn->op_str);
+			cs_free(insn, 1);
+		}
+		cs_close(&cs);
+	}
+	u->walk = *w;
+	u->walk.stage = 0;
+	w->valid = false;
+	u->seek = UI_SEEK_NONE;
+	emu_request_stop(u->e);
+}
+
+static void on_access(void *ctx, const emu_access *a)
+{
+	ui_t *u = ctx;
+	const tlb_result *r = a->result;
+	ui_space *s = ui_space_get(u, a->asid);
+	if (!s)
+		return;
+	ui_counts *mb = &s->mb[a->va >> 20], *pg = page_counts(s, a->va);
+	bool walked = r->source == TLB_FROM_WALK, missed = walked || r->source == TLB_FROM_MAIN,
+	     faulted = r->fault.type != MMU_FAULT_NONE;
+	mb->walks += walked;
+	mb->misses += missed;
+	mb->faults += faulted;
+	if (pg) {
+		pg->walks += walked;
+		pg->misses += missed;
+		pg->faults += faulted;
+	}
+	if ((r->source == TLB_FROM_MICRO || r->source == TLB_FROM_MAIN) && r->entry)
+		note_hit(u, r->entry);
+	if ((u->seek == UI_SEEK_WALK && walked) || (u->seek == UI_SEEK_FAULT && faulted))
+		capture(u, a);
+}
+
+static void on_hazard(void *ctx, const tlb_hazard *h)
+{
+	ui_t *u = ctx;
+	ui_space *s = ui_space_get(u, h->asid);
+	if (!s)
+		return;
+	s->mb[h->va >> 20].hazards++;
+	ui_counts *pg = page_counts(s, h->va);
+	if (pg)
+		pg->hazards++;
+}
+
+static void on_marker(void *ctx, const char *name)
+{
+	ui_t *u = ctx;
+	snprintf(u->marker, sizeof u->marker, "%s", name);
+	if (u->seek == UI_SEEK_MARKER) {
+		u->seek = UI_SEEK_NONE;
+		emu_request_stop(u->e);
+	}
+}
+
+void ui_record_start(ui_t *u)
+{
+	uint32_t v;
+	if (emu_cp15_by_name(u->e, "contextidr", &v))
+		u->asid = v & 0xFF;
+	ui_space *s = ui_space_get(u, u->asid);
+	if (s && emu_cp15_by_name(u->e, "ttbr0", &v))
+		s->ttbr0 = v;
+	emu_set_events(u->e, &(emu_events){ .ctx = u, .on_access = on_access, .on_walk = on_walk,
+					     .on_cp15 = on_cp15, .on_marker = on_marker,
+					     .on_hazard = on_hazard });
+}

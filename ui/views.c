@@ -1,0 +1,526 @@
+/* The views: L1 heatmap, one L2 table, the TLB levels, the walk stepper,
+ * with a status line, the key line and the help overlay. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/internal.h"
+
+enum { BAR = 22, PANEL_W = 480 };
+
+static const uint32_t BG = 0x18181c, EMPTY = 0x303034, TEXT = 0xe6e6e6, DIM = 0x9a9aa0,
+		      HEAD = 0xffd75a, BAD = 0xff6464, GOOD = 0x78e678;
+
+uint32_t ui_l1_desc(ui_t *u, uint8_t asid, unsigned mb, uint32_t *addr)
+{
+	mmu_regime r;
+	emu_read_regime(u->e, &r);
+	unsigned n = r.ttbcr & MMU_TTBCR_N;
+	ui_space *s = u->space[asid];
+	uint32_t ttbr0 = s ? s->ttbr0 : r.ttbr0, v = 0;
+	bool high = n && (mb >> (12 - n)) != 0;
+	uint32_t base = high ? r.ttbr1 & ~0x3FFFu : ttbr0 & ~((0x4000u >> n) - 1);
+	*addr = base | mb << 2;
+	emu_phys_read32(u->e, *addr, &v);
+	return v;
+}
+
+bool ui_l2_desc(ui_t *u, uint32_t l1, unsigned page, uint32_t *addr, uint32_t *value)
+{
+	if ((l1 & 3) != 1)
+		return false;
+	*addr = (l1 & ~0x3FFu) | page << 2;
+	return emu_phys_read32(u->e, *addr, value);
+}
+
+/* ---- heatmap and L2 grid ------------------------------------------------ */
+
+static bool grid_is_l2(const ui_t *u)
+{
+	return u->view == UI_VIEW_L2;
+}
+
+int ui_cell_at(const ui_t *u, int x, int y)
+{
+	if (u->view != UI_VIEW_HEATMAP && u->view != UI_VIEW_L2)
+		return -1;
+	int n = grid_is_l2(u) ? 16 : 64;
+	if (x < u->grid.x || y < u->grid.y || x >= u->grid.x + n * u->cell || y >= u->grid.y + n * u->cell)
+		return -1;
+	return (y - u->grid.y) / u->cell * n + (x - u->grid.x) / u->cell;
+}
+
+void ui_cell_centre(const ui_t *u, int cell, int *x, int *y)
+{
+	int n = grid_is_l2(u) ? 16 : 64;
+	*x = u->grid.x + (cell % n) * u->cell + u->cell / 2;
+	*y = u->grid.y + (cell / n) * u->cell + u->cell / 2;
+}
+
+/* A cell's value and, for the kind metric, its descriptor kind. */
+static uint32_t cell_value(ui_t *u, int cell, mmu_desc_kind *kind)
+{
+	const ui_space *s = u->space[u->shown_asid];
+	uint32_t addr, l1;
+	if (!grid_is_l2(u)) {
+		l1 = ui_l1_desc(u, u->shown_asid, (unsigned)cell, &addr);
+		*kind = mmu_desc_decode(1, l1, false).kind;
+		return s ? ui_metric_value(&s->mb[cell], u->metric) : 0;
+	}
+	uint32_t l2 = 0;
+	l1 = ui_l1_desc(u, u->shown_asid, (unsigned)u->selected_mb, &addr);
+	mmu_desc d1 = mmu_desc_decode(1, l1, false);
+	*kind = d1.kind == MMU_DESC_TABLE ? (ui_l2_desc(u, l1, (unsigned)cell, &addr, &l2),
+					      mmu_desc_decode(2, l2, false).kind) : d1.kind;
+	return ui_metric_value(ui_page_counts(s, (unsigned)u->selected_mb, (unsigned)cell), u->metric);
+}
+
+static uint32_t value_colour(const ui_t *u, uint32_t v, uint32_t max)
+{
+	if (!v)
+		return EMPTY;
+	return ui_scale_colour(u->log_scale ? log1p(v) / log1p(max) : (double)v / max);
+}
+
+static bool in_region(const ui_region *r, unsigned mb)
+{
+	return mb >= r->start >> 20 && mb <= r->last >> 20;
+}
+
+static void draw_regions(ui_t *u)
+{
+	int c = u->cell, gx = u->grid.x, gy = u->grid.y, label_y = -100;
+	for (size_t i = 0; i < ui_region_count; i++) {
+		const ui_region *r = &ui_regions[i];
+		for (unsigned mb = r->start >> 20; mb <= r->last >> 20; mb++) {
+			int x = gx + (int)(mb % 64) * c, y = gy + (int)(mb / 64) * c;
+			/* An edge wherever the neighbour is outside the region. */
+			if (mb % 64 == 0 || !in_region(r, mb - 1)) ui_fill(u, x, y, 1, c, r->rgb);
+			if (mb % 64 == 63 || !in_region(r, mb + 1)) ui_fill(u, x + c - 1, y, 1, c, r->rgb);
+			if (mb < 64 || !in_region(r, mb - 64)) ui_fill(u, x, y, c, 1, r->rgb);
+			if (mb >= 4032 || !in_region(r, mb + 64)) ui_fill(u, x, y + c - 1, c, 1, r->rgb);
+		}
+		int y = gy + (int)((r->start >> 20) / 64) * c;
+		if (y < label_y + u->ch)
+			y = label_y + u->ch;
+		label_y = y;
+		ui_fill(u, gx + 64 * c + 2, y + u->ch / 2, 8, 1, r->rgb);
+		ui_text(u, gx + 64 * c + 12, y, r->rgb, "%s", r->name);
+		ui_text(u, gx + 64 * c + 12 + 9 * u->cw, y, DIM, "%08x", r->start);
+	}
+	/* The user/kernel split at PAGE_OFFSET. */
+	ui_fill(u, gx - 6, gy + (0xC00 / 64) * c - 1, 64 * c + 6, 2, 0xffffff);
+}
+
+static void draw_legend(ui_t *u, int x, int y, uint32_t max)
+{
+	if (u->metric == UI_METRIC_KIND) {
+		static const mmu_desc_kind kinds[] = { MMU_DESC_FAULT, MMU_DESC_SECTION,
+			MMU_DESC_SUPERSECTION, MMU_DESC_TABLE, MMU_DESC_SMALL, MMU_DESC_LARGE };
+		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+			ui_fill(u, x, y + 2, 12, 12, ui_kind_colour(kinds[i]));
+			x = ui_text(u, x + 16, y, TEXT, "%s", mmu_desc_kind_name(kinds[i])) + 14;
+		}
+		return;
+	}
+	ui_text(u, x, y, TEXT, "%s (%s)  0", ui_metric_name(u->metric), u->log_scale ? "log" : "linear");
+	x += 22 * u->cw;
+	for (int i = 0; i < 256; i++)
+		ui_fill(u, x + i, y + 2, 1, 12, ui_scale_colour(i / 255.0));
+	ui_text(u, x + 262, y, TEXT, "%u", max);
+}
+
+static void draw_grid(ui_t *u)
+{
+	bool l2 = grid_is_l2(u);
+	int n = l2 ? 16 : 64, cells = n * n;
+	uint32_t max = 1, values[4096];
+	mmu_desc_kind kinds[4096];
+	for (int i = 0; i < cells; i++) {
+		values[i] = cell_value(u, i, &kinds[i]);
+		if (values[i] > max)
+			max = values[i];
+	}
+	int gap = u->cell > 6 ? 1 : 0;
+	for (int i = 0; i < cells; i++) {
+		uint32_t rgb = u->metric == UI_METRIC_KIND ? ui_kind_colour(kinds[i]) : value_colour(u, values[i], max);
+		ui_fill(u, u->grid.x + (i % n) * u->cell, u->grid.y + (i / n) * u->cell, u->cell - gap,
+			u->cell - gap, rgb);
+	}
+	if (!l2) {
+		draw_regions(u);
+	} else {
+		uint32_t va = (uint32_t)u->selected_mb << 20, addr;
+		uint32_t l1 = ui_l1_desc(u, u->shown_asid, (unsigned)u->selected_mb, &addr);
+		char d[96];
+		mmu_desc dd = mmu_desc_decode(1, l1, false);
+		mmu_desc_format(&dd, d, sizeof d);
+		int x = u->grid.x + 16 * u->cell + 12, y = u->grid.y;
+		ui_text(u, x, y, HEAD, "L2 table of MB 0x%03x", u->selected_mb);
+		ui_text(u, x, y + u->ch, TEXT, "VA 0x%08x-0x%08x", va, va + 0xFFFFF);
+		ui_text(u, x, y + 2 * u->ch, TEXT, "L1 [0x%08x] = 0x%08x", addr, l1);
+		ui_text(u, x, y + 3 * u->ch, DIM, "%.44s", d);
+		ui_text(u, x, y + 5 * u->ch, DIM, "one cell = 4 KB; rows VA[19:16],");
+		ui_text(u, x, y + 6 * u->ch, DIM, "columns VA[15:12]; Esc: back");
+	}
+	if (u->hover >= 0) {
+		int hx, hy;
+		ui_cell_centre(u, u->hover, &hx, &hy);
+		ui_frame_rect(u, hx - u->cell / 2 - 1, hy - u->cell / 2 - 1, u->cell + 1, u->cell + 1, 0xffffff);
+	}
+	draw_legend(u, u->grid.x, u->grid.y + n * u->cell + 8, max);
+}
+
+/* Hover details: VA range, descriptors, PA, counters. */
+static void draw_hover(ui_t *u, int x, int y)
+{
+	if (u->hover < 0 || (u->view != UI_VIEW_HEATMAP && u->view != UI_VIEW_L2)) {
+		ui_text(u, x, y, DIM, "hover a cell for its descriptor and counters;");
+		ui_text(u, x, y + u->ch, DIM, "click one to open its L2 table");
+		return;
+	}
+	bool l2 = grid_is_l2(u);
+	unsigned mb = l2 ? (unsigned)u->selected_mb : (unsigned)u->hover;
+	uint32_t va = mb << 20 | (l2 ? (uint32_t)u->hover << 12 : 0), size = l2 ? 0x1000 : 0x100000;
+	uint32_t a1, l1 = ui_l1_desc(u, u->shown_asid, mb, &a1);
+	char d[128];
+	mmu_desc d1 = mmu_desc_decode(1, l1, false);
+	mmu_desc_format(&d1, d, sizeof d);
+	ui_text(u, x, y, HEAD, "VA 0x%08x-0x%08x (%s)", va, va + size - 1, l2 ? "4 KB" : "1 MB");
+	for (size_t i = 0; i < ui_region_count; i++)
+		if (in_region(&ui_regions[i], mb))
+			ui_text(u, x + 36 * u->cw, y, ui_regions[i].rgb, "%s", ui_regions[i].name);
+	y += u->ch;
+	ui_text(u, x, y, TEXT, "L1 [0x%08x] = 0x%08x", a1, l1);
+	ui_text(u, x, y += u->ch, DIM, "  %.52s", d);
+	uint64_t pa = 0;
+	bool mapped = false;
+	if (d1.kind == MMU_DESC_SECTION || d1.kind == MMU_DESC_SUPERSECTION) {
+		pa = d1.base + (va & (d1.kind == MMU_DESC_SECTION ? 0xFFFFF : 0xFFFFFF));
+		mapped = true;
+	}
+	uint32_t a2, l2v;
+	if (l2 && ui_l2_desc(u, l1, (unsigned)u->hover, &a2, &l2v)) {
+		mmu_desc d2 = mmu_desc_decode(2, l2v, false);
+		mmu_desc_format(&d2, d, sizeof d);
+		ui_text(u, x, y += u->ch, TEXT, "L2 [0x%08x] = 0x%08x", a2, l2v);
+		ui_text(u, x, y += u->ch, DIM, "  %.52s", d);
+		uint32_t lx;
+		if ((a2 & 0x800) && emu_phys_read32(u->e, a2 - 2048, &lx))
+			ui_text(u, x, y += u->ch, TEXT, "Linux PTE [0x%08x] = 0x%08x%s%s", a2 - 2048, lx,
+				lx & 2 ? " young" : " old", lx & 64 ? " dirty" : "");
+		if (d2.kind == MMU_DESC_SMALL || d2.kind == MMU_DESC_LARGE) {
+			pa = d2.base + (va & (d2.kind == MMU_DESC_SMALL ? 0xFFF : 0xFFFF));
+			mapped = true;
+		}
+	}
+	if (mapped)
+		ui_text(u, x, y += u->ch, GOOD, "PA 0x%08llx", (unsigned long long)pa);
+	else
+		ui_text(u, x, y += u->ch, DIM, "%s", "not mapped by a leaf here");
+	const ui_space *s = u->space[u->shown_asid];
+	ui_counts none = { 0 };
+	const ui_counts *c = l2 ? ui_page_counts(s, mb, (unsigned)u->hover) : s ? &s->mb[mb] : &none;
+	ui_text(u, x, y += u->ch, TEXT, "walks %u  misses %u  faults %u  hazards %u", c->walks,
+		c->misses, c->faults, c->hazards);
+}
+
+/* ---- TLB ---------------------------------------------------------------- */
+
+static void draw_tlb(ui_t *u, int x0, int y, int width)
+{
+	const tlb_t *t = emu_tlb(u->e);
+	int bw = 12 * u->cw, bh = u->ch + 2;
+	for (int lv = 0; lv < TLB_LEVEL_COUNT; lv++) {
+		tlb_level_info info = tlb_level_get_info(t, (tlb_level_id)lv);
+		unsigned n = tlb_entry_count(t, (tlb_level_id)lv);
+		if (!info.present || !n)
+			continue;
+		ui_tlb_snap *sn = &u->snap[lv];
+		ui_text(u, x0, y, HEAD, "%s: %u sets x %u ways%s, %s, %u cycles", tlb_level_name((tlb_level_id)lv),
+			info.sets, info.ways, info.lockable ? " + lockdown" : "", tlb_policy_name(info.policy),
+			info.latency);
+		y += u->ch + 2;
+		int fit = width / bw;
+		int per_row = (int)info.ways <= fit ? (int)info.ways * (fit / (int)info.ways) : fit;
+		for (unsigned i = 0; i < n; i++) {
+			tlb_entry_view v;
+			if (!tlb_entry_get(t, (tlb_level_id)lv, i, &v))
+				continue;
+			uint32_t key = v.valid ? (v.va ^ (uint32_t)v.asid << 4 ^ (uint32_t)v.size << 1) | 1 : 0;
+			if (sn->key && i < sn->count) {
+				if (key != sn->key[i]) {
+					sn->flash[i] = UI_FLASH_FRAMES;
+					sn->flash_kind[i] = v.valid ? 1 : 2;
+				} else if (v.valid && ui_entry_hit(u, v.entry) && !(sn->flash[i] && sn->flash_kind[i])) {
+					sn->flash[i] = UI_FLASH_FRAMES;
+					sn->flash_kind[i] = 0;
+				}
+				sn->key[i] = key;
+			}
+			int col = (int)i % per_row, row = (int)i / per_row;
+			int x = x0 + col * bw;
+			uint32_t bg = v.valid ? 0x283c64 : 0x222226;
+			if (sn->flash && i < sn->count && sn->flash[i]) {
+				static const uint32_t flash[3] = { 0xb4a028, 0x28a03c, 0xb43232 };
+				bg = flash[sn->flash_kind[i]];
+				sn->flash[i]--;
+			}
+			ui_fill(u, x, y + row * bh, bw - 2, bh - 2, bg);
+			if (v.valid)
+				ui_text(u, x + 2, y + row * bh, TEXT, "%05x %s%-3s", v.va >> 12,
+					v.global ? "g  " : "", v.global ? tlb_size_name(v.size) : "");
+			if (v.valid && !v.global) {
+				char a[8];
+				snprintf(a, sizeof a, "a%u", v.asid);
+				ui_text(u, x + 2 + 6 * u->cw, y + row * bh, DIM, "%-3s", a);
+				ui_text(u, x + 2 + 9 * u->cw, y + row * bh, TEXT, "%s", tlb_size_name(v.size));
+			}
+		}
+		y += ((int)n + per_row - 1) / per_row * bh + 8;
+	}
+	ui_text(u, x0, y, DIM, "entry: VA[31:12] hex, g = global or aN = ASID, size;  flash: "
+		"yellow hit, green fill, red eviction");
+}
+
+static void draw_counters(ui_t *u, int x, int y, int bottom)
+{
+	const tlb_t *t = emu_tlb(u->e);
+	ui_text(u, x, y, HEAD, "%s", "model counters (non-zero)");
+	for (int c = 0; c < TLB_COUNTER_COUNT && (y += u->ch) < bottom - u->ch; ) {
+		for (; c < TLB_COUNTER_COUNT && !tlb_counter_get(t, (tlb_counter)c); c++)
+			;
+		if (c == TLB_COUNTER_COUNT)
+			break;
+		ui_text(u, x, y, TEXT, "%-22s %14llu", tlb_counter_name((tlb_counter)c),
+			(unsigned long long)tlb_counter_get(t, (tlb_counter)c));
+		c++;
+	}
+}
+
+/* ---- walk stepper ------------------------------------------------------- */
+
+typedef struct field { int lo, hi; const char *name; } field;
+
+static const field hw_fields[] = { { 0, 0, "XN" }, { 1, 1, "1" }, { 2, 2, "B" }, { 3, 3, "C" },
+	{ 4, 5, "AP" }, { 6, 8, "TEX" }, { 9, 9, "APX" }, { 10, 10, "S" }, { 11, 11, "nG" },
+	{ 12, 31, "page base address" } };
+static const field linux_fields[] = { { 0, 0, "P" }, { 1, 1, "Y" }, { 2, 5, "MT" }, { 6, 6, "D" },
+	{ 7, 7, "RO" }, { 8, 8, "U" }, { 9, 9, "XN" }, { 10, 10, "S" }, { 11, 11, "NO" },
+	{ 12, 31, "PFN" } };
+static const field va_fields[] = { { 0, 11, "offset" }, { 12, 19, "L2 index" }, { 20, 31, "L1 index" } };
+static const field va_section[] = { { 0, 19, "section offset" }, { 20, 31, "L1 index" } };
+
+/* A word as 32 boxes, bit 31 on the left, with field names under them;
+ * bits that differ from `other` are drawn red. */
+static int draw_bits(ui_t *u, int x, int y, const char *title, uint32_t w, const field *f, size_t nf,
+		     const uint32_t *other)
+{
+	int bw = 2 * u->cw + 2;
+	ui_text(u, x, y, TEXT, "%s", title);
+	x += 16 * u->cw;
+	for (int b = 31; b >= 0; b--) {
+		int bx = x + (31 - b) * bw;
+		bool one = w >> b & 1, diff = other && ((w ^ *other) >> b & 1);
+		ui_fill(u, bx, y, bw - 2, u->ch, diff ? 0x6e2828 : one ? 0x2d5a8c : 0x26262a);
+		ui_text(u, bx + u->cw / 2, y, one ? 0xffffff : DIM, "%d", one);
+	}
+	for (size_t i = 0; i < nf; i++) {
+		int left = x + (31 - f[i].hi) * bw, right = x + (32 - f[i].lo) * bw - 2;
+		ui_fill(u, left, y + u->ch + 1, right - left, 1, 0x808088);
+		int len = (int)strlen(f[i].name) * u->cw;
+		if (len <= right - left + u->cw)
+			ui_text(u, left + (right - left - len) / 2, y + u->ch + 2, DIM, "%s", f[i].name);
+	}
+	ui_text(u, x + 32 * bw + 6, y, TEXT, "0x%08x", w);
+	return y + 2 * u->ch + 6;
+}
+
+static const char *kind_name(mmu_kind k)
+{
+	return k == MMU_FETCH ? "fetch" : k == MMU_WRITE ? "write" : "read";
+}
+
+static void draw_walk(ui_t *u, int x, int y)
+{
+	const ui_walk *w = &u->walk;
+	unsigned stages = ui_walk_stages(w);
+	if (!w->valid) {
+		ui_text(u, x, y, HEAD, "%s", "Walk stepper");
+		ui_text(u, x, y + 2 * u->ch, TEXT, "%s", "No walk caught yet.  Press w to run to the next table walk,");
+		ui_text(u, x, y + 3 * u->ch, TEXT, "%s", "f to the next fault (a young-bit fault shows the Linux PTE),");
+		ui_text(u, x, y + 4 * u->ch, TEXT, "%s", "then w again to reveal one step at a time.");
+		return;
+	}
+	ui_text(u, x, y, HEAD, "Walk stepper: step %u of %u   (w: next step, then next walk; f: next fault)",
+		w->stage + 1, stages);
+	y += u->ch + 4;
+	ui_text(u, x, y, TEXT, "%s %s at VA 0x%08x by the instruction at PC 0x%08x, ASID %u, %s",
+		w->user ? "user" : "kernel", kind_name(w->kind), w->va, w->pc, w->asid,
+		w->walked ? "missed every TLB level: walk" : "hit in a TLB: no walk, only the check");
+	ui_text(u, x, y += u->ch, GOOD, "  %08x:  %s%s", w->pc, w->disasm, w->thumb ? "   (Thumb)" : "");
+	y += u->ch;
+	for (int i = 0; i < 17; i += 6) {
+		int cx = x;
+		static const char *const rn[17] = { "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8",
+			"r9", "r10", "r11", "r12", "sp", "lr", "pc", "cpsr" };
+		for (int j = i; j < i + 6 && j < 17; j++)
+			cx = ui_text(u, cx, y, DIM, "%4s %08x  ", rn[j], w->regs[j]);
+		y += u->ch;
+	}
+	y += 6;
+	/* 1: the VA split and the base register. */
+	const mmu_regime *r = &w->regime;
+	unsigned n = r->ttbcr & MMU_TTBCR_N;
+	bool section = w->walked && w->trace.nsteps == 1;
+	y = draw_bits(u, x, y, "1. VA", w->va, section ? va_section : va_fields, section ? 2 : 3, NULL);
+	ui_text(u, x, y, TEXT, "   L1 index VA[31:20] = 0x%03x   L2 index VA[19:12] = 0x%02x   offset = 0x%03x",
+		w->va >> 20, (w->va >> 12) & 0xFF, w->va & 0xFFF);
+	ui_text(u, x, y += u->ch, TEXT, "   TTBCR.N = %u: VA %s -> TTBR%u = 0x%08x, L1 table at 0x%08x", n,
+		n ? (w->trace.ttbr ? "above the TTBR0 range" : "below 2^(32-N)") : "any (N = 0)",
+		w->trace.ttbr, w->trace.ttbr ? r->ttbr1 : r->ttbr0, w->trace.table);
+	y += u->ch + 6;
+	unsigned stage = 1;
+	for (unsigned i = 0; w->walked && i < w->trace.nsteps; i++, stage++) {
+		if (w->stage < stage)
+			return;
+		const mmu_step *s = &w->trace.step[i];
+		char d[128];
+		mmu_desc_format(&s->desc, d, sizeof d);
+		if (s->level == 1)
+			ui_text(u, x, y, HEAD, "%u. L1 descriptor address = table 0x%08x | (0x%03x << 2) = 0x%08x",
+				stage + 1, w->trace.table, w->va >> 20, s->addr);
+		else
+			ui_text(u, x, y, HEAD, "%u. L2 descriptor address = L2 table 0x%08x | (0x%02x << 2) = 0x%08x",
+				stage + 1, s->addr & ~0x3FFu, (w->va >> 12) & 0xFF, s->addr);
+		y += u->ch;
+		if (!s->ok) {
+			ui_text(u, x, y, BAD, "   outside RAM: external abort on the walk");
+			y += u->ch + 4;
+			continue;
+		}
+		ui_text(u, x, y, TEXT, "   raw 0x%08x -> %s   (%u cycles)", s->value, d, s->cycles);
+		y += u->ch + 2;
+		if (s->level == 2 && w->has_linux) {
+			uint32_t hw = s->value, lx = w->linux_pte;
+			y = draw_bits(u, x, y, "   hardware PTE", hw, hw_fields, 10, NULL);
+			uint32_t want = emu_linux_pte_to_hw(lx, hw & 0x800);
+			y = draw_bits(u, x, y, "   Linux PTE", lx, linux_fields, 10, NULL);
+			ui_text(u, x, y, DIM, "   Linux PTE at 0x%08x (2 KB below): %s %s %s; set_pte_ext of it gives 0x%08x%s",
+				s->addr - 2048, lx & 1 ? "present" : "not present", lx & 2 ? "young" : "OLD",
+				lx & 64 ? "dirty" : "clean", want, want == hw ? " = the hardware PTE" : " (differs!)");
+			y += u->ch;
+			if ((lx & 1) && !(lx & 2) && hw == 0)
+				ui_text(u, x, y, HEAD, "   young-bit emulation: the page is present but old, so its hardware PTE is 0 and the access faults"), y += u->ch;
+		}
+		y += 4;
+	}
+	if (w->stage < stage)
+		return;
+	/* The check: domain, then AP, against the access. */
+	ui_text(u, x, y, HEAD, "%u. Permission check (%s %s)", stage + 1, w->user ? "user" : "kernel",
+		kind_name(w->kind));
+	y += u->ch;
+	if (w->has_entry) {
+		unsigned dom = w->entry.domain, dacr = (r->dacr >> (2 * dom)) & 3;
+		static const char *const dn[4] = { "no access", "client: AP checked", "reserved", "manager: no check" };
+		ui_text(u, x, y, TEXT, "   domain %u: DACR 0x%08x bits [%u:%u] = %u, %s", dom, r->dacr,
+			2 * dom + 1, 2 * dom, dacr, dn[dacr]);
+		ui_text(u, x, y += u->ch, TEXT, "   AP[2:0] = %u%u%u  XN %u  PXN %u  (APX=1: read-only; AP[1]=1: user access)",
+			w->entry.ap >> 2 & 1, w->entry.ap >> 1 & 1, w->entry.ap & 1, w->entry.xn, w->entry.pxn);
+	} else {
+		ui_text(u, x, y, DIM, "   no entry: the walk itself faulted, nothing to check");
+	}
+	y += u->ch + 4;
+	if (w->stage < ++stage)
+		return;
+	ui_text(u, x, y, HEAD, "%u. Result", stage + 1);
+	y += u->ch;
+	if (w->fault.type == MMU_FAULT_NONE) {
+		ui_text(u, x, y, GOOD, "   translated: PA 0x%08llx (%u KB %s)",
+			(unsigned long long)mmu_entry_pa(&w->entry, w->va), (1u << w->entry.size_log2) >> 10,
+			mmu_desc_kind_name(w->entry.kind));
+	} else {
+		ui_text(u, x, y, BAD, "   %s fault, level %u, domain %u: %s 0x%03x, %s 0x%08x",
+			mmu_fault_name(w->fault.type), w->fault.level, w->fault.domain,
+			w->kind == MMU_FETCH ? "IFSR" : "DFSR", w->fsr, w->kind == MMU_FETCH ? "IFAR" : "DFAR", w->va);
+		ui_text(u, x, y += u->ch, DIM, "   FS = 0x%02x%s; the guest's abort handler sees these registers",
+			(w->fsr & 0xF) | (w->fsr >> 6 & 0x10), w->fsr & 0x800 ? ", WnR = 1 (write)" : "");
+	}
+}
+
+/* ---- frame -------------------------------------------------------------- */
+
+static const char *const help_lines[] = {
+	"space    run / pause",
+	"s        step one instruction",
+	"w        step the walk: next descriptor fetch, or run to the next walk",
+	"f        run to the next fault (then w steps through it)",
+	"m        run to the next marker",
+	"+ / -    speed: instructions per frame x2 / /2",
+	"tab      next view: heatmap, TLB, walk",
+	"1-5      metric: walks, misses, faults, hazards, descriptor kind",
+	"g        log / linear colour scale",
+	"a        show the next address space (ASID) seen",
+	"r        reset the UI's counters",
+	"click    open a heatmap cell's L2 table; Esc goes back",
+	"?        this help;  q  quit",
+};
+
+static void draw_help(ui_t *u)
+{
+	int w = 70 * u->cw, h = (int)(sizeof help_lines / sizeof help_lines[0] + 3) * u->ch;
+	int x = (u->canvas->w - w) / 2, y = (u->canvas->h - h) / 2;
+	ui_fill(u, x, y, w, h, 0x101014);
+	ui_frame_rect(u, x, y, w, h, HEAD);
+	ui_text(u, x + u->cw, y + u->ch / 2, HEAD, "%s", "keys");
+	for (size_t i = 0; i < sizeof help_lines / sizeof help_lines[0]; i++)
+		ui_text(u, x + 2 * u->cw, y + (int)(i + 2) * u->ch, TEXT, "%s", help_lines[i]);
+}
+
+void ui_render(ui_t *u)
+{
+	int W = u->canvas->w, H = u->canvas->h;
+	ui_fill(u, 0, 0, W, H, BG);
+	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "L2 table", "TLB", "walk" };
+	const char *state = u->seek == UI_SEEK_WALK ? "SEEK WALK" : u->seek == UI_SEEK_FAULT ? "SEEK FAULT"
+			  : u->seek == UI_SEEK_MARKER ? "SEEK MARKER" : u->running ? "RUNNING" : "PAUSED";
+	ui_fill(u, 0, 0, W, BAR, 0x26262e);
+	ui_text(u, 6, 3, HEAD, "mmuscope ui  %-11s insns %-10llu  view %-8s  ASID %u  metric %s (%s)  speed %llu/frame",
+		state, (unsigned long long)emu_insns(u->e), views[u->view], u->shown_asid,
+		ui_metric_name(u->metric), u->log_scale ? "log" : "lin", (unsigned long long)u->speed);
+	ui_fill(u, 0, H - BAR, W, BAR, 0x26262e);
+	ui_text(u, 6, H - BAR + 3, DIM, "%s", "? help  space run/pause  s step insn  w step walk  f to fault  "
+		"m to marker  tab view  1-5 metric  g log  +/- speed  a ASID  r reset  q quit");
+	int px = W - PANEL_W, top = BAR + 8, bottom = H - BAR - 4;
+	if (u->view == UI_VIEW_HEATMAP || u->view == UI_VIEW_L2) {
+		int n = u->view == UI_VIEW_L2 ? 16 : 64, avail_h = bottom - top - 2 * u->ch - 8;
+		int avail_w = px - (u->view == UI_VIEW_L2 ? 40 * u->cw : 20 * u->cw) - 16;
+		u->cell = (avail_h < avail_w ? avail_h : avail_w) / n;
+		if (u->cell < 3)
+			u->cell = 3;
+		u->grid = (SDL_Rect){ 12, top, n * u->cell, n * u->cell };
+		draw_grid(u);
+	} else if (u->view == UI_VIEW_TLB) {
+		draw_tlb(u, 12, top, px - 24);
+	} else {
+		draw_walk(u, 12, top);
+	}
+	if (u->view != UI_VIEW_WALK) {
+		draw_hover(u, px, top);
+		int y = top + 9 * u->ch;
+		const ui_walk *w = &u->walk;
+		ui_text(u, px, y, HEAD, "%s", "last walk caught");
+		if (w->valid)
+			ui_text(u, px, y + u->ch, TEXT, "VA 0x%08x %s: %s%s", w->va, kind_name(w->kind),
+				w->fault.type ? mmu_fault_name(w->fault.type) : "translated",
+				w->fault.type ? " fault" : "");
+		else
+			ui_text(u, px, y + u->ch, DIM, "%s", "none (w or f to catch one)");
+		draw_counters(u, px, y + 3 * u->ch, bottom);
+	}
+	if (u->status[0])
+		ui_text(u, 12, H - BAR - u->ch - 2, GOOD, "%s", u->status);
+	if (u->help)
+		draw_help(u);
+}
