@@ -12,14 +12,6 @@
 #include "emu/emu.h"
 #include "mmu/mmu.h"
 
-#define L_PTE_VALID  (1u << 0)
-#define L_PTE_YOUNG  (1u << 1)
-#define L_PTE_DIRTY  (1u << 6)
-#define L_PTE_RDONLY (1u << 7)
-#define L_PTE_USER   (1u << 8)
-#define L_PTE_XN     (1u << 9)
-#define L_PTE_SHARED (1u << 10)
-#define L_PTE_NONE   (1u << 11)
 #define PTE_EXT_NG   (1u << 11)
 
 static void decode_linux(uint32_t pte)

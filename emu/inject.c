@@ -267,15 +267,6 @@ unsigned emu_injected(const emu_t *e)
 	return e->inject.delivered;
 }
 
-#define L_PTE_VALID  (1u << 0)
-#define L_PTE_YOUNG  (1u << 1)
-#define L_PTE_DIRTY  (1u << 6)
-#define L_PTE_RDONLY (1u << 7)
-#define L_PTE_USER   (1u << 8)
-#define L_PTE_XN     (1u << 9)
-#define L_PTE_SHARED (1u << 10)
-#define L_PTE_NONE   (1u << 11)
-
 /* Fault unless valid, young and not PROT_NONE; otherwise PFN, S, the
  * memory type n = MT[2:0] as TEX[0]:C:B, AP[2:0] = {read-only or clean,
  * user, 1}, XN in bit 0, small-page type, and the caller's ext bits. */
