@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 packages=(meson ninja-build pkg-config gcc libc6-dev python3
           libunicorn-dev libcapstone-dev libsdl2-dev zlib1g-dev
           gcc-arm-none-eabi binutils-arm-none-eabi liblua5.4-dev
-          libsdl2-ttf-dev fonts-dejavu-core xvfb xauth)
+          libsdl2-ttf-dev fonts-dejavu-core xvfb xauth qemu-system-arm)
 
 setup_packages() {
     local missing=() p

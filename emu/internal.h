@@ -90,6 +90,8 @@ struct emu {
 	bool last_data_write;
 	uc_hook far_probe;      /* model off: memory hook for one abort retry */
 	bool restart_pending;   /* leave uc_emu_start so deleted hooks are freed */
+	bool resume_valid;      /* block_hook stopped before the block at resume_pc */
+	uint32_t resume_pc;     /* its address, bit 0 set for Thumb */
 	uint32_t *scanned;      /* blocks already scanned for MCRs */
 	size_t scanned_count, scanned_cap;
 	uint64_t disagreements;

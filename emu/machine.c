@@ -272,10 +272,24 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 		note_fault_outcome(e);
 	if (e->stepping == 2)
 		return; /* unicorn's count stops before this block's first instruction */
-	while (e->insns >= e->timer_deadline)
-		emu_timer_expire(e);
 	uc_reg_read(uc, UC_ARM_REG_CPSR, &cpsr);
 	bool thumb = cpsr & PSR_T;
+	if (!e->stepping && (e->insns >= e->insn_limit || e->stop_requested || e->restart_pending)) {
+		/* Stopped from the block hook, unicorn 2.0.1 does not run the
+		 * block, so it is not counted; but the PC it leaves can be the
+		 * last one a code or memory hook synced in an earlier block, so
+		 * the run resumes from this block's address (emu_run).  Every
+		 * stop goes through here: a stop from any other hook would run
+		 * the rest of its block with the code hooks (the MCRs the model
+		 * must see) switched off. */
+		e->restart_pending = false;
+		e->resume_pc = va | thumb;
+		e->resume_valid = true;
+		uc_emu_stop(uc);
+		return;
+	}
+	while (e->insns >= e->timer_deadline)
+		emu_timer_expire(e);
 	if (emu_irq_line(e) && !(cpsr & PSR_I)) {
 		/* The block has not run: LR_irq = its first instruction + 4. */
 		emu_exception_enter(e, EMU_EXC_IRQ, va + 4, NULL);
@@ -301,17 +315,6 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 	e->insns += e->block_insns;
 	if (e->model)
 		emu_model_retire(e->model, e->block_insns);
-	/* Stepping, unicorn's count ends the run after the instruction; a stop
-	 * here would come before it. */
-	if (!e->stepping && (e->insns >= e->insn_limit || e->stop_requested || e->restart_pending)) {
-		e->restart_pending = false;
-		/* The block still runs (a stop request is seen at the next
-		 * block's start, and writing the PC here would make unicorn
-		 * restart instead of stop), so the limit is the first block
-		 * boundary at or after it.  A stop requested during an
-		 * exception entry (whose PC write restarts) is repeated here. */
-		uc_emu_stop(uc);
-	}
 }
 
 /* ---- exceptions --------------------------------------------------------- */
@@ -691,6 +694,10 @@ emu_stop emu_run(emu_t *e, uint64_t max_insns)
 		if (e->stepping)
 			e->stepping = 1;
 		uc_err err = uc_emu_start(e->uc, pc | ((cpsr & PSR_T) ? 1 : 0), 0, 0, e->stepping ? 1 : 0);
+		if (e->resume_valid) {
+			e->resume_valid = false;
+			uc_reg_write(e->uc, UC_ARM_REG_PC, &e->resume_pc);
+		}
 		if (e->exited || e->stop == EMU_STOP_ERROR)
 			return e->stop;
 		if (e->stop_requested) {
@@ -742,8 +749,7 @@ void emu_set_events(emu_t *e, const emu_events *events)
 
 void emu_request_stop(emu_t *e)
 {
-	e->stop_requested = true;
-	uc_emu_stop(e->uc);
+	e->stop_requested = true; /* block_hook stops at the next block */
 }
 
 int emu_exit_code(const emu_t *e) { return e->exit_code; }
