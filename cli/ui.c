@@ -32,6 +32,9 @@ static void ui_help(void)
 		"  --paused                start paused\n"
 		"  --metric NAME           walks (default), misses, faults, hazards, kind\n"
 		"  --size WxH              window size (default 1280x800)\n"
+		"  --break-va VA           w/f/b pause only on accesses to VA's 4 KB page\n"
+		"  --break-pc PC           ... and only by the instruction at PC\n"
+		"  --break-marker NAME     m pauses only at this marker\n"
 		"\n"
 		"Exit status: 0 done, 1 the UI failed, 2 bad input or no SDL2 in this build.\n");
 }
@@ -66,7 +69,8 @@ int cli_ui(int argc, char **argv)
 		}
 		static const char *const valued[] = { "--board", "--workload", "--args", "--layout",
 			"--firmware", "--ram", "--preset", "--console", "--frames", "--screenshot",
-			"--script", "--state", "--speed", "--metric", "--size" };
+			"--script", "--state", "--speed", "--metric", "--size", "--break-va", "--break-pc",
+			"--break-marker" };
 		bool known = false;
 		for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
 			known |= !strcmp(opt, valued[k]);
@@ -86,6 +90,15 @@ int cli_ui(int argc, char **argv)
 		else if (!strcmp(opt, "--script")) uo.script = val;
 		else if (!strcmp(opt, "--state")) uo.state = val;
 		else if (!strcmp(opt, "--metric")) metric = val;
+		else if (!strcmp(opt, "--break-marker")) uo.break_marker = val;
+		else if (!strcmp(opt, "--break-va") || !strcmp(opt, "--break-pc")) {
+			if (!cli_parse_u64(opt, val, UINT32_MAX, &n))
+				return 2;
+			if (opt[8] == 'v')
+				uo.has_break_va = true, uo.break_va = (uint32_t)n;
+			else
+				uo.has_break_pc = true, uo.break_pc = (uint32_t)n;
+		}
 		else if (!strcmp(opt, "--ram")) {
 			if (!cli_parse_u64("--ram", val, 4096, &n))
 				return 2;

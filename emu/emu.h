@@ -25,6 +25,10 @@ typedef struct emu_options {
 	const char *preset;     /* TLB preset name or path; NULL: the board's core */
 	FILE *console;          /* UART output; NULL: stdout */
 	const char *trace;      /* record the model's inputs here (needs model) */
+	/* Tests: check the PC each access is attributed to against unicorn's
+	 * own, synced by a hook on every instruction (slow); a mismatch counts
+	 * as a disagreement. */
+	bool check_access_pc;
 } emu_options;
 
 typedef enum emu_stop {

@@ -90,6 +90,14 @@ struct emu {
 	bool last_data_write;
 	uc_hook far_probe;      /* model off: memory hook for one abort retry */
 	bool restart_pending;   /* leave uc_emu_start so deleted hooks are freed */
+	/* access_pc: the block's end, where its next load/store is looked for,
+	 * the last one found and the accesses it still owes; the host address
+	 * of the block's first page (NULL: read through the MMU). */
+	uint32_t block_end, access_next, access_pc;
+	unsigned access_left;
+	const uint8_t *block_code;
+	bool check_access_pc;
+	uint32_t insn_pc;
 	bool resume_valid;      /* block_hook stopped before the block at resume_pc */
 	uint32_t resume_pc;     /* its address, bit 0 set for Thumb */
 	uint32_t *scanned;      /* blocks already scanned for MCRs */

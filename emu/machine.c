@@ -89,6 +89,130 @@ static bool condition_passes(uint32_t cond, uint32_t cpsr)
 	return (cond & 1) ? !r : r;
 }
 
+/* Memory accesses an ARM-state instruction makes, one memory hook call each
+ * as QEMU performs them: LDRD/STRD, SWP and RFE two, LDM/STM one per
+ * register; 0 for everything that does not access memory (PLD included). */
+static unsigned arm_accesses(uint32_t w)
+{
+	if (w >> 28 == 0xF)
+		return (w & 0x0E500000u) == 0x08100000u ? 2 : 0; /* RFE */
+	switch ((w >> 25) & 7) {
+	case 2: return 1;                          /* LDR/STR{B} immediate */
+	case 3: return (w & 0x10) ? 0 : 1;         /* register offset; else media */
+	case 4: return (unsigned)__builtin_popcount(w & 0xFFFF); /* LDM/STM */
+	case 0:
+		if ((w & 0x90) != 0x90)
+			return 0;
+		if ((w & 0x60) == 0) {             /* multiplies, SWP, exclusives */
+			if ((w & 0x0FB00FF0u) == 0x01000090u)
+				return 2;          /* SWP{B} */
+			return (w & 0x0F800000u) == 0x01800000u ? 1 + ((w >> 21 & 3) == 1) : 0;
+		}
+		/* LDRH/STRH/LDRSB/LDRSH; LDRD (L=0, op 10) and STRD (op 11). */
+		return !(w & (1u << 20)) && (w & 0x40) ? 2 : 1;
+	default: return 0;
+	}
+}
+
+static uint32_t core_reg(emu_t *e, unsigned n, uint32_t pc)
+{
+	static const int ids[15] = { UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
+		UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8,
+		UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_SP,
+		UC_ARM_REG_LR };
+	uint32_t v = pc + 8;
+	if (n < 15)
+		uc_reg_read(e->uc, ids[n], &v);
+	return v;
+}
+
+/* Would the load/store w at pc, with the registers as they are now, make
+ * its first access at va?  Only asked of a conditional one, whose
+ * condition cannot be judged on today's flags when an instruction between
+ * it and the access set them.  Forms with a shifted register are taken as
+ * matching. */
+static bool first_access_at(emu_t *e, uint32_t w, uint32_t pc, uint32_t va)
+{
+	uint32_t rn = core_reg(e, w >> 16 & 15, pc), offset;
+	bool pre = w & (1u << 24), up = w & (1u << 23);
+	switch ((w >> 25) & 7) {
+	case 2: offset = w & 0xFFF; break;
+	case 3:
+		if (w & 0xFF0)
+			return true;
+		offset = core_reg(e, w & 15, pc);
+		break;
+	case 4: {
+		uint32_t n = (uint32_t)__builtin_popcount(w & 0xFFFF);
+		uint32_t lowest = up ? rn + (pre ? 4 : 0) : rn - 4 * n + (pre ? 0 : 4);
+		return lowest == va;
+	}
+	case 0:
+		if ((w & 0x60) == 0)
+			return rn == va;   /* SWP, exclusives: [Rn] */
+		offset = (w & (1u << 22)) ? ((w >> 4) & 0xF0) | (w & 0xF) : core_reg(e, w & 15, pc);
+		break;
+	default: return true;
+	}
+	return (pre ? (up ? rn + offset : rn - offset) : rn) == va;
+}
+
+static bool block_word(emu_t *e, uint32_t pc, uint32_t *w)
+{
+	if (e->block_code && (pc >> 12) == (e->block_va >> 12)) {
+		memcpy(w, e->block_code + (pc - e->block_va), 4);
+		return true;
+	}
+	return emu_read_virt(e, pc, w, 4);
+}
+
+/* The instruction making a memory access.  Inside memory hooks unicorn
+ * 2.0.1 leaves the PC at the start of the block (checked: three accesses of
+ * one block all read its first address), so the block's loads and stores
+ * are followed in program order, each owning as many hook calls as it makes
+ * accesses; a conditional one is passed over when its condition fails on
+ * the current flags or its address is not the one accessed.
+ * emu_options.check_access_pc compares this with a per-instruction hook.
+ * Thumb blocks report the block's start: the guest's Thumb code is one
+ * selftest routine, and there is no Thumb decoder here. */
+static uint32_t access_pc(emu_t *e, uint32_t va)
+{
+	if (e->access_left) {
+		e->access_left--;
+		return e->access_pc;
+	}
+	if (e->block_thumb)
+		return e->access_pc = e->block_va;
+	uint32_t cpsr = 0;
+	bool have_cpsr = false;
+	for (uint32_t pc = e->access_next; pc < e->block_end; pc += 4) {
+		uint32_t w;
+		if (!block_word(e, pc, &w))
+			break;
+		unsigned n = arm_accesses(w);
+		if (!n)
+			continue;
+		if (w >> 28 < 0xE) {
+			if (!have_cpsr)
+				uc_reg_read(e->uc, UC_ARM_REG_CPSR, &cpsr), have_cpsr = true;
+			if (!condition_passes(w >> 28, cpsr) || !first_access_at(e, w, pc, va))
+				continue;
+		}
+		e->access_next = pc + 4;
+		e->access_left = n - 1;
+		return e->access_pc = pc;
+	}
+	return e->access_pc; /* more accesses than the decoder expects: keep the last */
+}
+
+/* emu_options.check_access_pc: unicorn's own PC, synced per instruction. */
+static void pc_check_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
+{
+	(void)uc;
+	(void)size;
+	((emu_t *)opaque)->insn_pc = (uint32_t)addr;
+}
+
 /* ---- model hooks -------------------------------------------------------- */
 
 static void note_fault_outcome(emu_t *e)
@@ -211,11 +335,15 @@ static bool scan_for_mcr(emu_t *e, uint32_t va, uint32_t size, bool thumb)
 static bool model_fetch(emu_t *e, uint32_t va, uint32_t size, bool user)
 {
 	uint64_t pa;
+	e->block_code = NULL;
 	for (uint32_t page = va & ~0xFFFu; page < va + size; page += 0x1000) {
 		uint32_t at = page < va ? va : page;
 		mmu_fault f = emu_model_access(e->model, at, MMU_FETCH, user, 4, at, &pa);
-		if (f.type == MMU_FAULT_NONE)
+		if (f.type == MMU_FAULT_NONE) {
+			if (at == va && pa >= e->board->ram_base && pa - e->board->ram_base < e->ram_size)
+				e->block_code = e->ram + (pa - e->board->ram_base);
 			continue;
+		}
 		if (at == va) {
 			emu_fault abort = { .valid = true, .kind = MMU_FETCH, .va = va, .fault = f,
 					    .fsr = mmu_fsr(&f, MMU_FETCH) };
@@ -232,6 +360,7 @@ static bool model_fetch(emu_t *e, uint32_t va, uint32_t size, bool user)
 static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
 		     void *opaque)
 {
+	(void)uc;
 	(void)value;
 	emu_t *e = opaque;
 	note_fault_outcome(e);
@@ -239,8 +368,12 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
 	e->last_data_va = (uint32_t)addr;
 	e->last_data_write = kind == MMU_WRITE;
 	uint64_t pa;
-	uint32_t pc;
-	uc_reg_read(uc, UC_ARM_REG_PC, &pc); /* the accessing instruction (DESIGN.md) */
+	uint32_t pc = access_pc(e, (uint32_t)addr);
+	if (e->check_access_pc && !e->block_thumb && pc != e->insn_pc) {
+		e->disagreements++;
+		fprintf(stderr, "mmuscope: emulator bug: access at VA 0x%08x attributed to PC 0x%08x, "
+			"made by 0x%08x\n", (uint32_t)addr, pc, e->insn_pc);
+	}
 	mmu_fault f = emu_model_access(e->model, (uint32_t)addr, kind, e->block_user,
 				       (unsigned)size, pc, &pa);
 	if (f.type != MMU_FAULT_NONE) {
@@ -306,6 +439,9 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 	if (e->model && model_fetch(e, va, size, user))
 		return; /* a prefetch abort instead of the block */
 	e->block_va = va;
+	e->block_end = va + size;
+	e->access_next = va;
+	e->access_left = 0;
 	e->block_thumb = thumb;
 	e->block_user = user;
 	/* A step retires only the block's first instruction. */
@@ -645,6 +781,12 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 			set_error(err, errlen, "unicorn: cannot add memory hooks");
 			goto fail;
 		}
+		if (opt->check_access_pc &&
+		    uc_hook_add(e->uc, &h, UC_HOOK_CODE, (void *)pc_check_hook, e, 1, 0) != UC_ERR_OK) {
+			set_error(err, errlen, "unicorn: cannot add the PC check hook");
+			goto fail;
+		}
+		e->check_access_pc = opt->check_access_pc;
 		if (opt->trace) {
 			e->trace = emu_trace_open(opt->trace, &reset, e->ram, board->ram_base,
 						  e->ram_size, err, errlen);

@@ -66,6 +66,14 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 		break;
 	case SDLK_f: u->view = UI_VIEW_WALK; seek(u, UI_SEEK_FAULT); break;
 	case SDLK_m: seek(u, UI_SEEK_MARKER); break;
+	case SDLK_b:
+		if (u->opt.has_break_va || u->opt.has_break_pc) {
+			u->view = UI_VIEW_WALK;
+			seek(u, UI_SEEK_BREAK);
+		} else {
+			snprintf(u->status, sizeof u->status, "no breakpoint: start with --break-va or --break-pc");
+		}
+		break;
 	case SDLK_TAB:
 		u->view = u->view == UI_VIEW_HEATMAP || u->view == UI_VIEW_L2 ? UI_VIEW_TLB
 			  : u->view == UI_VIEW_TLB ? UI_VIEW_WALK : UI_VIEW_HEATMAP;
@@ -262,9 +270,17 @@ static int write_state(ui_t *u, const char *path, char *err, size_t errlen)
 		u->grid.x, u->grid.y, u->cell);
 	if (w->valid)
 		fprintf(f, "walk_va=0x%08x\nwalk_pc=0x%08x\nwalk_stage=%u\nwalk_stages=%u\nwalk_steps=%u\n"
-			"walk_fault=%s\nwalk_fsr=0x%03x\nwalk_linux=%d\nwalk_linux_pte=0x%08x\nwalk_disasm=%s\n",
+			"walk_fault=%s\nwalk_fsr=0x%03x\nwalk_linux=%d\nwalk_linux_pte=0x%08x\nwalk_disasm=%s\n"
+			"walk_kind=%s\nwalk_user=%d\nwalk_desc=",
 			w->va, w->pc, w->stage, ui_walk_stages(w), w->walked ? w->trace.nsteps : 0,
-			mmu_fault_name(w->fault.type), w->fsr, w->has_linux, w->linux_pte, w->disasm);
+			mmu_fault_name(w->fault.type), w->fsr, w->has_linux, w->linux_pte, w->disasm,
+			w->kind == MMU_FETCH ? "fetch" : w->kind == MMU_WRITE ? "write" : "read", w->user);
+	for (unsigned i = 0; w->valid && w->walked && i < w->trace.nsteps; i++)
+		fprintf(f, "%s0x%08x", i ? "," : "", w->trace.step[i].value);
+	if (w->valid)
+		fputc('\n', f);
+	if (u->marker[0])
+		fprintf(f, "marker=%s\n", u->marker);
 	if (fclose(f) != 0) {
 		snprintf(err, errlen, "cannot write %s", path);
 		return -1;

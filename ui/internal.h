@@ -20,7 +20,7 @@ typedef struct ui_space {
 } ui_space;
 
 /* Why the emulation should pause. */
-typedef enum ui_seek { UI_SEEK_NONE, UI_SEEK_WALK, UI_SEEK_FAULT, UI_SEEK_MARKER } ui_seek;
+typedef enum ui_seek { UI_SEEK_NONE, UI_SEEK_WALK, UI_SEEK_FAULT, UI_SEEK_MARKER, UI_SEEK_BREAK } ui_seek;
 
 /* One translation caught for the walk stepper: the walk as the model did it
  * and what the guest and the CPU looked like at that moment. */

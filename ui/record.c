@@ -8,10 +8,14 @@
 
 #include "ui/internal.h"
 
-/* The q3f board's layout (ARM_NOTES §6); user stack and heap regions of the
- * current process go here too. */
+/* The kernel's layout (ARM_NOTES §6) and the guest's user layout
+ * (guestmm/gmm.h): the program image at 0x10000 with its brk heap above it,
+ * mmap from TASK_UNMAPPED_BASE up, the stack's RLIMIT_STACK below
+ * STACK_TOP = TASK_SIZE. */
 const ui_region ui_regions[] = {
-	{ "user", 0x00000000u, 0xbeffffffu, 0x7fb0ff },
+	{ "heap", 0x00000000u, 0x3fffffffu, 0x7fb0ff },
+	{ "mmap", 0x40000000u, 0xbe7fffffu, 0x60c0e0 },
+	{ "stack", 0xbe800000u, 0xbeffffffu, 0xc0a0ff },
 	{ "modules", 0xbf800000u, 0xbfffffffu, 0xffb000 },
 	{ "lowmem", 0xc0000000u, 0xc3dfffffu, 0xff5050 },
 	{ "vmalloc", 0xc4000000u, 0xfeffffffu, 0x50e0a0 },
@@ -152,6 +156,7 @@ static void capture(ui_t *u, const emu_access *a)
 		"r9", "r10", "r11", "r12", "sp", "lr", "pc", "cpsr" };
 	for (int i = 0; i < 17; i++)
 		emu_reg_by_name(u->e, names[i], &w->regs[i]);
+	w->regs[15] = a->pc; /* unicorn's PC is the block's start inside an access */
 	w->thumb = w->regs[16] & 0x20;
 	snprintf(w->disasm, sizeof w->disasm, "(code not readable)");
 	uint8_t code[4];
@@ -170,6 +175,12 @@ static void capture(ui_t *u, const emu_access *a)
 	w->valid = false;
 	u->seek = UI_SEEK_NONE;
 	emu_request_stop(u->e);
+}
+
+static bool at_breakpoint(const ui_options *o, const emu_access *a)
+{
+	return (!o->has_break_va || (a->va >> 12) == (o->break_va >> 12)) &&
+	       (!o->has_break_pc || (a->pc & ~1u) == (o->break_pc & ~1u));
 }
 
 static void on_access(void *ctx, const emu_access *a)
@@ -192,7 +203,8 @@ static void on_access(void *ctx, const emu_access *a)
 	}
 	if ((r->source == TLB_FROM_MICRO || r->source == TLB_FROM_MAIN) && r->entry)
 		note_hit(u, r->entry);
-	if ((u->seek == UI_SEEK_WALK && walked) || (u->seek == UI_SEEK_FAULT && faulted))
+	if (((u->seek == UI_SEEK_WALK && walked) || (u->seek == UI_SEEK_FAULT && faulted) ||
+	     u->seek == UI_SEEK_BREAK) && at_breakpoint(&u->opt, a))
 		capture(u, a);
 }
 
@@ -212,7 +224,7 @@ static void on_marker(void *ctx, const char *name)
 {
 	ui_t *u = ctx;
 	snprintf(u->marker, sizeof u->marker, "%s", name);
-	if (u->seek == UI_SEEK_MARKER) {
+	if (u->seek == UI_SEEK_MARKER && (!u->opt.break_marker || !strcmp(name, u->opt.break_marker))) {
 		u->seek = UI_SEEK_NONE;
 		emu_request_stop(u->e);
 	}

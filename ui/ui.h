@@ -30,6 +30,12 @@ typedef struct ui_options {
 	bool paused;            /* start paused */
 	ui_metric metric;       /* the heatmap's metric at start */
 	int width, height;      /* window size; 0: 1280x800 */
+	/* Breakpoints: w and f pause only on accesses to the page of break_va
+	 * and by the instruction at break_pc (when set), m only at the marker
+	 * break_marker; b pauses on the next access that matches. */
+	bool has_break_va, has_break_pc;
+	uint32_t break_va, break_pc;
+	const char *break_marker;
 } ui_options;
 
 /* False when the build has no SDL2 (then ui_run always fails). */

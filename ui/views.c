@@ -456,7 +456,9 @@ static const char *const help_lines[] = {
 	"s        step one instruction",
 	"w        step the walk: next descriptor fetch, or run to the next walk",
 	"f        run to the next fault (then w steps through it)",
-	"m        run to the next marker",
+	"m        run to the next marker (only --break-marker NAME, if given)",
+	"b        run to the next access to --break-va's page / by --break-pc",
+	"         (w and f stop only there too when these are given)",
 	"+ / -    speed: instructions per frame x2 / /2",
 	"tab      next view: heatmap, TLB, walk",
 	"1-5      metric: walks, misses, faults, hazards, descriptor kind",
@@ -484,14 +486,15 @@ void ui_render(ui_t *u)
 	ui_fill(u, 0, 0, W, H, BG);
 	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "L2 table", "TLB", "walk" };
 	const char *state = u->seek == UI_SEEK_WALK ? "SEEK WALK" : u->seek == UI_SEEK_FAULT ? "SEEK FAULT"
-			  : u->seek == UI_SEEK_MARKER ? "SEEK MARKER" : u->running ? "RUNNING" : "PAUSED";
+			  : u->seek == UI_SEEK_MARKER ? "SEEK MARKER" : u->seek == UI_SEEK_BREAK ? "SEEK BREAK"
+			  : u->running ? "RUNNING" : "PAUSED";
 	ui_fill(u, 0, 0, W, BAR, 0x26262e);
 	ui_text(u, 6, 3, HEAD, "mmuscope ui  %-11s insns %-10llu  view %-8s  ASID %u  metric %s (%s)  speed %llu/frame",
 		state, (unsigned long long)emu_insns(u->e), views[u->view], u->shown_asid,
 		ui_metric_name(u->metric), u->log_scale ? "log" : "lin", (unsigned long long)u->speed);
 	ui_fill(u, 0, H - BAR, W, BAR, 0x26262e);
 	ui_text(u, 6, H - BAR + 3, DIM, "%s", "? help  space run/pause  s step insn  w step walk  f to fault  "
-		"m to marker  tab view  1-5 metric  g log  +/- speed  a ASID  r reset  q quit");
+		"m to marker  b to break  tab view  1-5 metric  g log  +/- speed  a ASID  r reset  q quit");
 	int px = W - PANEL_W, top = BAR + 8, bottom = H - BAR - 4;
 	if (u->view == UI_VIEW_HEATMAP || u->view == UI_VIEW_L2) {
 		int n = u->view == UI_VIEW_L2 ? 16 : 64, avail_h = bottom - top - 2 * u->ch - 8;

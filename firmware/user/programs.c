@@ -451,6 +451,7 @@ static int test_young_dirty(const char *args)
 	b = stats_now();
 	EXPECT_EQ("second writes: no faults", (b.dirty - a.dirty) + (b.young - a.young), 0);
 	after_pass(); /* the timer's aging pass marks every page old */
+	marker("young-dirty-aged"); /* where the UI's young-bit walk begins */
 	a = stats_now();
 	sum = 0;
 	for (int i = 0; i < 8; i++)
