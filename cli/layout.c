@@ -23,37 +23,23 @@ static int usage(void)
 
 int cli_layout(int argc, char **argv)
 {
-	emu_options opt = { .workload = "layout", .model = false };
-	const char *ram = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *name = argv[i], **slot;
-		if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+	emu_options eo = { .workload = "layout", .model = false };
+	static const char *const flags[] = { "--help", "-h", NULL };
+	static const char *const valued[] = { "--board", "--layout", "--ram", NULL };
+	cli_args args = { .cmd = "layout", .argc = argc, .argv = argv, .flags = flags, .valued = valued };
+	char *opt, *val;
+	int more;
+	while ((more = cli_next_option(&args, &opt, &val)) == 1) {
+		if (!strcmp(opt, "--help") || !strcmp(opt, "-h"))
 			return usage();
-		if (!strcmp(name, "--board"))
-			slot = &opt.board;
-		else if (!strcmp(name, "--layout"))
-			slot = &opt.layout;
-		else if (!strcmp(name, "--ram"))
-			slot = &ram;
-		else
-			return cli_usage_error("layout", "unknown option '%s'", name);
-		if (i + 1 >= argc)
-			return cli_usage_error("layout", "option %s needs a value", name);
-		if (*slot)
-			return cli_usage_error("layout", "option %s given twice", name);
-		*slot = argv[++i];
-	}
-	if (ram) {
-		uint64_t mb;
-		if (!cli_parse_u64("--ram", ram, 4096, &mb))
+		if (cli_machine_option("layout", opt, val, &eo) == 2)
 			return 2;
-		if (mb == 0)
-			return cli_usage_error("layout", "--ram must be at least 1 MB");
-		opt.ram_mb = (uint32_t)mb;
 	}
+	if (more)
+		return more;
 
 	char err[512];
-	emu_t *e = emu_create(&opt, err, sizeof err);
+	emu_t *e = emu_create(&eo, err, sizeof err);
 	if (!e) {
 		fprintf(stderr, "mmuscope layout: %s\n", err);
 		return 2;

@@ -69,6 +69,63 @@ bool cli_parse_u64(const char *opt, const char *text, uint64_t max, uint64_t *ou
 	return true;
 }
 
+/* The index of name in a NULL-ended list, or -1. */
+static int listed(const char *const *names, const char *name)
+{
+	for (int k = 0; names[k]; k++)
+		if (!strcmp(names[k], name))
+			return k;
+	return -1;
+}
+
+int cli_next_option(cli_args *a, char **opt, char **val)
+{
+	if (++a->i >= a->argc)
+		return 0;
+	*opt = a->argv[a->i];
+	*val = NULL;
+	if (listed(a->flags, *opt) >= 0)
+		return 1;
+	if (strncmp(*opt, "--", 2) != 0)
+		return cli_usage_error(a->cmd, "unexpected argument '%s'", *opt);
+	char *eq = strchr(*opt, '=');
+	if (eq) {
+		*eq = 0;
+		*val = eq + 1;
+	}
+	int k = listed(a->valued, *opt);
+	if (k < 0)
+		return cli_usage_error(a->cmd, "unknown option '%s'", *opt);
+	if (a->seen >> k & 1)
+		return cli_usage_error(a->cmd, "option %s given twice", *opt);
+	a->seen |= 1ull << k;
+	if (!eq && a->i + 1 < a->argc)
+		*val = a->argv[++a->i];
+	if (!*val)
+		return cli_usage_error(a->cmd, "option %s needs a value", *opt);
+	return 1;
+}
+
+int cli_machine_option(const char *cmd, const char *opt, char *val, emu_options *eo)
+{
+	uint64_t mb;
+	if (!strcmp(opt, "--board")) eo->board = val;
+	else if (!strcmp(opt, "--workload")) eo->workload = val;
+	else if (!strcmp(opt, "--args")) eo->args = val;
+	else if (!strcmp(opt, "--layout")) eo->layout = val;
+	else if (!strcmp(opt, "--firmware")) eo->firmware = val;
+	else if (!strcmp(opt, "--preset")) eo->preset = val;
+	else if (!strcmp(opt, "--ram")) {
+		if (!cli_parse_u64("--ram", val, 4096, &mb))
+			return 2;
+		if (mb == 0)
+			return cli_usage_error(cmd, "--ram must be at least 1 MB");
+		eo->ram_mb = (uint32_t)mb;
+	} else
+		return 0;
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {

@@ -68,42 +68,24 @@ struct run_args {
 static int parse(int argc, char **argv, struct run_args *a)
 {
 	a->emu.model = true;
-	for (int i = 1; i < argc; i++) {
-		char *opt = argv[i], *val = NULL;
+	static const char *const flags[] = { "--help", "-h", "--quiet", NULL };
+	static const char *const valued[] = { CLI_MACHINE_OPTIONS, "--max-insns", "--model",
+		"--stats", "--heatmap", "--console", "--dump-pt", "--dump-ram", "--dump-at", "--trace",
+		NULL };
+	cli_args args = { .cmd = "run", .argc = argc, .argv = argv, .flags = flags, .valued = valued };
+	char *opt, *val;
+	int more;
+	while ((more = cli_next_option(&args, &opt, &val)) == 1) {
 		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
 			run_help();
 			return 0;
 		}
-		if (!strcmp(opt, "--quiet")) {
-			a->quiet = true;
+		int machine = cli_machine_option("run", opt, val, &a->emu);
+		if (machine == 2)
+			return 2;
+		if (machine)
 			continue;
-		}
-		if (strncmp(opt, "--", 2) != 0)
-			return cli_usage_error("run", "unexpected argument '%s'", opt);
-		char *eq = strchr(opt, '=');
-		if (eq) {
-			*eq = 0;
-			val = eq + 1;
-		} else if (i + 1 < argc) {
-			val = argv[++i];
-		}
-		static const char *const valued[] = { "--board", "--workload", "--args", "--layout", "--firmware",
-			"--ram", "--max-insns", "--model", "--preset", "--stats", "--heatmap",
-			"--console", "--dump-pt", "--dump-ram", "--dump-at", "--trace" };
-		bool known = false;
-		for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
-			known |= !strcmp(opt, valued[k]);
-		if (!known)
-			return cli_usage_error("run", "unknown option '%s'", opt);
-		if (!val)
-			return cli_usage_error("run", "option %s needs a value", opt);
-		uint64_t n;
-		if (!strcmp(opt, "--board")) a->emu.board = val;
-		else if (!strcmp(opt, "--workload")) a->emu.workload = val;
-		else if (!strcmp(opt, "--args")) a->emu.args = val;
-		else if (!strcmp(opt, "--layout")) a->emu.layout = val;
-		else if (!strcmp(opt, "--firmware")) a->emu.firmware = val;
-		else if (!strcmp(opt, "--preset")) a->emu.preset = val;
+		if (!strcmp(opt, "--quiet")) a->quiet = true;
 		else if (!strcmp(opt, "--stats")) a->stats = val;
 		else if (!strcmp(opt, "--heatmap")) a->heatmap = val;
 		else if (!strcmp(opt, "--console")) a->console = val;
@@ -111,13 +93,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 		else if (!strcmp(opt, "--dump-ram")) a->dump_ram = val;
 		else if (!strcmp(opt, "--dump-at")) a->dump_at = val;
 		else if (!strcmp(opt, "--trace")) a->emu.trace = val;
-		else if (!strcmp(opt, "--ram")) {
-			if (!cli_parse_u64("--ram", val, 4096, &n))
-				return 2;
-			if (n == 0)
-				return cli_usage_error("run", "--ram must be at least 1 MB");
-			a->emu.ram_mb = (uint32_t)n;
-		} else if (!strcmp(opt, "--max-insns")) {
+		else if (!strcmp(opt, "--max-insns")) {
 			if (!cli_parse_u64("--max-insns", val, UINT64_MAX, &a->max_insns))
 				return 2;
 		} else if (!strcmp(opt, "--model")) {
@@ -126,6 +102,8 @@ static int parse(int argc, char **argv, struct run_args *a)
 			a->emu.model = !strcmp(val, "on");
 		}
 	}
+	if (more)
+		return more;
 	if (a->dump_at && !a->dump_pt && !a->dump_ram)
 		return cli_usage_error("run", "--dump-at needs --dump-pt or --dump-ram");
 	if (!a->emu.model && (a->stats || a->heatmap || a->emu.preset))

@@ -44,47 +44,26 @@ int cli_ui(int argc, char **argv)
 	emu_options eo = { .model = true };
 	ui_options uo = { 0 };
 	const char *console = NULL, *metric = NULL;
-	for (int i = 1; i < argc; i++) {
-		char *opt = argv[i], *val = NULL;
+	static const char *const flags[] = { "--help", "-h", "--headless", "--paused", NULL };
+	static const char *const valued[] = { CLI_MACHINE_OPTIONS, "--console", "--frames",
+		"--screenshot", "--script", "--state", "--speed", "--metric", "--size", "--break-va",
+		"--break-pc", "--break-marker", NULL };
+	cli_args args = { .cmd = "ui", .argc = argc, .argv = argv, .flags = flags, .valued = valued };
+	char *opt, *val;
+	int more;
+	while ((more = cli_next_option(&args, &opt, &val)) == 1) {
 		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
 			ui_help();
 			return 0;
 		}
-		if (!strcmp(opt, "--headless")) {
-			uo.headless = true;
+		int machine = cli_machine_option("ui", opt, val, &eo);
+		if (machine == 2)
+			return 2;
+		if (machine)
 			continue;
-		}
-		if (!strcmp(opt, "--paused")) {
-			uo.paused = true;
-			continue;
-		}
-		if (strncmp(opt, "--", 2) != 0)
-			return cli_usage_error("ui", "unexpected argument '%s'", opt);
-		char *eq = strchr(opt, '=');
-		if (eq) {
-			*eq = 0;
-			val = eq + 1;
-		} else if (i + 1 < argc) {
-			val = argv[++i];
-		}
-		static const char *const valued[] = { "--board", "--workload", "--args", "--layout",
-			"--firmware", "--ram", "--preset", "--console", "--frames", "--screenshot",
-			"--script", "--state", "--speed", "--metric", "--size", "--break-va", "--break-pc",
-			"--break-marker" };
-		bool known = false;
-		for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
-			known |= !strcmp(opt, valued[k]);
-		if (!known)
-			return cli_usage_error("ui", "unknown option '%s'", opt);
-		if (!val)
-			return cli_usage_error("ui", "option %s needs a value", opt);
 		uint64_t n;
-		if (!strcmp(opt, "--board")) eo.board = val;
-		else if (!strcmp(opt, "--workload")) eo.workload = val;
-		else if (!strcmp(opt, "--args")) eo.args = val;
-		else if (!strcmp(opt, "--layout")) eo.layout = val;
-		else if (!strcmp(opt, "--firmware")) eo.firmware = val;
-		else if (!strcmp(opt, "--preset")) eo.preset = val;
+		if (!strcmp(opt, "--headless")) uo.headless = true;
+		else if (!strcmp(opt, "--paused")) uo.paused = true;
 		else if (!strcmp(opt, "--console")) console = val;
 		else if (!strcmp(opt, "--screenshot")) uo.screenshot = val;
 		else if (!strcmp(opt, "--script")) uo.script = val;
@@ -98,13 +77,6 @@ int cli_ui(int argc, char **argv)
 				uo.has_break_va = true, uo.break_va = (uint32_t)n;
 			else
 				uo.has_break_pc = true, uo.break_pc = (uint32_t)n;
-		}
-		else if (!strcmp(opt, "--ram")) {
-			if (!cli_parse_u64("--ram", val, 4096, &n))
-				return 2;
-			if (n == 0)
-				return cli_usage_error("ui", "--ram must be at least 1 MB");
-			eo.ram_mb = (uint32_t)n;
 		} else if (!strcmp(opt, "--frames")) {
 			if (!cli_parse_u64("--frames", val, UINT32_MAX, &n))
 				return 2;
@@ -121,6 +93,8 @@ int cli_ui(int argc, char **argv)
 				return cli_usage_error("ui", "--size takes WxH, 320x240 to 8192x8192, not '%s'", val);
 		}
 	}
+	if (more)
+		return more;
 	ui_metric m = UI_METRIC_WALKS;
 	if (metric && !ui_metric_parse(metric, &m))
 		return cli_usage_error("ui", "--metric takes walks, misses, faults, hazards or kind, not '%s'",
