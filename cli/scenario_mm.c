@@ -256,20 +256,21 @@ static bool push_task(lua_State *L, const uint32_t *task, const uint32_t *mm, vo
 {
 	static const char *const states[] = { "unused", "running", "waiting", "zombie" };
 	struct task_list *list = ctx;
-	lua_createtable(L, 0, 6);
+	lua_createtable(L, 0, 7);
 	scen_set_int(L, "pid", (int32_t)task[TASK_PID]);
 	lua_pushstring(L, task[TASK_STATE] < 4 ? states[task[TASK_STATE]] : "?");
 	lua_setfield(L, -2, "state");
 	scen_set_int(L, "exit_code", (int32_t)task[TASK_EXIT_CODE]);
 	if (task[TASK_MM]) {
 		scen_set_int(L, "asid", mm[MM_CONTEXT_ID] & 0xFF);
+		scen_set_int(L, "generation", mm[MM_CONTEXT_ID] >> 8);
 		scen_set_int(L, "pgd", mm[MM_PGD] - PAGE_OFFSET + emu_ram_base(list->e));
 	}
 	lua_rawseti(L, -2, ++list->n);
 	return false;
 }
 
-/* mm.tasks() -> array of {pid, state, exit_code, asid, pgd (PA)} */
+/* mm.tasks() -> array of {pid, state, exit_code, asid, generation, pgd (PA)} */
 static int mm_tasks(lua_State *L)
 {
 	emu_t *e = scen_machine(L);
