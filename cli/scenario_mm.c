@@ -326,8 +326,7 @@ static int mm_tlb(lua_State *L)
 		scen_set_int(L, "way", v.way);
 		scen_set_int(L, "va", v.va);
 		scen_set_int(L, "pa", (lua_Integer)v.pa);
-		lua_pushstring(L, tlb_size_name(v.size));
-		lua_setfield(L, -2, "size");
+		scen_set_int(L, "size", 0x1000ll << (4 * v.size)); /* bytes, as mm.walk gives */
 		lua_pushboolean(L, v.global);
 		lua_setfield(L, -2, "global");
 		lua_pushboolean(L, v.locked);
