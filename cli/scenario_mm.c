@@ -21,6 +21,8 @@ static void regime_for(lua_State *L, emu_t *e, int opts, mmu_regime *r);
 
 static mmu_kind kind_from(lua_State *L, int opts)
 {
+	if (!opts) /* no options table: index 0 is not a valid stack slot */
+		return MMU_READ;
 	if (scen_opt_bool(L, opts, "fetch", false))
 		return MMU_FETCH;
 	return scen_opt_bool(L, opts, "write", false) ? MMU_WRITE : MMU_READ;
