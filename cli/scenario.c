@@ -655,37 +655,57 @@ static void message_prefix(lua_State *L, char *buf, size_t len)
 	lua_pop(L, 1);
 }
 
-/* mm.expect_fault{va=, fsr=, within=N, message=} -> the fault, or nil */
-static int mm_expect_fault(lua_State *L)
+/* The shared part of expect_fault and expect_hazard: reads {va=, fsr=
+ * (faults only), within=, message=} from the table at 1, describes the
+ * event wanted in `what`, runs until it is found or `within` runs out,
+ * and reports a match (a miss is reported by the caller, which knows what
+ * was seen instead).  *from is where the search began; *bounded says
+ * whether a nonzero within= was given. */
+static const void *expect_event(lua_State *L, bool hazard, char *what, size_t len, size_t *from,
+				bool *bounded)
 {
-	static const char *const keys[] = { "va", "fsr", "within", "message", NULL };
+	static const char *const fault_keys[] = { "va", "fsr", "within", "message", NULL };
+	static const char *const hazard_keys[] = { "va", "within", "message", NULL };
+	const char *name = hazard ? "expect_hazard" : "expect_fault";
 	scenario *s = scen_of(L);
 	scen_machine(L);
 	luaL_checktype(L, 1, LUA_TTABLE);
-	scen_check_keys(L, 1, "expect_fault", keys);
+	scen_check_keys(L, 1, name, hazard ? hazard_keys : fault_keys);
 	event_filter want = { 0 };
 	uint32_t within = 0;
 	want.has_va = scen_opt_u32(L, 1, "va", &want.va);
-	want.has_fsr = scen_opt_u32(L, 1, "fsr", &want.fsr);
+	if (!hazard)
+		want.has_fsr = scen_opt_u32(L, 1, "fsr", &want.fsr);
 	scen_opt_u32(L, 1, "within", &within);
-	char what[256];
-	message_prefix(L, what, sizeof what);
-	snprintf(what + strlen(what), sizeof what - strlen(what), "fault");
+	*bounded = within != 0;
+	message_prefix(L, what, len);
+	snprintf(what + strlen(what), len - strlen(what), "%s", hazard ? "stale-TLB hazard" : "fault");
 	if (want.has_va)
-		snprintf(what + strlen(what), sizeof what - strlen(what), " at VA 0x%08x", want.va);
+		snprintf(what + strlen(what), len - strlen(what), " at VA 0x%08x", want.va);
 	if (want.has_fsr)
-		snprintf(what + strlen(what), sizeof what - strlen(what), " with FSR 0x%03x", want.fsr);
-	size_t from = s->fault_cursor;
-	const fault_record *f = run_until_found(L, within, find_fault, &want, false);
+		snprintf(what + strlen(what), len - strlen(what), " with FSR 0x%03x", want.fsr);
+	*from = hazard ? s->hazard_cursor : s->fault_cursor;
+	const void *hit = run_until_found(L, within, hazard ? find_hazard : find_fault, &want, hazard);
+	if (hit)
+		report(L, true, what, NULL);
+	return hit;
+}
+
+/* mm.expect_fault{va=, fsr=, within=N, message=} -> the fault, or nil */
+static int mm_expect_fault(lua_State *L)
+{
+	char what[256];
+	size_t from;
+	bool bounded;
+	const fault_record *f = expect_event(L, false, what, sizeof what, &from, &bounded);
 	if (!f) {
 		char seen[512];
-		describe_faults(s, from, seen, sizeof seen);
+		describe_faults(scen_of(L), from, seen, sizeof seen);
 		report(L, false, what, "no such fault%s; faults since the last match: %s",
-		       within ? " within the instructions allowed" : " so far", seen);
+		       bounded ? " within the instructions allowed" : " so far", seen);
 		lua_pushnil(L);
 		return 1;
 	}
-	report(L, true, what, NULL);
 	push_fault(L, f);
 	return 1;
 }
@@ -693,29 +713,16 @@ static int mm_expect_fault(lua_State *L)
 /* mm.expect_hazard{va=, within=N, message=} -> the hazard, or nil */
 static int mm_expect_hazard(lua_State *L)
 {
-	static const char *const keys[] = { "va", "within", "message", NULL };
-	scenario *s = scen_of(L);
-	scen_machine(L);
-	luaL_checktype(L, 1, LUA_TTABLE);
-	scen_check_keys(L, 1, "expect_hazard", keys);
-	event_filter want = { 0 };
-	uint32_t within = 0;
-	want.has_va = scen_opt_u32(L, 1, "va", &want.va);
-	scen_opt_u32(L, 1, "within", &within);
 	char what[256];
-	message_prefix(L, what, sizeof what);
-	snprintf(what + strlen(what), sizeof what - strlen(what), "stale-TLB hazard");
-	if (want.has_va)
-		snprintf(what + strlen(what), sizeof what - strlen(what), " at VA 0x%08x", want.va);
-	size_t from = s->hazard_cursor;
-	const hazard_record *h = run_until_found(L, within, find_hazard, &want, true);
+	size_t from;
+	bool bounded;
+	const hazard_record *h = expect_event(L, true, what, sizeof what, &from, &bounded);
 	if (!h) {
 		report(L, false, what, "none flagged; %zu hazard(s) elsewhere since the last match",
-		       s->nhazards - from);
+		       scen_of(L)->nhazards - from);
 		lua_pushnil(L);
 		return 1;
 	}
-	report(L, true, what, NULL);
 	const tlb_hazard *z = &h->hazard;
 	lua_createtable(L, 0, 8);
 	scen_set_int(L, "va", z->va);

@@ -21,6 +21,8 @@ static void regime_for(lua_State *L, emu_t *e, int opts, mmu_regime *r);
 
 static mmu_kind kind_from(lua_State *L, int opts)
 {
+	if (!opts) /* no options table: index 0 is not a valid stack slot */
+		return MMU_READ;
 	if (scen_opt_bool(L, opts, "fetch", false))
 		return MMU_FETCH;
 	return scen_opt_bool(L, opts, "write", false) ? MMU_WRITE : MMU_READ;
@@ -48,37 +50,56 @@ static void push_steps(lua_State *L, const mmu_trace *t, bool has_pxn)
 
 static const char *const walk_keys[] = { "asid", "write", "user", "fetch", NULL };
 
+/* The shared part of mm.walk and mm.pte: (va, {asid=, write=, user=,
+ * fetch=}) at 1 and 2, translated without a TLB in the regime asked for. */
+typedef struct walk_request {
+	uint32_t va;
+	mmu_regime r;
+	mmu_kind kind;
+	mmu_entry m;
+	mmu_trace t;
+	mmu_fault f;
+} walk_request;
+
+static void walk_args(lua_State *L, const char *name, walk_request *w)
+{
+	char what[32];
+	emu_t *e = scen_machine(L);
+	snprintf(what, sizeof what, "%s: va", name);
+	w->va = scen_check_u32(L, 1, what);
+	int opts = lua_istable(L, 2) ? 2 : 0;
+	if (opts)
+		scen_check_keys(L, opts, name, walk_keys);
+	regime_for(L, e, opts, &w->r);
+	w->kind = kind_from(L, opts);
+	bool user = opts && scen_opt_bool(L, opts, "user", false);
+	w->t = (mmu_trace){ 0 };
+	w->f = emu_translate(e, &w->r, w->va, w->kind, user, &w->m, &w->t);
+}
+
 /* mm.walk(va, {asid=, write=, user=, fetch=}) */
 static int mm_walk(lua_State *L)
 {
-	emu_t *e = scen_machine(L);
-	uint32_t va = scen_check_u32(L, 1, "walk: va");
-	int opts = lua_istable(L, 2) ? 2 : 0;
-	if (opts)
-		scen_check_keys(L, opts, "walk", walk_keys);
-	mmu_regime r;
-	regime_for(L, e, opts, &r);
-	mmu_kind kind = kind_from(L, opts);
-	bool user = opts && scen_opt_bool(L, opts, "user", false);
-	mmu_entry m;
-	mmu_trace t = { 0 };
-	mmu_fault f = emu_translate(e, &r, va, kind, user, &m, &t);
+	walk_request w;
+	walk_args(L, "walk", &w);
+	const mmu_entry *m = &w.m;
+	const mmu_fault *f = &w.f;
 	lua_createtable(L, 0, 8);
-	lua_pushstring(L, f.type == MMU_FAULT_NONE ? "ok" : "fault");
+	lua_pushstring(L, f->type == MMU_FAULT_NONE ? "ok" : "fault");
 	lua_setfield(L, -2, "result");
-	if (f.type == MMU_FAULT_NONE) {
-		scen_set_int(L, "pa", (lua_Integer)mmu_entry_pa(&m, va));
-		scen_set_int(L, "size", 1ll << m.size_log2);
-		scen_set_int(L, "domain", m.domain);
-		lua_pushstring(L, mmu_desc_kind_name(m.kind));
+	if (f->type == MMU_FAULT_NONE) {
+		scen_set_int(L, "pa", (lua_Integer)mmu_entry_pa(m, w.va));
+		scen_set_int(L, "size", 1ll << m->size_log2);
+		scen_set_int(L, "domain", m->domain);
+		lua_pushstring(L, mmu_desc_kind_name(m->kind));
 		lua_setfield(L, -2, "kind");
 	} else {
-		lua_pushstring(L, mmu_fault_name(f.type));
+		lua_pushstring(L, mmu_fault_name(f->type));
 		lua_setfield(L, -2, "fault");
-		scen_set_int(L, "fsr", mmu_fsr(&f, kind));
-		scen_set_int(L, "level", f.level);
+		scen_set_int(L, "fsr", mmu_fsr(f, w.kind));
+		scen_set_int(L, "level", f->level);
 	}
-	push_steps(L, &t, r.has_pxn);
+	push_steps(L, &w.t, w.r.has_pxn);
 	lua_setfield(L, -2, "steps");
 	return 1;
 }
@@ -87,25 +108,19 @@ static int mm_walk(lua_State *L)
 static int mm_pte(lua_State *L)
 {
 	emu_t *e = scen_machine(L);
-	uint32_t va = scen_check_u32(L, 1, "pte: va");
-	int opts = lua_istable(L, 2) ? 2 : 0;
-	if (opts)
-		scen_check_keys(L, opts, "pte", walk_keys);
-	mmu_regime r;
-	regime_for(L, e, opts, &r);
-	mmu_entry m;
-	mmu_trace t = { 0 };
-	emu_translate(e, &r, va, MMU_READ, false, &m, &t);
-	if (t.nsteps == 0)
-		return luaL_error(L, "pte: 0x%08x: no descriptor was read (MMU off?)", va);
+	walk_request w;
+	walk_args(L, "pte", &w);
+	const mmu_trace *t = &w.t;
+	if (t->nsteps == 0)
+		return luaL_error(L, "pte: 0x%08x: no descriptor was read (MMU off?)", w.va);
 	lua_createtable(L, 0, 6);
-	scen_set_int(L, "l1", t.step[0].value);
-	scen_set_int(L, "l1_addr", t.step[0].addr);
-	const mmu_step *leaf = &t.step[t.nsteps - 1];
+	scen_set_int(L, "l1", t->step[0].value);
+	scen_set_int(L, "l1_addr", t->step[0].addr);
+	const mmu_step *leaf = &t->step[t->nsteps - 1];
 	scen_set_int(L, "hw", leaf->value);
 	scen_set_int(L, "hw_addr", leaf->addr);
 	uint32_t linux_pte;
-	if (t.nsteps == 2 && (leaf->addr & LINUX_PTE_OFFSET) &&
+	if (t->nsteps == 2 && (leaf->addr & LINUX_PTE_OFFSET) &&
 	    emu_phys_read32(e, leaf->addr - LINUX_PTE_OFFSET, &linux_pte)) {
 		scen_set_int(L, "linux", linux_pte);
 		scen_set_int(L, "linux_addr", leaf->addr - LINUX_PTE_OFFSET);
@@ -256,20 +271,21 @@ static bool push_task(lua_State *L, const uint32_t *task, const uint32_t *mm, vo
 {
 	static const char *const states[] = { "unused", "running", "waiting", "zombie" };
 	struct task_list *list = ctx;
-	lua_createtable(L, 0, 6);
+	lua_createtable(L, 0, 7);
 	scen_set_int(L, "pid", (int32_t)task[TASK_PID]);
 	lua_pushstring(L, task[TASK_STATE] < 4 ? states[task[TASK_STATE]] : "?");
 	lua_setfield(L, -2, "state");
 	scen_set_int(L, "exit_code", (int32_t)task[TASK_EXIT_CODE]);
 	if (task[TASK_MM]) {
 		scen_set_int(L, "asid", mm[MM_CONTEXT_ID] & 0xFF);
+		scen_set_int(L, "generation", mm[MM_CONTEXT_ID] >> 8);
 		scen_set_int(L, "pgd", mm[MM_PGD] - PAGE_OFFSET + emu_ram_base(list->e));
 	}
 	lua_rawseti(L, -2, ++list->n);
 	return false;
 }
 
-/* mm.tasks() -> array of {pid, state, exit_code, asid, pgd (PA)} */
+/* mm.tasks() -> array of {pid, state, exit_code, asid, generation, pgd (PA)} */
 static int mm_tasks(lua_State *L)
 {
 	emu_t *e = scen_machine(L);
@@ -325,8 +341,7 @@ static int mm_tlb(lua_State *L)
 		scen_set_int(L, "way", v.way);
 		scen_set_int(L, "va", v.va);
 		scen_set_int(L, "pa", (lua_Integer)v.pa);
-		lua_pushstring(L, tlb_size_name(v.size));
-		lua_setfield(L, -2, "size");
+		scen_set_int(L, "size", 0x1000ll << (4 * v.size)); /* bytes, as mm.walk gives */
 		lua_pushboolean(L, v.global);
 		lua_setfield(L, -2, "global");
 		lua_pushboolean(L, v.locked);
