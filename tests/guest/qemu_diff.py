@@ -69,7 +69,8 @@ def run_both(name):
 
 check = Checker()
 names = only or workloads()
-check(len(names) >= 20, f"the guest lists its workloads: {len(names)}", " ".join(names))
+if not only:
+    check(len(names) >= 20, f"the guest lists its workloads: {len(names)}", " ".join(names))
 with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
     results = dict(zip(names, pool.map(run_both, names)))
 for name, (m, out, js, q) in results.items():
