@@ -2,6 +2,7 @@
  * conversions the firmware uses (%s %c %d %u %x %08x %p %%, l modifier). */
 #include <stdarg.h>
 #include "fw.h"
+#include "timing.h"
 
 #define UART_DR 0x00
 #define UART_FR 0x18
@@ -19,6 +20,11 @@ void console_puts(const char *s)
 {
 	while (*s)
 		console_putc(*s++);
+}
+
+void printk_timing_tag(void)
+{
+	console_puts(TIMING_TAG);
 }
 
 static void put_number(unsigned long v, unsigned base, int width, char pad, bool negative)

@@ -28,7 +28,10 @@ void fw_data_abort(struct fw_regs *regs)
 
 void fw_prefetch_abort(struct fw_regs *regs)
 {
-	uint32_t fsr = read_ifsr(), far = read_ifar();
+	/* IFSR bits [7:4] are UNKNOWN (no domain for instruction faults):
+	 * QEMU fills them with the domain, mmuscope with 0.  Keep the
+	 * defined ones: ExT (12), FS[4] (10), FS[3:0]. */
+	uint32_t fsr = read_ifsr() & 0x140Fu, far = read_ifar();
 	if (!do_PrefetchAbort(far, fsr, regs))
 		return;
 	if (!fw_prefetch_abort_hook || !fw_prefetch_abort_hook(regs, far, fsr))

@@ -62,6 +62,9 @@ static inline void flush_tlb_kernel_page(uint32_t va)
 void console_putc(char c);
 void console_puts(const char *s);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Starts a line whose content depends on when timer interrupts arrived:
+ * prints TIMING_TAG (timing.h), then the caller prints the rest. */
+void printk_timing_tag(void);
 
 /* semihost.c: ARM semihosting (exit codes, markers, command line). */
 void fw_exit(int code) __attribute__((noreturn));

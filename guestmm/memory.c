@@ -348,8 +348,10 @@ static int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, uns
 	if (!(pte & L_PTE_YOUNG)) {
 		gmm_stats.young++;
 		pte |= L_PTE_YOUNG;
-		if (write && !(pte & L_PTE_RDONLY))
+		if (write && !(pte & (L_PTE_RDONLY | L_PTE_DIRTY))) {
+			gmm_stats.dirtied++;
 			pte |= L_PTE_DIRTY;
+		}
 		set_pte_at(addr, ptep, pte);
 		return 0;
 	}
@@ -357,6 +359,7 @@ static int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, uns
 		return do_wp_page(mm, vma, addr, ptep);
 	if (write && !(pte & L_PTE_DIRTY)) {
 		gmm_stats.dirty++;
+		gmm_stats.dirtied++;
 		set_pte_at(addr, ptep, pte | L_PTE_DIRTY);
 		return 0;
 	}

@@ -371,19 +371,30 @@ static int load_user_image(struct task_struct *t, const char *cmdline)
 	return 0;
 }
 
-/* The "mm:" line, then one line per ASID that was used or took faults
- * (ASID 0 is the kernel's), to compare with the model's per-ASID counts. */
+/* The "mm:" line of the counters that do not depend on the timer, the
+ * tagged one of those that do (gmm.h), then one line per ASID that was used
+ * or took faults (ASID 0 is the kernel's), to compare with the model's
+ * per-ASID counts.  Those are tagged too: aging adds young faults, and
+ * which child gets which ASID follows the order the children first ran. */
 static void report(long leaked)
 {
-	printk("mm:");
 #define GMM_STAT_PRINT(name) printk(" " #name " %lu", gmm_stats.name);
-	GMM_STATS(GMM_STAT_PRINT)
+#define GMM_STAT_SKIP(name)
+	printk("mm:");
+	GMM_STATS(GMM_STAT_PRINT, GMM_STAT_SKIP)
+	printk(" cow_breaks %lu leaked_pages %ld\n", gmm_stats.cow + gmm_stats.cow_reuse, leaked);
+	printk_timing_tag();
+	printk("mm:");
+	GMM_STATS(GMM_STAT_SKIP, GMM_STAT_PRINT)
+	printk("\n");
+#undef GMM_STAT_SKIP
 #undef GMM_STAT_PRINT
-	printk(" leaked_pages %ld\n", leaked);
 	for (unsigned a = 0; a < 256; a++)
-		if (asid_tasks[a] || asid_faults[a])
+		if (asid_tasks[a] || asid_faults[a]) {
+			printk_timing_tag();
 			printk("asid %u: tasks %lu last_pid %d faults %lu\n", a, asid_tasks[a],
 			       asid_pid[a], asid_faults[a]);
+		}
 }
 
 /* Starts init (pid 1) on cmdline, runs every task until init exits, then

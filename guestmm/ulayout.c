@@ -243,8 +243,9 @@ int do_block_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lo
 		if (!block_alike(first))
 			return VM_FAULT_FALLBACK;
 		gmm_stats.young++;
-		set_user_block(mm, start, 0,
-			       L_PTE_YOUNG | (write && !(first[0] & L_PTE_RDONLY) ? L_PTE_DIRTY : 0));
+		bool dirties = write && !(first[0] & (L_PTE_RDONLY | L_PTE_DIRTY));
+		gmm_stats.dirtied += dirties;
+		set_user_block(mm, start, 0, L_PTE_YOUNG | (dirties ? L_PTE_DIRTY : 0));
 		return 0;
 	case BLOCK_MAPPED:
 		break;
@@ -261,6 +262,7 @@ int do_block_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lo
 	}
 	if (write && !(first[0] & L_PTE_DIRTY)) {
 		gmm_stats.dirty++;
+		gmm_stats.dirtied++;
 		set_user_block(mm, start, 0, L_PTE_DIRTY);
 		return 0;
 	}

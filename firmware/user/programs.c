@@ -240,7 +240,8 @@ static int stack(const char *args)
 }
 
 /* mix: PROCS processes running different workloads side by side, with
- * the timer switching between them. */
+ * the timer switching between them, so the order of their result lines is
+ * the timer's. */
 static int mix(const char *args)
 {
 	long procs = arg(args, "procs", 4);
@@ -252,8 +253,10 @@ static int mix(const char *args)
 	marker("mix-start");
 	for (long i = 0; i < procs; i++) {
 		long pid = fork();
-		if (pid == 0)
+		if (pid == 0) {
+			timing_dependent_output = true;
 			exit(kinds[i % 4](kind_args[i % 4]));
+		}
 		if (pid < 0)
 			return 1;
 	}

@@ -1,5 +1,6 @@
 /* The user programs' library. */
 #include "ulib.h"
+#include "../timing.h"
 
 long sys_call(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 {
@@ -51,9 +52,28 @@ int strcmp(const char *a, const char *b)
 	return strncmp(a, b, (size_t)-1);
 }
 
+bool timing_dependent_output;
+static bool mid_line;
+
+/* Every byte of output goes through here, so each line gets the tag. */
+static void emit(const char *s, size_t n)
+{
+	while (n) {
+		size_t k = 0;
+		while (k < n && s[k++] != '\n')
+			;
+		if (timing_dependent_output && !mid_line)
+			write(1, TIMING_TAG, sizeof TIMING_TAG - 1);
+		write(1, s, k);
+		mid_line = s[k - 1] != '\n';
+		s += k;
+		n -= k;
+	}
+}
+
 void print(const char *s)
 {
-	write(1, s, strlen(s));
+	emit(s, strlen(s));
 }
 
 void print_num(const char *label, long v)
@@ -66,9 +86,9 @@ void print_num(const char *label, long v)
 	while (u /= 10);
 	print(label);
 	if (v < 0)
-		write(1, "-", 1);
+		emit("-", 1);
 	while (n)
-		write(1, &buf[--n], 1);
+		emit(&buf[--n], 1);
 }
 
 static bool differs(const char *a, const char *b, size_t n)

@@ -70,6 +70,10 @@ void *memcpy(void *d, const void *s, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
+/* Set by a process whose output lines may come out in an order that
+ * depends on the timer (children running side by side): each of its lines
+ * then starts with TIMING_TAG (../timing.h). */
+extern bool timing_dependent_output;
 void print(const char *s);
 void print_num(const char *label, long v);
 /* Arguments are "key=value" words separated by spaces or commas.  The

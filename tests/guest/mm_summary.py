@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The guest's own account of its processes against the host's TLB model.
 
-The guest kernel prints an "mm:" line (its fault, COW, switch, ASID and
+The guest kernel prints "mm:" lines (its fault, COW, switch, ASID and
 aging counters) and one "asid A: tasks N last_pid P faults F" line per ASID
 it used, F counting every abort taken while CONTEXTIDR held A.  The model
 counts faults per ASID the same way, so for each ASID the two must be
@@ -17,16 +17,11 @@ import subprocess
 import sys
 import tempfile
 
+from guest_output import Checker, asid_lines, check_asids, mm_counts
+
 mmuscope = sys.argv[1]
 tmp = tempfile.mkdtemp(prefix="mmuscope-mm-")
-failures = checks = 0
-
-
-def check(cond, what, detail=""):
-    global failures, checks
-    checks += 1
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond else f"\n     {detail[-800:]}"))
-    failures += not cond
+check = Checker()
 
 
 def run(name, workload, args=""):
@@ -35,10 +30,7 @@ def run(name, workload, args=""):
                         "--stats", stats, "--max-insns", "200000000"],
                        capture_output=True, text=True, timeout=300)
     check(p.returncode == 0, f"{name}: exit 0", p.stdout + p.stderr)
-    mm = re.search(r"^mm:(.*)$", p.stdout, re.M)
-    counts = {k: int(v) for k, v in re.findall(r"(\w+) (-?\d+)", mm.group(1))} if mm else {}
-    asids = {int(a): {"tasks": int(t), "pid": int(pid), "faults": int(f)} for a, t, pid, f in
-             re.findall(r"^asid (\d+): tasks (\d+) last_pid (\d+) faults (\d+)$", p.stdout, re.M)}
+    counts, asids = mm_counts(p.stdout), asid_lines(p.stdout)
     with open(stats) as f:
         js = json.load(f)
     check(js["disagreements"] == 0, f"{name}: the model agrees with QEMU")
@@ -46,24 +38,11 @@ def run(name, workload, args=""):
     return p.stdout, counts, asids, js
 
 
-def check_asids(name, asids, js):
-    per_asid = {int(a): v for a, v in js["tlb"]["per_asid"].items()}
-    for a in sorted(set(asids) | set(per_asid)):
-        guest = asids.get(a, {}).get("faults", 0)
-        model = per_asid.get(a, {}).get("faults", 0)
-        check(guest == model, f"{name}: faults under ASID {a}: guest {guest}, model {model}")
-    given = {a for a, v in asids.items() if v["tasks"] > 0}
-    used = {a for a, v in per_asid.items() if a != 0 and v["lookups"] > 0}
-    check(given == used, f"{name}: the model's user ASIDs are the processes' ASIDs",
-          f"guest gave {sorted(given)}, model saw {sorted(used)}")
-    return per_asid
-
-
 out, mm, asids, js = run("mix", "mix", "procs=4")
 for what in ["switches", "young", "dirty", "cow"]:
     check(mm.get(what, 0) > 0, f"mix: {what} faults/events > 0 ({mm.get(what)})", out[-2000:])
 check(mm.get("forks") == 4 and mm.get("exits") == 5, "mix: 4 forks, 5 exits")
-per_asid = check_asids("mix", asids, js)
+per_asid = check_asids(check, "mix", asids, js)
 check(sorted(v["pid"] for a, v in asids.items() if v["tasks"]) == [1, 2, 3, 4, 5],
       "mix: one ASID for init and each of its four children")
 for a, v in asids.items():
@@ -82,7 +61,7 @@ check(mm.get("asid_rollovers", 0) >= 1, "test-asid: an ASID rollover")
 check(js["tlb"]["counters"]["flush_tlbiall"] == tlbiall_plain + mm.get("asid_rollovers", 0),
       "test-asid: one TLBIALL per rollover, beyond the boot's")
 check(max(v["tasks"] for v in asids.values()) >= 2, "test-asid: ASIDs were given again")
-check_asids("test-asid", asids, js)
+check_asids(check, "test-asid", asids, js)
 
 walks, buf_walks = {}, {}
 for ul in ["pages", "large", "sections"]:
@@ -92,7 +71,7 @@ for ul in ["pages", "large", "sections"]:
     buf_walks[ul] = sum(js["per_mb"]["walks"].get(f"0x{mb:03x}", 0) for mb in range(0x400, 0x404))
     check(mm.get("blocks") == {"pages": 0, "large": 64, "sections": 4}[ul],
           f"seq-{ul}: block mappings made: {mm.get('blocks')}")
-    check_asids(f"seq-{ul}", asids, js)
+    check_asids(check, f"seq-{ul}", asids, js)
 check(walks["pages"]["64K"]["walks"] == 0 and walks["large"]["64K"]["walks"] > 0,
       "ulayout=large: 64 KB walks")
 check(walks["sections"]["64K"]["walks"] == 0 and buf_walks["sections"] * 20 < buf_walks["pages"],
@@ -101,5 +80,4 @@ check(walks["large"]["4K"]["walks"] * 4 < walks["pages"]["4K"]["walks"] and
       walks["sections"]["4K"]["walks"] * 4 < walks["pages"]["4K"]["walks"],
       "block layouts walk 4 KB pages far less often", str(walks))
 
-print(f"{checks} checks, {failures} failed")
-sys.exit(1 if failures else 0)
+check.exit()

@@ -2,7 +2,7 @@
 """Every user workload runs under every TLB preset and every lowmem layout
 (small sizes), exits 0, leaks no page, and the model never disagrees with
 QEMU.  Then `--workload mix` must show, in its summary: context switches,
-young, dirty and COW faults (the guest's "mm:" line), and TLB accesses
+young, dirty and COW faults (the guest's "mm:" lines), and TLB accesses
 under several ASIDs (the host's per-ASID lines and --stats JSON)."""
 import json
 import os
@@ -10,6 +10,8 @@ import re
 import subprocess
 import sys
 import tempfile
+
+from guest_output import mm_counts
 
 mmuscope = sys.argv[1]
 failures = checks = 0
@@ -42,8 +44,7 @@ for name, args in workloads.items():
 
 stats = os.path.join(tempfile.mkdtemp(prefix="mmuscope-mix-"), "mix.json")
 p = run("--workload", "mix", "--stats", stats)
-mm = dict(re.findall(r"(\w+) (\d+)", (re.search(r"^mm:(.*)$", p.stdout, re.M) or [""])[0]))
-counts = {k: int(v) for k, v in mm.items()}
+counts = mm_counts(p.stdout)
 for what in ["switches", "young", "dirty", "cow", "forks"]:
     check(counts.get(what, 0) > 0, f"mix summary: {what} > 0", p.stdout)
 asid_lines = re.findall(r"^  asid (\d+)\s+(\d+) /", p.stdout, re.M)
