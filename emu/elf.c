@@ -76,6 +76,8 @@ bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t
 		uint8_t *dst = e->ram + (ph.p_paddr - e->board->ram_base);
 		memcpy(dst, image + ph.p_offset, ph.p_filesz);
 		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
+		if (hi > e->image_end)
+			e->image_end = (uint32_t)hi; /* SYS_HEAPINFO's heap starts here */
 		loaded++;
 	}
 	if (!loaded) {

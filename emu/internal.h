@@ -98,6 +98,7 @@ struct emu {
 	const uint8_t *block_code;
 	bool check_access_pc;
 	uint32_t insn_pc;
+	uint32_t image_end;     /* end of the loaded ELF segments (physical) */
 	bool resume_valid;      /* block_hook stopped before the block at resume_pc */
 	uint32_t resume_pc;     /* its address, bit 0 set for Thumb */
 	uint32_t *scanned;      /* blocks already scanned for MCRs */

@@ -97,16 +97,18 @@ static uint32_t serve(emu_t *e, uint32_t op, uint32_t arg)
 		return emu_write_virt(e, arg + 4, &block[1], 4) ? 0 : (uint32_t)-1;
 	}
 	case SYS_HEAPINFO: { /* *arg -> {heap base, heap limit, stack base, stack limit} */
-		/* As qemu-system-arm answers it: the upper half of RAM is heap,
-		 * the stack starts at the top; so RAM = [stack limit, heap limit). */
+		/* As qemu-system-arm 7.2 answers it: the heap is the largest
+		 * gap the loaded image leaves in RAM (here: from the image's
+		 * end), up to RAM's end; the stack starts there; its limit is
+		 * not known (0). */
 		uint32_t pointer, info[4];
-		uint32_t base = e->board->ram_base, end = base + e->ram_size;
+		uint32_t end = e->board->ram_base + e->ram_size;
 		if (!emu_read_virt(e, arg, &pointer, 4))
 			return (uint32_t)-1;
-		info[0] = base + e->ram_size / 2;
+		info[0] = e->image_end;
 		info[1] = end;
 		info[2] = end;
-		info[3] = base;
+		info[3] = 0;
 		return emu_write_virt(e, pointer, info, sizeof info) ? 0 : (uint32_t)-1;
 	}
 	case SYS_EXIT:

@@ -24,6 +24,7 @@ typedef pteval_t pgprot_t;
 #define SZ_8M 0x800000u
 #define SZ_16M 0x1000000u
 #define SZ_32M 0x2000000u
+#define SZ_1G 0x40000000u
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ul << PAGE_SHIFT)

@@ -79,19 +79,21 @@ static bool param_is(const char *value, const char *word)
 	return !strncmp(value, word, n) && (value[n] == 0 || value[n] == ' ');
 }
 
-/* The RAM bank as the host describes it: [stack_limit, heap_limit). */
+/* The RAM bank: it starts at the board's PHYS_OFFSET and ends where the
+ * host's heap ends.  SYS_HEAPINFO gives {heap base, heap limit, stack
+ * base, stack limit}; qemu-system-arm puts the heap in the largest gap
+ * its loaded images leave in RAM, up to RAM's end, and says 0 for the
+ * stack limit, so only the heap limit tells the bank's size. */
 static void __init host_ram_bank(phys_addr_t *base, phys_addr_t *size)
 {
 	uint32_t info[4] = { 0, 0, 0, 0 };
 	uint32_t *block = info;
 	semihost_call(SYS_HEAPINFO, &block);
-	if (info[1] > info[3] && !(info[3] & ~PAGE_MASK)) {
-		*base = info[3];
-		*size = (info[1] - info[3]) & PAGE_MASK;
-	} else {
-		*base = PHYS_OFFSET;
+	*base = PHYS_OFFSET;
+	if (info[1] > PHYS_OFFSET + SZ_1M && info[1] - PHYS_OFFSET <= SZ_1G)
+		*size = (info[1] - PHYS_OFFSET) & PAGE_MASK;
+	else
 		*size = RAM_SIZE;
-	}
 }
 
 static void __init parse_early_params(const char *cmdline, phys_addr_t *size)
