@@ -6,7 +6,9 @@
 #define MMUSCOPE_TESTS_CHECK_H
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static unsigned check_failures, check_count;
@@ -44,6 +46,47 @@ static unsigned check_failures, check_count;
                     check_b_ ? check_b_ : "(null)");                          \
         }                                                                     \
     } while (0)
+
+/* The seeded tests' random numbers: xorshift64*, the same sequence for a
+ * seed on every host. */
+static inline uint64_t *check_rng(void)
+{
+    static uint64_t state = 1;
+    return &state;
+}
+
+static inline void check_seed(uint64_t seed)
+{
+    *check_rng() = seed ? seed : 1;
+}
+
+static inline uint32_t check_rand(void)
+{
+    uint64_t *s = check_rng();
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return (uint32_t)((*s * 0x2545F4914F6CDD1Dull) >> 32);
+}
+
+/* A seeded test's options: "--seed N" and "COUNT_OPT N"; anything else
+ * prints usage and returns false. */
+static inline bool check_seed_options(int argc, char **argv, const char *count_opt,
+                                      uint64_t *seed, unsigned long *count, const char *usage)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+            *seed = strtoull(argv[++i], NULL, 0);
+        else if (!strcmp(argv[i], count_opt) && i + 1 < argc)
+            *count = strtoul(argv[++i], NULL, 0);
+        else {
+            fprintf(stderr, "usage: %s\n", usage);
+            return false;
+        }
+    }
+    check_seed(*seed);
+    return true;
+}
 
 static inline int check_report(void)
 {

@@ -23,7 +23,8 @@ if opt.args is not None:
     cmd += ["--args", opt.args]
 if opt.layout is not None:
     cmd += ["--layout", opt.layout]
-proc = subprocess.run(cmd, capture_output=True, text=True, timeout=100)
+# No timeout here: meson's per-test timeout is the one to tune (slower builds).
+proc = subprocess.run(cmd, capture_output=True, text=True)
 sys.stdout.write(proc.stdout)
 sys.stderr.write(proc.stderr)
 problems = []

@@ -48,20 +48,10 @@
 #define ATS_ABORTED 0xFFFFFFFFu /* stands for "took a Data Abort": no PAR is all ones */
 
 static uint8_t *ram;
-static uint64_t rng_state;
 static bool aborted[VAS_PER_BATCH][OPS];
 static uint32_t first_mcr, code_stop; /* set by write_code */
 
-static uint32_t rnd(void)
-{
-	/* xorshift64*: deterministic for a given seed on every host */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 0x2545F4914F6CDD1Dull) >> 32);
-}
-
-static unsigned pick(unsigned n) { return rnd() % n; }
+static unsigned pick(unsigned n) { return check_rand() % n; }
 static bool chance(unsigned percent) { return pick(100) < percent; }
 
 static bool in_ram(uint32_t pa) { return pa >= RAM_PA && pa - RAM_PA <= RAM_SIZE - 4; }
@@ -108,7 +98,7 @@ static void write_code(void)
 static uint32_t random_l2_base(void)
 {
 	if (chance(6))
-		return 0x80000000u | (rnd() & 0x0FFFFC00u); /* outside RAM */
+		return 0x80000000u | (check_rand() & 0x0FFFFC00u); /* outside RAM */
 	if (chance(4)) /* anywhere in the tables' area, the L1 tables included */
 		return TABLES + (pick(RAM_END - TABLES) & ~0x3FFu);
 	return L2_POOL + pick(L2_TABLES) * 0x400;
@@ -118,15 +108,15 @@ static uint32_t random_l1(void)
 {
 	switch (pick(20)) {
 	case 0: case 1:
-		return rnd() & ~3u; /* fault, junk in the ignored bits */
+		return check_rand() & ~3u; /* fault, junk in the ignored bits */
 	case 2: case 3: case 4: case 5: case 6: case 7: case 8:
-		return random_l2_base() | (rnd() & 0x3FC) | 1;
+		return random_l2_base() | (check_rand() & 0x3FC) | 1;
 	case 9:
-		return rnd() | 3; /* reserved without PXN */
+		return check_rand() | 3; /* reserved without PXN */
 	case 10: case 11:
-		return (rnd() & ~3u) | 1u << 18 | 2; /* supersection, random extended bits */
+		return (check_rand() & ~3u) | 1u << 18 | 2; /* supersection, random extended bits */
 	default:
-		return (rnd() & ~(3u | 1u << 18)) | 2; /* section */
+		return (check_rand() & ~(3u | 1u << 18)) | 2; /* section */
 	}
 }
 
@@ -135,10 +125,10 @@ static uint32_t random_l2(void)
 {
 	unsigned p = pick(100);
 	if (p < 20)
-		return rnd() & ~3u;
+		return check_rand() & ~3u;
 	if (p < 24)
-		return (rnd() & ~3u) | 1;
-	return rnd() | 2; /* small; XN (bit 0) random */
+		return (check_rand() & ~3u) | 1;
+	return check_rand() | 2; /* small; XN (bit 0) random */
 }
 
 struct batch {
@@ -150,7 +140,7 @@ struct batch {
 /* A table base outside RAM: just past its end, or far away. */
 static uint32_t outside_ram(void)
 {
-	return chance(50) ? RAM_END : 0x80000000u | (rnd() & 0x3FFFC000u);
+	return chance(50) ? RAM_END : 0x80000000u | (check_rand() & 0x3FFFC000u);
 }
 
 /* Random tables and registers around the fixed identity section the code
@@ -209,7 +199,7 @@ static void make_batch(struct batch *b, uint32_t sctlr_base)
 
 	/* Half the batches all client/manager, so translations also succeed;
 	 * the code's domain is always client or manager. */
-	uint32_t dacr = chance(50) ? rnd() : 0x55555555u | (rnd() & 0xAAAAAAAAu);
+	uint32_t dacr = chance(50) ? check_rand() : 0x55555555u | (check_rand() & 0xAAAAAAAAu);
 	dacr = (dacr & ~(3u << 2 * CODE_DOMAIN)) | (chance(50) ? 1u : 3u) << 2 * CODE_DOMAIN;
 	uint32_t sctlr = (sctlr_base & ~(MMU_SCTLR_A | MMU_SCTLR_AFE | MMU_SCTLR_TRE)) | MMU_SCTLR_M;
 	if (chance(40))
@@ -218,12 +208,12 @@ static void make_batch(struct batch *b, uint32_t sctlr_base)
 		sctlr |= MMU_SCTLR_TRE;
 	b->secure = chance(50);
 	/* TTBR low bits are walk attributes, ignored by the walk. */
-	b->regime = (mmu_regime){ .sctlr = sctlr, .ttbr0 = ttb0 | (rnd() & 0x7B),
-				  .ttbr1 = ttb1 | (rnd() & 0x7B), .ttbcr = ttbcr, .dacr = dacr,
-				  .prrr = rnd(), .nmrr = rnd(), .non_secure = !b->secure };
+	b->regime = (mmu_regime){ .sctlr = sctlr, .ttbr0 = ttb0 | (check_rand() & 0x7B),
+				  .ttbr1 = ttb1 | (check_rand() & 0x7B), .ttbcr = ttbcr, .dacr = dacr,
+				  .prrr = check_rand(), .nmrr = check_rand(), .non_secure = !b->secure };
 
 	for (unsigned i = 0; i < VAS_PER_BATCH; i++) {
-		uint32_t va = rnd();
+		uint32_t va = check_rand();
 		if (chance(85))
 			va = (uint32_t)l1_used[pick(512)] << 20 | (va & 0xFFFFF);
 		b->vas[i] = va;
@@ -361,17 +351,8 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = 0x6d6d7573636f7065ull;
 	unsigned long cases = 200000;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-			seed = strtoull(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--cases") && i + 1 < argc)
-			cases = strtoul(argv[++i], NULL, 0);
-		else {
-			fprintf(stderr, "usage: diff_qemu [--seed N] [--cases N]\n");
-			return 2;
-		}
-	}
-	rng_state = seed ? seed : 1;
+	if (!check_seed_options(argc, argv, "--cases", &seed, &cases, "diff_qemu [--seed N] [--cases N]"))
+		return 2;
 	ram = aligned_alloc(4096, RAM_SIZE);
 	memset(ram, 0, RAM_SIZE);
 	uc_engine *uc;

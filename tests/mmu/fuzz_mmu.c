@@ -17,18 +17,8 @@
 #define MAX_RAMS 3
 #define ITERATIONS_PER_RAM 64 /* iterations that share one set of RAM ranges */
 
-static uint64_t state;
 
-static uint32_t rnd(void)
-{
-	/* xorshift64*: deterministic for a given seed on every host */
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return (uint32_t)((state * 0x2545F4914F6CDD1Dull) >> 32);
-}
-
-static unsigned pick(unsigned n) { return rnd() % n; }
+static unsigned pick(unsigned n) { return check_rand() % n; }
 static bool chance(unsigned percent) { return pick(100) < percent; }
 
 static mmu_ram ram[MAX_RAMS];
@@ -67,11 +57,11 @@ static uint32_t random_descriptor(void)
 {
 	switch (pick(6)) {
 	case 0: case 1:
-		return rnd();
+		return check_rand();
 	case 2: case 3: /* a page table whose 1 KB overlaps, or borders, a range */
-		return (near_ram() & ~0x3FFu) | (rnd() & 0x3FC) | 1;
+		return (near_ram() & ~0x3FFu) | (check_rand() & 0x3FC) | 1;
 	default: /* section, supersection, reserved; as L2: large or small pages */
-		return rnd() | 2;
+		return check_rand() | 2;
 	}
 }
 
@@ -84,7 +74,7 @@ static void new_ram(void)
 	nram = 1 + pick(MAX_RAMS);
 	for (unsigned i = 0; i < nram; i++) {
 		uint32_t size = chance(30) ? pick(8) : chance(50) ? pick(512) : pick(16384);
-		uint32_t pa = (i * 0x100000u) + (chance(80) ? rnd() & 0xFFFFC : rnd() & 0xFFFFF);
+		uint32_t pa = (i * 0x100000u) + (chance(80) ? check_rand() & 0xFFFFC : check_rand() & 0xFFFFF);
 		if (chance(10))
 			pa = (uint32_t)(0x100000000ull - size);
 		host[i] = malloc(size);
@@ -113,26 +103,26 @@ static unsigned charge(void *ctx, unsigned level, uint32_t pa)
 static void random_case(mmu_regime *r, uint32_t *va)
 {
 	unsigned n = pick(8);
-	*r = (mmu_regime){ .sctlr = rnd(), .ttbr0 = rnd(), .ttbr1 = rnd(),
-			   .ttbcr = n | (chance(10) ? rnd() & 0x30 : 0), .dacr = rnd(),
-			   .prrr = rnd(), .nmrr = rnd(), .contextidr = rnd(),
+	*r = (mmu_regime){ .sctlr = check_rand(), .ttbr0 = check_rand(), .ttbr1 = check_rand(),
+			   .ttbcr = n | (chance(10) ? check_rand() & 0x30 : 0), .dacr = check_rand(),
+			   .prrr = check_rand(), .nmrr = check_rand(), .contextidr = check_rand(),
 			   .has_pxn = chance(50), .non_secure = chance(50) };
 	/* Alignment faults precede the walk: keep them a minority. */
 	r->sctlr = (r->sctlr & ~MMU_SCTLR_A) | (chance(15) ? MMU_SCTLR_A : 0);
 	if (chance(95))
 		r->sctlr |= MMU_SCTLR_M;
-	*va = rnd();
+	*va = check_rand();
 	if (chance(25))
 		return;
 	uint32_t target = near_ram() & ~3u;
 	uint32_t index1 = (target & 0x3FFF) >> 2;
 	if (n && chance(50) && index1 >> (12 - n)) {
 		/* TTBR1: 16 KB table, indexed by all of VA[31:20] */
-		r->ttbr1 = (target & ~0x3FFFu) | (rnd() & 0x3FFF);
+		r->ttbr1 = (target & ~0x3FFFu) | (check_rand() & 0x3FFF);
 		*va = index1 << 20 | (*va & 0xFFFFF);
 	} else {
 		uint32_t size = 0x4000u >> n;
-		r->ttbr0 = (target & ~(size - 1)) | (rnd() & (size - 1));
+		r->ttbr0 = (target & ~(size - 1)) | (check_rand() & (size - 1));
 		*va = ((target & (size - 1)) >> 2) << 20 | (*va & 0xFFFFF);
 	}
 	uint32_t l1;
@@ -157,17 +147,9 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = 0xF0221;
 	unsigned long iterations = 600000;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-			seed = strtoull(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--iterations") && i + 1 < argc)
-			iterations = strtoul(argv[++i], NULL, 0);
-		else {
-			fprintf(stderr, "usage: fuzz_mmu [--seed N] [--iterations N]\n");
-			return 2;
-		}
-	}
-	state = seed ? seed : 1;
+	if (!check_seed_options(argc, argv, "--iterations", &seed, &iterations,
+				"fuzz_mmu [--seed N] [--iterations N]"))
+		return 2;
 	unsigned long outcomes[MMU_FAULT_TYPE_COUNT] = { 0 }, l2_in_ram = 0, straddling = 0;
 	for (unsigned long it = 0; it < iterations && bad < 20; it++) {
 		if (it % ITERATIONS_PER_RAM == 0)

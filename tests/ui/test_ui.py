@@ -89,7 +89,7 @@ def window(mmuscope, tmp):
     script, st = os.path.join(tmp, 'x.script'), os.path.join(tmp, 'x.state')
     open(script, 'w').write(SCRIPT)
     p = subprocess.run(['xvfb-run', '-a', '-s', '-screen 0 1280x800x24', mmuscope, 'ui', '--console',
-                        os.devnull, '--paused', '--frames', '300', '--speed', '100000000', '--script',
+                        os.devnull, '--paused', '--frames', '300', '--script',
                         script, '--state', st], capture_output=True, text=True, timeout=60,
                        env=dict(os.environ, SDL_VIDEODRIVER='x11'))
     if p.returncode != 0:
