@@ -57,12 +57,30 @@ static uint32_t block_insn_count(emu_t *e, uint32_t va, uint32_t size, bool thum
 	return n;
 }
 
-/* Instructions of the current block before `pc`, which did not retire. */
-static uint32_t block_insns_before(emu_t *e, uint32_t pc)
+/* The block hook counts a block's instructions in e->insns as it starts
+ * (the timer and the budget need them then) and tells the model once the
+ * block is over: at the next block, at an exception, or when the run
+ * stops.  An exception inside the block cuts it at `pc`: the instructions
+ * from there on did not retire.  A pc outside the block (an abort on the
+ * next block's first fetch, or the instruction after an SVC, which ends
+ * its block) leaves the whole block retired. */
+static void retire_block(emu_t *e)
 {
-	if (pc < e->block_va)
-		return 0;
-	return block_insn_count(e, e->block_va, pc - e->block_va, e->block_thumb);
+	if (e->model && e->block_insns)
+		emu_model_retire(e->model, e->block_insns);
+	e->block_insns = 0;
+}
+
+static void cut_block(emu_t *e, uint32_t pc)
+{
+	if (e->block_insns && pc >= e->block_va && pc < e->block_end) {
+		uint32_t ran = block_insn_count(e, e->block_va, pc - e->block_va, e->block_thumb);
+		if (ran < e->block_insns) {
+			e->insns -= e->block_insns - ran;
+			e->block_insns = ran;
+		}
+	}
+	retire_block(e);
 }
 
 /* An MCR p15 as one 32-bit word (ARM, or Thumb-2 with hw1 in the top half):
@@ -405,6 +423,7 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 		note_fault_outcome(e);
 	if (e->stepping == 2)
 		return; /* unicorn's count stops before this block's first instruction */
+	retire_block(e); /* the previous block ran to its end */
 	uc_reg_read(uc, UC_ARM_REG_CPSR, &cpsr);
 	bool thumb = cpsr & PSR_T;
 	if (!e->stepping && (e->insns >= e->insn_limit || e->stop_requested || e->restart_pending)) {
@@ -449,8 +468,6 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 		e->stepping = 2;
 	e->block_insns = e->stepping ? 1 : block_insn_count(e, va, size, thumb);
 	e->insns += e->block_insns;
-	if (e->model)
-		emu_model_retire(e->model, e->block_insns);
 }
 
 /* ---- exceptions --------------------------------------------------------- */
@@ -573,8 +590,7 @@ static void undefined_instruction(emu_t *e, uint32_t pc, bool thumb)
 	uint16_t first;
 	if (thumb && emu_read_virt(e, pc, &first, 2) && !thumb_is_32bit(first))
 		len = 2;
-	e->insns -= e->block_insns - block_insns_before(e, pc);
-	e->block_insns = 0;
+	cut_block(e, pc);
 	emu_exception_enter(e, EMU_EXC_UND, pc + len, NULL);
 }
 
@@ -587,6 +603,7 @@ static void intr_hook(uc_engine *uc, uint32_t intno, void *opaque)
 	bool thumb = cpsr & PSR_T, user = (cpsr & PSR_MODE_MASK) == MODE_USR;
 	switch (intno) {
 	case EXCP_SWI:
+		cut_block(e, pc);
 		if (!emu_semihost(e, pc, thumb))
 			emu_exception_enter(e, EMU_EXC_SVC, pc, NULL);
 		break;
@@ -594,13 +611,14 @@ static void intr_hook(uc_engine *uc, uint32_t intno, void *opaque)
 		undefined_instruction(e, pc, thumb);
 		break;
 	case EXCP_PREFETCH_ABORT: {
+		cut_block(e, pc);
 		emu_check_regime(e, "at a prefetch abort");
 		emu_fault f = abort_fault(e, MMU_FETCH, pc, user);
 		emu_exception_enter(e, EMU_EXC_PABT, pc + 4, &f);
 		break;
 	}
 	case EXCP_DATA_ABORT: {
-		e->insns -= e->block_insns - block_insns_before(e, pc);
+		cut_block(e, pc);
 		if (!e->model && !e->far_probe && far_probe_start(e, pc, thumb))
 			break; /* the retry aborts again, now with the address known */
 		far_probe_stop(e);
@@ -614,7 +632,6 @@ static void intr_hook(uc_engine *uc, uint32_t intno, void *opaque)
 		emu_fail(e, "guest raised exception %u at pc 0x%08x, which the machine does not model",
 			 intno, pc);
 	}
-	e->block_insns = 0;
 }
 
 bool emu_is_device(const emu_t *e, uint64_t pa)
@@ -836,6 +853,8 @@ emu_stop emu_run(emu_t *e, uint64_t max_insns)
 		if (e->stepping)
 			e->stepping = 1;
 		uc_err err = uc_emu_start(e->uc, pc | ((cpsr & PSR_T) ? 1 : 0), 0, 0, e->stepping ? 1 : 0);
+		if (err != UC_ERR_INSN_INVALID)
+			retire_block(e); /* a step's instruction, or the last block before an exit */
 		if (e->resume_valid) {
 			e->resume_valid = false;
 			uc_reg_write(e->uc, UC_ARM_REG_PC, &e->resume_pc);
