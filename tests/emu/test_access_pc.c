@@ -38,7 +38,6 @@ int main(void)
 	check_workload("test-young-dirty", NULL);
 	check_workload("fork", "children=2 pages=4");
 	check_workload("matrix", "n=12");
-	check_workload("mix", "procs=2");
 	check_workload("test-segv", NULL);
 	check_workload("mmap", "iterations=5 pages=4");
 	return check_report();

@@ -3,8 +3,9 @@
  * the same instructions and leave every model counter and the guest's exit
  * code exactly as one uninterrupted run does: a slice boundary is a block
  * boundary, the block there has not run, and the run resumes at it.
- * Workloads: the default kernel sweep, and mix, whose user processes switch
- * ASIDs and take demand, COW and young/dirty faults. */
+ * Workloads: the default kernel sweep; fork, whose processes switch ASIDs
+ * and take demand and COW faults; test-young-dirty, with young and dirty
+ * faults across an aging pass. */
 #include <stdlib.h>
 
 #include "emu/emu.h"
@@ -76,7 +77,7 @@ static void compare(const char *workload, const char *args, const uint64_t *slic
 int main(void)
 {
 	compare("sweep", NULL, (const uint64_t[]){ 1000000, 200000, 997 }, 3);
-	compare("mix", "procs=3", (const uint64_t[]){ 200000, 4099 }, 2);
+	compare("fork", "children=3 pages=8", (const uint64_t[]){ 200000, 4099 }, 2);
 	compare("test-young-dirty", NULL, (const uint64_t[]){ 3001 }, 1);
 	return check_report();
 }
