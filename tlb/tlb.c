@@ -150,7 +150,6 @@ void tlb_set_observer(tlb_t *t, const tlb_observer *obs)
 void tlb_tick(tlb_t *t, uint64_t insns)
 {
 	t->count[TLB_CNT_instructions] += insns;
-	t->count[TLB_CNT_cycles] += insns * t->cfg.base_cpi;
 }
 
 void tlb_lockdown(tlb_t *t, bool preserve, unsigned victim)
@@ -474,7 +473,6 @@ static void charge(tlb_t *t, tlb_result *out, unsigned cycles)
 {
 	out->cycles += cycles;
 	t->count[TLB_CNT_translation_cycles] += cycles;
-	t->count[TLB_CNT_cycles] += cycles;
 }
 
 /* A lookup that found nothing: counted as a miss and still charged. */

@@ -339,6 +339,8 @@ typedef struct tlb_level {
 
 struct tlb {
 	tlb_level *micro[2];            /* by side; NULL when absent */
+	/* count[TLB_CNT_cycles] stays 0: the total is derived when read
+	 * (tlb_counter_get), which keeps two stores off every access. */
 	uint64_t count[TLB_COUNTER_COUNT];
 	tlb_asid_stats asid[256];
 	tlb_size_stats size[TLB_SIZE_COUNT];
@@ -406,7 +408,6 @@ static inline int tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regi
 		tlb_touch_slow(l, index);
 	out->cycles += l->latency;
 	t->count[TLB_CNT_translation_cycles] += l->latency;
-	t->count[TLB_CNT_cycles] += l->latency;
 	bool stale = tlb_slot_is_stale(s);
 	if (__builtin_expect(stale, 0))
 		tlb_report_stale(t, l, s, va, kind, asid, pc);
