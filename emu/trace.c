@@ -86,10 +86,12 @@ static uint32_t get32(const uint8_t *p)
 static uint32_t chunk_sum(const uint8_t *p, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+	uint8_t tail[8] = { 0 };
+	size_t whole = n & ~(size_t)7;
+	memcpy(tail, p + whole, n - whole);
 	for (size_t i = 0; i < n; i += 8) {
-		uint64_t w = 0;
-		for (size_t b = 0; b < 8 && i + b < n; b++)
-			w |= (uint64_t)p[i + b] << (8 * b);
+		const uint8_t *w8 = i < whole ? p + i : tail;
+		uint64_t w = (uint64_t)get32(w8) | (uint64_t)get32(w8 + 4) << 32;
 		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
 		h ^= h >> 29;
 	}

@@ -174,9 +174,9 @@ int tlb_level_search(const tlb_level *l, uint32_t key, unsigned asid)
 	unsigned assoc = l->sets * l->ways;
 
 	if (l->sets == 1) {
-		for (unsigned way = 0; way < l->ways; way++)
-			if (tlb_slot_matches(&l->slots[way], key, asid))
-				return (int)way;
+		int way = tlb_slots_search(l->slots, l->ways, key, asid);
+		if (way >= 0)
+			return way;
 	} else {
 		for (uint32_t shifts = l->shifts_present; shifts; shifts &= shifts - 1) {
 			unsigned base = set_of(l, key, (unsigned)__builtin_ctz(shifts)) * l->ways;
@@ -185,13 +185,24 @@ int tlb_level_search(const tlb_level *l, uint32_t key, unsigned asid)
 					return (int)(base + way);
 		}
 	}
-	for (unsigned i = assoc; i < assoc + l->lockable; i++)
-		if (tlb_slot_matches(&l->slots[i], key, asid))
-			return (int)i;
-	return -1;
+	int locked = tlb_slots_search(l->slots + assoc, l->lockable, key, asid);
+	return locked >= 0 ? (int)assoc + locked : -1;
 }
 
 /* ---- Replacement --------------------------------------------------------- */
+
+mmu_fault tlb_check_slow(tlb_slot *s, const mmu_regime *r, mmu_kind kind, bool user)
+{
+	mmu_fault f = mmu_check(&s->e, r, kind, user);
+	uint8_t key = tlb_check_key(s, r);
+	if (s->check_key != key) {
+		s->check_key = key;
+		s->check_ok = 0;
+	}
+	if (f.type == MMU_FAULT_NONE)
+		s->check_ok |= (uint8_t)(1u << (kind * 2 + user));
+	return f;
+}
 
 /* PLRU: a binary tree over the ways of a set, node n (1-based, heap order)
  * in bit n of the set's state; a bit points at the half to evict next. */

@@ -315,6 +315,11 @@ typedef struct tlb_slot {
 	uint16_t tag;                   /* ASID, or TLB_TAG_GLOBAL */
 	uint8_t size;                   /* tlb_size of the page the entry maps */
 	bool hazard_reported;
+	/* mmu_check's verdict on e for the regime bits in check_key (0: none
+	 * yet): bit kind * 2 + user of check_ok is set when that access
+	 * passes.  It changes only with DACR or SCTLR.AFE, and every hit
+	 * needs it (tlb_hit). */
+	uint8_t check_key, check_ok;
 	uint64_t stamp;                 /* LRU: the level's clock at the last use */
 	/* Where the descriptors the entry came from live in host memory, to
 	 * notice them changing (sections: both point at the L1 word). */
@@ -366,6 +371,25 @@ static inline bool tlb_slot_matches(const tlb_slot *s, uint32_t key, unsigned as
 	return (key & s->key_mask) == s->key && (s->tag == asid || s->tag == TLB_TAG_GLOBAL);
 }
 
+/* The first of n slots that translates key under asid, or -1: the search of
+ * a fully associative level, and of the lockdown slots. */
+static inline int tlb_slots_search(const tlb_slot *slots, unsigned n, uint32_t key,
+				   unsigned asid)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (tlb_slot_matches(&slots[i], key, asid))
+			return (int)i;
+	return -1;
+}
+
+/* What mmu_check's verdict on s depends on besides the access: the DACR
+ * field of the entry's domain and SCTLR.AFE. */
+static inline uint8_t tlb_check_key(const tlb_slot *s, const mmu_regime *r)
+{
+	return (uint8_t)(0x10u | (r->dacr >> (2 * s->e.domain) & 3) |
+			 (unsigned)((r->sctlr & MMU_SCTLR_AFE) != 0) << 2);
+}
+
 static inline uint32_t tlb_load_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -378,6 +402,7 @@ static inline bool tlb_slot_is_stale(const tlb_slot *s)
 }
 
 void tlb_touch_slow(tlb_level *l, unsigned index);
+mmu_fault tlb_check_slow(tlb_slot *s, const mmu_regime *r, mmu_kind kind, bool user);
 void tlb_report_stale(tlb_t *t, tlb_level *l, tlb_slot *s, uint32_t va, mmu_kind kind,
 		      uint8_t asid, uint32_t pc);
 int tlb_fault_slow(tlb_t *t, uint32_t va, mmu_kind kind, uint8_t asid, const mmu_fault *f,
@@ -389,8 +414,10 @@ int tlb_refault_slow(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t v
  * charge the level's latency, look for a stale descriptor, check the
  * permissions with the regime as it is now.  A stale entry whose check
  * faults is walked again, as QEMU does (DESIGN.md: a real core may take
- * that spurious fault instead; the hazard counters record the case). */
-static inline int tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regime *r,
+ * that spurious fault instead; the hazard counters record the case).
+ * Always inlined: it takes ten arguments, and a call cost more than its
+ * work. */
+static inline __attribute__((always_inline)) int tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regime *r,
 			  const mmu_mem *m, uint32_t va, mmu_kind kind, bool user, uint32_t pc,
 			  tlb_result *out)
 {
@@ -413,7 +440,11 @@ static inline int tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regi
 		tlb_report_stale(t, l, s, va, kind, asid, pc);
 
 	out->entry = &s->e;
-	out->fault = mmu_check(&s->e, r, kind, user);
+	if (__builtin_expect(s->check_key == tlb_check_key(s, r) &&
+			     (s->check_ok >> (kind * 2 + user) & 1), 1))
+		out->fault = (mmu_fault){ .type = MMU_FAULT_NONE };
+	else
+		out->fault = tlb_check_slow(s, r, kind, user);
 	if (__builtin_expect(out->fault.type != MMU_FAULT_NONE, 0))
 		return stale ? tlb_refault_slow(t, r, m, va, kind, user, out)
 			     : tlb_fault_slow(t, va, kind, asid, &out->fault, out);
@@ -426,15 +457,21 @@ static inline int tlb_access(tlb_t *t, const mmu_regime *r, const mmu_mem *m, ui
 			     tlb_result *out)
 {
 	tlb_level *micro = t->micro[kind != MMU_FETCH];
+	unsigned asid = r->contextidr & 0xFF;
 
-	if (__builtin_expect(micro && (r->sctlr & (TLB_SCTLR_M | TLB_SCTLR_A)) == TLB_SCTLR_M &&
-			     tlb_slot_matches(&micro->slots[micro->hint], va,
-					      r->contextidr & 0xFF), 1)) {
-		t->count[TLB_CNT_accesses]++;
-		t->asid[r->contextidr & 0xFF].lookups++;
-		out->source = TLB_FROM_MICRO;
-		out->cycles = 0;
-		return tlb_hit(t, micro, micro->hint, r, m, va, kind, user, pc, out);
+	if (__builtin_expect(micro && (r->sctlr & (TLB_SCTLR_M | TLB_SCTLR_A)) == TLB_SCTLR_M, 1)) {
+		/* The slot that served last, else the first match, as
+		 * tlb_level_search finds it. */
+		int index = tlb_slot_matches(&micro->slots[micro->hint], va, asid) ? (int)micro->hint
+			    : micro->sets == 1 ? tlb_slots_search(micro->slots, micro->ways, va, asid)
+			    : -1;
+		if (__builtin_expect(index >= 0, 1)) {
+			t->count[TLB_CNT_accesses]++;
+			t->asid[asid].lookups++;
+			out->source = TLB_FROM_MICRO;
+			out->cycles = 0;
+			return tlb_hit(t, micro, (unsigned)index, r, m, va, kind, user, pc, out);
+		}
 	}
 	return tlb_access_slow(t, r, m, va, kind, user, size, pc, out);
 }
