@@ -320,7 +320,12 @@ static int next_chunk(struct reader *r, const char **why, uint64_t *at)
 static inline uint32_t get_varint(const uint8_t **pp)
 {
 	const uint8_t *p = *pp;
-	uint32_t v = p[0] & 0x7F;
+	uint32_t v = p[0];
+	if (__builtin_expect(v < 0x80, 1)) { /* most differences are small */
+		*pp = p + 1;
+		return v;
+	}
+	v &= 0x7F;
 	unsigned n = 1;
 	while (p[n - 1] & 0x80 && n < VARINT_MAX) {
 		v |= (uint32_t)(p[n] & 0x7F) << (7 * n);
@@ -345,30 +350,32 @@ static int replay_events(struct reader *r, emu_t *e, emu_model *m, const char *p
 	const uint32_t base = e->ram_view.pa, size = (uint32_t)e->ram_size;
 	struct predictor *guess = &r->guess;
 	const char *what;
-	const uint8_t *ev;
+	/* The cursor lives in locals: stores into RAM (uint8_t) could alias
+	 * r->p and r->end and would make the compiler reload them. */
+	const uint8_t *p = r->p, *end = r->end, *ev = p;
 	uint64_t at;
 	int more = 1;
 	for (;;) {
-		if (r->p == r->end) {
+		if (p == end) {
+			r->p = p;
 			if ((more = next_chunk(r, &what, &at)) <= 0)
 				break;
+			p = r->p, end = r->end;
 		}
-		ev = r->p;
-		unsigned tag = ev[0];
+		ev = p;
+		unsigned tag = *p++;
 		what = "truncated event";
 		if (tag & ACCESS_TAG) {
 			mmu_kind kind = (mmu_kind)(tag & 3);
-			if (kind > MMU_FETCH || tag & 0x20) {
+			if ((tag & 0x23) > MMU_FETCH) { /* kind 3 or the reserved bit */
 				what = "bad access flags";
 				break;
 			}
-			const uint8_t *p = ev + 1;
 			uint32_t *g = predict(guess, kind);
 			uint32_t va = *g + unzigzag(get_varint(&p));
 			uint32_t pc = tag & PC_IS_VA ? va : guess->fetch + unzigzag(get_varint(&p));
-			if (p > r->end)
+			if (p > end)
 				break;
-			r->p = p;
 			predicted(guess, kind, g, va);
 			last_size = 1u << (tag >> 3 & 3);
 			mmu_fault f = emu_model_access(m, va, kind, tag >> 2 & 1, last_size, pc, &last_pa);
@@ -376,50 +383,47 @@ static int replay_events(struct reader *r, emu_t *e, emu_model *m, const char *p
 				last_pa = NO_PA;
 			count++;
 		} else if (tag >= 1 && tag <= TICK_SHORT_MAX) {
-			r->p++;
 			emu_model_retire(m, tag);
 		} else if (tag == 't') {
-			const uint8_t *p = ev + 1;
 			uint32_t insns = get_varint(&p);
-			if (p > r->end)
+			if (p > end)
 				break;
-			r->p = p;
 			emu_model_retire(m, insns);
 		} else if (tag == 'w') {
-			if (r->end - ev < 1 + last_size)
+			if (end - p < last_size)
 				break;
 			if (last_pa < base || last_pa - base > size - last_size) {
 				what = "store outside RAM";
 				break;
 			}
-			memcpy(e->ram + (last_pa - base), ev + 1, last_size);
-			r->p += 1 + last_size;
+			memcpy(e->ram + (last_pa - base), p, last_size);
+			p += last_size;
 			last_pa = NO_PA;
 		} else if (tag == 'C') {
-			if (r->end - ev < 9)
+			if (end - p < 8)
 				break;
-			r->p += 9;
+			p += 8;
 			emu_model_cp15(m, ev[1], ev[2], ev[3], ev[4], get32(ev + 5));
 		} else if (tag == 'W') {
-			if (r->end - ev < 6 || r->end - ev < 6 + ev[5])
+			if (end - p < 5 || end - p < 5 + p[4])
 				break;
-			uint32_t to = get32(ev + 1), len = ev[5];
+			uint32_t to = get32(p), len = p[4];
 			if (to < base || to - base > size - len) {
 				what = "RAM write outside RAM";
 				break;
 			}
-			memcpy(e->ram + (to - base), ev + 6, len);
-			r->p += 6 + len;
+			memcpy(e->ram + (to - base), p + 5, len);
+			p += 5 + len;
 		} else if (tag == 'P') {
-			if (r->end - ev < 5 + PAGE)
+			if (end - p < 4 + PAGE)
 				break;
-			uint32_t page = get32(ev + 1);
+			uint32_t page = get32(p);
 			if (page % PAGE || page > size - PAGE) {
 				what = "RAM page outside RAM";
 				break;
 			}
-			memcpy(e->ram + page, ev + 5, PAGE);
-			r->p += 5 + PAGE;
+			memcpy(e->ram + page, p + 4, PAGE);
+			p += 4 + PAGE;
 		} else {
 			what = "unknown event";
 			break;

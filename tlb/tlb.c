@@ -147,11 +147,6 @@ void tlb_set_observer(tlb_t *t, const tlb_observer *obs)
 		memset(&t->obs, 0, sizeof t->obs);
 }
 
-void tlb_tick(tlb_t *t, uint64_t insns)
-{
-	t->count[TLB_CNT_instructions] += insns;
-}
-
 void tlb_lockdown(tlb_t *t, bool preserve, unsigned victim)
 {
 	unsigned lockable = t->level[TLB_MAIN].lockable;
@@ -194,9 +189,9 @@ int tlb_level_search(const tlb_level *l, uint32_t key, unsigned asid)
 mmu_fault tlb_check_slow(tlb_slot *s, const mmu_regime *r, mmu_kind kind, bool user)
 {
 	mmu_fault f = mmu_check(&s->e, r, kind, user);
-	uint8_t key = tlb_check_key(s, r);
-	if (s->check_key != key) {
-		s->check_key = key;
+	if (s->check_dacr != r->dacr || s->check_afe != (r->sctlr & MMU_SCTLR_AFE)) {
+		s->check_dacr = r->dacr;
+		s->check_afe = r->sctlr & MMU_SCTLR_AFE;
 		s->check_ok = 0;
 	}
 	if (f.type == MMU_FAULT_NONE)
@@ -289,9 +284,28 @@ void tlb_entry_view_of(const tlb_t *t, tlb_level_id id, unsigned index, tlb_entr
 	}
 }
 
+/* How many other valid slots of a micro TLB share an access with slot
+ * index (their pages intersect and their tags can both match); 0 for the
+ * other levels, which do not count overlaps. */
+static unsigned overlaps_of(const tlb_level *l, unsigned index)
+{
+	const tlb_slot *s = &l->slots[index];
+	unsigned n = 0;
+	if (l->id != TLB_ITLB && l->id != TLB_DTLB)
+		return 0;
+	for (unsigned i = 0; i < l->sets * l->ways; i++) {
+		const tlb_slot *o = &l->slots[i];
+		if (i != index && slot_is_valid(o) && !((s->key ^ o->key) & s->key_mask & o->key_mask) &&
+		    (s->tag == o->tag || s->tag == TLB_TAG_GLOBAL || o->tag == TLB_TAG_GLOBAL))
+			n++;
+	}
+	return n;
+}
+
 void tlb_slot_clear(tlb_level *l, unsigned index)
 {
 	tlb_slot *s = &l->slots[index];
+	l->overlaps -= overlaps_of(l, index);
 	if (index < l->sets * l->ways) {
 		unsigned shift = (unsigned)__builtin_ctz(s->key_mask);
 		if (--l->shift_count[shift] == 0)
@@ -331,7 +345,8 @@ static unsigned level_fill(tlb_t *t, tlb_level *l, const tlb_slot *entry)
 	l->slots[index].stamp = ++l->clock;
 	if (l->policy == TLB_POLICY_PLRU)
 		tlb_touch_slow(l, index);
-	l->hint = index;
+	l->overlaps += overlaps_of(l, index);
+	tlb_set_hint(l, index);
 	t->count[fill_counter[l->id]]++;
 	if (t->obs.on_fill) {
 		tlb_entry_view_of(t, l->id, index, &view);

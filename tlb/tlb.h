@@ -277,8 +277,8 @@ void tlb_context_write(tlb_t *t, tlb_context_reg reg);
  * matches them — the rule of the ARM11/Cortex-A9 lockdown model. */
 void tlb_lockdown(tlb_t *t, bool preserve, unsigned victim);
 
-/* Advances the in-order cycle counter by base_cpi per instruction. */
-void tlb_tick(tlb_t *t, uint64_t insns);
+/* Advances the in-order cycle counter by base_cpi per instruction (defined
+ * below: it comes with every translated block). */
 
 uint64_t tlb_counter_get(const tlb_t *t, tlb_counter c);
 const tlb_asid_stats *tlb_asid_stats_get(const tlb_t *t, uint8_t asid);
@@ -315,11 +315,12 @@ typedef struct tlb_slot {
 	uint16_t tag;                   /* ASID, or TLB_TAG_GLOBAL */
 	uint8_t size;                   /* tlb_size of the page the entry maps */
 	bool hazard_reported;
-	/* mmu_check's verdict on e for the regime bits in check_key (0: none
-	 * yet): bit kind * 2 + user of check_ok is set when that access
-	 * passes.  It changes only with DACR or SCTLR.AFE, and every hit
-	 * needs it (tlb_hit). */
-	uint8_t check_key, check_ok;
+	/* mmu_check's verdict on e under DACR == check_dacr and SCTLR.AFE ==
+	 * check_afe: bit kind * 2 + user of check_ok is set when that access
+	 * passes (a fresh slot has none).  It changes only with those
+	 * registers, and every hit needs it (tlb_hit). */
+	uint8_t check_ok;
+	uint32_t check_dacr, check_afe;
 	uint64_t stamp;                 /* LRU: the level's clock at the last use */
 	/* Where the descriptors the entry came from live in host memory, to
 	 * notice them changing (sections: both point at the L1 word). */
@@ -334,6 +335,11 @@ typedef struct tlb_level {
 	unsigned sets, ways, lockable, latency;
 	tlb_policy policy;
 	unsigned hint;                  /* the slot that hit or filled last: probed first */
+	unsigned hint2;                 /* the hint before: micro TLBs probe it second */
+	/* Micro TLBs: pairs of valid slots that some access could match
+	 * both.  While there are none, the match is the only one and hint2
+	 * may be probed before the others (tlb_access). */
+	unsigned overlaps;
 	uint64_t clock;                 /* LRU */
 	uint64_t *set_state;            /* PLRU tree bits or FIFO pointer, per set */
 	uint64_t rng;                   /* random replacement */
@@ -382,14 +388,6 @@ static inline int tlb_slots_search(const tlb_slot *slots, unsigned n, uint32_t k
 	return -1;
 }
 
-/* What mmu_check's verdict on s depends on besides the access: the DACR
- * field of the entry's domain and SCTLR.AFE. */
-static inline uint8_t tlb_check_key(const tlb_slot *s, const mmu_regime *r)
-{
-	return (uint8_t)(0x10u | (r->dacr >> (2 * s->e.domain) & 3) |
-			 (unsigned)((r->sctlr & MMU_SCTLR_AFE) != 0) << 2);
-}
-
 static inline uint32_t tlb_load_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -402,6 +400,14 @@ static inline bool tlb_slot_is_stale(const tlb_slot *s)
 }
 
 void tlb_touch_slow(tlb_level *l, unsigned index);
+
+static inline void tlb_set_hint(tlb_level *l, unsigned index)
+{
+	if (index != l->hint) {
+		l->hint2 = l->hint;
+		l->hint = index;
+	}
+}
 mmu_fault tlb_check_slow(tlb_slot *s, const mmu_regime *r, mmu_kind kind, bool user);
 void tlb_report_stale(tlb_t *t, tlb_level *l, tlb_slot *s, uint32_t va, mmu_kind kind,
 		      uint8_t asid, uint32_t pc);
@@ -428,7 +434,7 @@ static inline __attribute__((always_inline)) int tlb_hit(tlb_t *t, tlb_level *l,
 	t->count[l->lookups[side]]++;
 	t->count[l->hits[side]]++;
 	t->size[s->size].hits++;
-	l->hint = index;
+	tlb_set_hint(l, index);
 	if (l->policy == TLB_POLICY_LRU)
 		s->stamp = ++l->clock;
 	else if (l->policy == TLB_POLICY_PLRU)
@@ -440,7 +446,7 @@ static inline __attribute__((always_inline)) int tlb_hit(tlb_t *t, tlb_level *l,
 		tlb_report_stale(t, l, s, va, kind, asid, pc);
 
 	out->entry = &s->e;
-	if (__builtin_expect(s->check_key == tlb_check_key(s, r) &&
+	if (__builtin_expect(s->check_dacr == r->dacr && s->check_afe == (r->sctlr & MMU_SCTLR_AFE) &&
 			     (s->check_ok >> (kind * 2 + user) & 1), 1))
 		out->fault = (mmu_fault){ .type = MMU_FAULT_NONE };
 	else
@@ -452,6 +458,11 @@ static inline __attribute__((always_inline)) int tlb_hit(tlb_t *t, tlb_level *l,
 	return 0;
 }
 
+static inline void tlb_tick(tlb_t *t, uint64_t insns)
+{
+	t->count[TLB_CNT_instructions] += insns;
+}
+
 static inline int tlb_access(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t va,
 			     mmu_kind kind, bool user, unsigned size, uint32_t pc,
 			     tlb_result *out)
@@ -461,8 +472,12 @@ static inline int tlb_access(tlb_t *t, const mmu_regime *r, const mmu_mem *m, ui
 
 	if (__builtin_expect(micro && (r->sctlr & (TLB_SCTLR_M | TLB_SCTLR_A)) == TLB_SCTLR_M, 1)) {
 		/* The slot that served last, else the first match, as
-		 * tlb_level_search finds it. */
+		 * tlb_level_search finds it; the one before last when no
+		 * other can match too (accesses often alternate between two
+		 * pages). */
 		int index = tlb_slot_matches(&micro->slots[micro->hint], va, asid) ? (int)micro->hint
+			    : !micro->overlaps && tlb_slot_matches(&micro->slots[micro->hint2], va, asid)
+			    ? (int)micro->hint2
 			    : micro->sets == 1 ? tlb_slots_search(micro->slots, micro->ways, va, asid)
 			    : -1;
 		if (__builtin_expect(index >= 0, 1)) {
