@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "emu/internal.h"
 #include "emu/model.h"
@@ -489,8 +490,14 @@ int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_
 		.nmrr = get32(head + 32), .contextidr = get32(head + 36),
 		.has_pxn = get32(head + 40), .non_secure = get32(head + 44),
 	};
-	e->ram = calloc(1, size); /* the zero pages stay untouched */
+	/* Zero pages stay untouched.  Huge pages where the kernel gives them:
+	 * a workload that writes a word per page (sweep) spent a sixth of
+	 * the replay in page faults and TLB misses on 4 KB pages. */
+	void *ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	e->ram = ram == MAP_FAILED ? NULL : ram;
 	e->ram_size = size;
+	if (e->ram)
+		madvise(e->ram, size, MADV_HUGEPAGE);
 	if (!e->ram) {
 		snprintf(err, errlen, "%s: cannot hold 0x%x bytes of RAM", path, size);
 		goto out;
@@ -514,7 +521,8 @@ int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_
 out:
 	if (m)
 		emu_model_free(m);
-	free(e->ram);
+	if (e->ram)
+		munmap(e->ram, e->ram_size);
 	free(e);
 	fclose(r->f);
 	free(r);
