@@ -4,9 +4,8 @@
  * translation itself comes from mmu/ (walk on a miss, permission check with
  * the current regime on every hit).
  *
- * The hit path (tlb_access finding its translation in the entry a micro TLB
- * served last) is inline and allocation-free; everything else lives in the
- * .c files.  The structures below the "inline hit path" line are visible only
+ * The hit path (tlb_access finding its translation in the micro TLB) is
+ * inline and allocation-free; everything else lives in the .c files.  The structures below the "inline hit path" line are visible only
  * so that the compiler can inline it: callers treat tlb_t as opaque. */
 #ifndef MMUSCOPE_TLB_TLB_H
 #define MMUSCOPE_TLB_TLB_H
