@@ -72,12 +72,18 @@ bad_input("replay of a trace of an older version",
 
 def chunk_sum(payload):
     """emu/trace.c's chunk checksum."""
-    mask, n = (1 << 64) - 1, len(payload)
-    h = 0x9E3779B97F4A7C15 ^ n
-    padded = payload + bytes(-n % 8)
-    for i in range(0, n, 8):
-        h = ((h ^ int.from_bytes(padded[i:i + 8], "little")) * 0xBF58476D1CE4E5B9) & mask
-        h ^= h >> 29
+    def step(h, w):
+        h = ((h ^ w) * 0xBF58476D1CE4E5B9) & ((1 << 64) - 1)
+        return h ^ h >> 29
+
+    n = len(payload)
+    lane = [0x9E3779B97F4A7C15 ^ n, 1, 2, 3]
+    padded = payload + bytes(-n % 32)
+    for i in range(0, n, 32):
+        lane = [step(lane[k], int.from_bytes(padded[i + 8 * k:i + 8 * k + 8], "little")) for k in range(4)]
+    h = lane[0]
+    for k in range(1, 4):
+        h = step(h, lane[k])
     return (h ^ h >> 32) & 0xFFFFFFFF
 
 
