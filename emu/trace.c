@@ -228,7 +228,8 @@ void emu_trace_access(emu_trace *t, uint32_t va, mmu_kind kind, bool user, unsig
 	unsigned log2 = size >= 8 ? 3 : size >= 4 ? 2 : size >= 2 ? 1 : 0;
 	uint8_t *p = room(t, 1 + 2 * VARINT_MAX);
 	uint32_t *guess = predict(&t->guess, kind);
-	p[0] = (uint8_t)(ACCESS_TAG | kind | (unsigned)user << 2 | log2 << 3 | (pc == va ? PC_IS_VA : 0));
+	p[0] = (uint8_t)(ACCESS_TAG | kind | (unsigned)user << 2 | log2 << 3 |
+			 (pc == va ? PC_IS_VA : 0));
 	unsigned n = 1 + put_varint(p + 1, zigzag(va - *guess));
 	if (pc != va)
 		n += put_varint(p + n, zigzag(pc - t->guess.fetch));
@@ -391,7 +392,8 @@ static int replay_events(struct reader *r, emu_t *e, emu_model *m, const char *p
 				break;
 			predicted(guess, kind, g, va);
 			last_size = 1u << (tag >> 3 & 3);
-			mmu_fault f = emu_model_access(m, va, kind, tag >> 2 & 1, last_size, pc, &last_pa);
+			mmu_fault f = emu_model_access(m, va, kind, tag >> 2 & 1, last_size, pc,
+						       &last_pa);
 			if (f.type != MMU_FAULT_NONE)
 				last_pa = NO_PA;
 			count++;

@@ -184,8 +184,6 @@ int tlb_level_search(const tlb_level *l, uint32_t key, unsigned asid)
 	return locked >= 0 ? (int)assoc + locked : -1;
 }
 
-/* ---- Replacement --------------------------------------------------------- */
-
 mmu_fault tlb_check_slow(tlb_slot *s, const mmu_regime *r, mmu_kind kind, bool user)
 {
 	mmu_fault f = mmu_check(&s->e, r, kind, user);
@@ -198,6 +196,8 @@ mmu_fault tlb_check_slow(tlb_slot *s, const mmu_regime *r, mmu_kind kind, bool u
 		s->check_ok |= (uint8_t)(1u << (kind * 2 + user));
 	return f;
 }
+
+/* ---- Replacement --------------------------------------------------------- */
 
 /* PLRU: a binary tree over the ways of a set, node n (1-based, heap order)
  * in bit n of the set's state; a bit points at the half to evict next. */
@@ -295,7 +295,8 @@ static unsigned overlaps_of(const tlb_level *l, unsigned index)
 		return 0;
 	for (unsigned i = 0; i < l->sets * l->ways; i++) {
 		const tlb_slot *o = &l->slots[i];
-		if (i != index && slot_is_valid(o) && !((s->key ^ o->key) & s->key_mask & o->key_mask) &&
+		bool intersect = !((s->key ^ o->key) & s->key_mask & o->key_mask);
+		if (i != index && slot_is_valid(o) && intersect &&
 		    (s->tag == o->tag || s->tag == TLB_TAG_GLOBAL || o->tag == TLB_TAG_GLOBAL))
 			n++;
 	}

@@ -5,8 +5,9 @@
  * the current regime on every hit).
  *
  * The hit path (tlb_access finding its translation in the micro TLB) is
- * inline and allocation-free; everything else lives in the .c files.  The structures below the "inline hit path" line are visible only
- * so that the compiler can inline it: callers treat tlb_t as opaque. */
+ * inline and allocation-free; everything else lives in the .c files.  The
+ * structures below the "inline hit path" line are visible only so that the
+ * compiler can inline it: callers treat tlb_t as opaque. */
 #ifndef MMUSCOPE_TLB_TLB_H
 #define MMUSCOPE_TLB_TLB_H
 
@@ -276,8 +277,8 @@ void tlb_context_write(tlb_t *t, tlb_context_reg reg);
  * matches them — the rule of the ARM11/Cortex-A9 lockdown model. */
 void tlb_lockdown(tlb_t *t, bool preserve, unsigned victim);
 
-/* Advances the in-order cycle counter by base_cpi per instruction (defined
- * below: it comes with every translated block). */
+/* void tlb_tick(t, insns): advances the in-order cycle counter by base_cpi
+ * per instruction (defined below: it comes with every translated block). */
 
 uint64_t tlb_counter_get(const tlb_t *t, tlb_counter c);
 const tlb_asid_stats *tlb_asid_stats_get(const tlb_t *t, uint8_t asid);
@@ -400,6 +401,8 @@ static inline bool tlb_slot_is_stale(const tlb_slot *s)
 
 void tlb_touch_slow(tlb_level *l, unsigned index);
 
+/* Slot index of l served or was filled: it becomes the hint, and the hint
+ * before it hint2. */
 static inline void tlb_set_hint(tlb_level *l, unsigned index)
 {
 	if (index != l->hint) {
@@ -407,6 +410,8 @@ static inline void tlb_set_hint(tlb_level *l, unsigned index)
 		l->hint = index;
 	}
 }
+
+/* mmu_check of the slot's entry, remembering the verdict in the slot. */
 mmu_fault tlb_check_slow(tlb_slot *s, const mmu_regime *r, mmu_kind kind, bool user);
 void tlb_report_stale(tlb_t *t, tlb_level *l, tlb_slot *s, uint32_t va, mmu_kind kind,
 		      uint8_t asid, uint32_t pc);
@@ -422,9 +427,9 @@ int tlb_refault_slow(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t v
  * that spurious fault instead; the hazard counters record the case).
  * Always inlined: it takes ten arguments, and a call cost more than its
  * work. */
-static inline __attribute__((always_inline)) int tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regime *r,
-			  const mmu_mem *m, uint32_t va, mmu_kind kind, bool user, uint32_t pc,
-			  tlb_result *out)
+static inline __attribute__((always_inline)) int
+tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regime *r, const mmu_mem *m,
+	uint32_t va, mmu_kind kind, bool user, uint32_t pc, tlb_result *out)
 {
 	tlb_slot *s = &l->slots[index];
 	unsigned side = kind != MMU_FETCH;
@@ -445,7 +450,8 @@ static inline __attribute__((always_inline)) int tlb_hit(tlb_t *t, tlb_level *l,
 		tlb_report_stale(t, l, s, va, kind, asid, pc);
 
 	out->entry = &s->e;
-	if (__builtin_expect(s->check_dacr == r->dacr && s->check_afe == (r->sctlr & MMU_SCTLR_AFE) &&
+	if (__builtin_expect(s->check_dacr == r->dacr &&
+			     s->check_afe == (r->sctlr & MMU_SCTLR_AFE) &&
 			     (s->check_ok >> (kind * 2 + user) & 1), 1))
 		out->fault = (mmu_fault){ .type = MMU_FAULT_NONE };
 	else
@@ -474,10 +480,11 @@ static inline int tlb_access(tlb_t *t, const mmu_regime *r, const mmu_mem *m, ui
 		 * tlb_level_search finds it; the one before last when no
 		 * other can match too (accesses often alternate between two
 		 * pages). */
-		int index = tlb_slot_matches(&micro->slots[micro->hint], va, asid) ? (int)micro->hint
-			    : !micro->overlaps && tlb_slot_matches(&micro->slots[micro->hint2], va, asid)
+		const tlb_slot *slots = micro->slots;
+		int index = tlb_slot_matches(&slots[micro->hint], va, asid) ? (int)micro->hint
+			    : !micro->overlaps && tlb_slot_matches(&slots[micro->hint2], va, asid)
 			    ? (int)micro->hint2
-			    : micro->sets == 1 ? tlb_slots_search(micro->slots, micro->ways, va, asid)
+			    : micro->sets == 1 ? tlb_slots_search(slots, micro->ways, va, asid)
 			    : -1;
 		if (__builtin_expect(index >= 0, 1)) {
 			t->count[TLB_CNT_accesses]++;
