@@ -6,13 +6,6 @@
 
 #include "emu/model.h"
 
-struct emu_model {
-	emu_t *e;
-	tlb_t *tlb;
-	mmu_regime regime;
-	emu_trace *trace;       /* NULL unless recording */
-};
-
 /* The per-MB heatmap is fed from the TLB model's observer. */
 static void heat_walk(void *ctx, uint32_t va, const mmu_fault *fault, const mmu_entry *entry,
 		      const mmu_trace *trace)
@@ -77,24 +70,6 @@ void emu_model_free(emu_model *m)
 	free(m);
 }
 
-mmu_fault emu_model_access(emu_model *m, uint32_t va, mmu_kind kind, bool user, unsigned size,
-			   uint32_t pc, uint64_t *pa)
-{
-	tlb_result r;
-	tlb_access(m->tlb, &m->regime, &m->e->mem, va, kind, user, size, pc, &r);
-	if (m->trace)
-		emu_trace_access(m->trace, va, kind, user, size, pc,
-				 r.fault.type == MMU_FAULT_NONE ? r.pa : ~0ull);
-	const emu_events *ev = &m->e->events;
-	if (ev->on_access) {
-		emu_access a = { .va = va, .pc = pc, .kind = kind, .user = user,
-				 .asid = m->regime.contextidr & 0xFF, .result = &r };
-		ev->on_access(ev->ctx, &a);
-	}
-	*pa = r.pa;
-	return r.fault;
-}
-
 void emu_model_cp15(emu_model *m, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
 		    uint32_t value)
 {
@@ -125,13 +100,6 @@ void emu_model_cp15(emu_model *m, unsigned crn, unsigned opc1, unsigned crm, uns
 	}
 	*reg = value;
 	tlb_context_write(m->tlb, which);
-}
-
-void emu_model_retire(emu_model *m, uint32_t insns)
-{
-	if (m->trace)
-		emu_trace_tick(m->trace, insns);
-	tlb_tick(m->tlb, insns);
 }
 
 void emu_model_set_trace(emu_model *m, emu_trace *t)

@@ -1,65 +1,74 @@
 /* Traces: everything the model is told during a run, in order, so that the
  * MMU/TLB model alone can run it again under another TLB preset.
  *
- * A trace is a raw deflate stream (zlib without the gzip wrapper: libunicorn
- * exports a slow crc32 that would take zlib's place) of
- *   a header: magic, version, RAM base and size, the regime at the start;
- *   the RAM then, as its non-zero pages: u32 offset, 4096 bytes; u32 ~0 ends;
- *   events, all integers little-endian:
- *   't' u8 insns / 'T' u32 insns       instructions retired (emu_model_retire)
- *   'C' u8 crn, opc1, crm, opc2, u32 value                 one CP15 write
- *   0x80|kind|user<<2|log2(size)<<3 [|0x40], u32 va [, u32 pc]     one access;
- *       0x40 means pc == va (every fetch), which saves four of nine bytes
- *   'w' size bytes                     the last access, a store, wrote these at its PA
- *   'W' u32 pa, u8 len, len bytes      any other RAM write (the host's)
- * Descriptors are read from the replayed RAM, so walks and stale-TLB checks
- * see what the live run saw. */
+ * A trace (version 3) is the magic "MMUSTRC\0" and a u32 version, then
+ * chunks: u32 payload length (at most CHUNK_MAX), u32 checksum of the
+ * payload (chunk_sum), the payload.  A chunk of length 0 ends the trace.
+ * No record spans two chunks.  The payloads hold, all integers
+ * little-endian, "varint" an unsigned LEB128 and "zvarint" a zigzag one:
+ *   the header: u32 RAM base and size, the regime at the start (10 u32);
+ *   'P' u32 offset, 4096 bytes            a non-zero page of RAM at the start
+ *   1..63 / 't' varint insns              instructions retired (emu_model_retire)
+ *   'C' u8 crn, opc1, crm, opc2, u32 value                one CP15 write
+ *   0x80|kind|user<<2|log2(size)<<3 [|0x40], zvarint va - guess [, zvarint pc - fetch]
+ *                                         one access; 0x40: pc == va (every fetch)
+ *   'w' size bytes                        the last access, a store, wrote these at its PA
+ *   'W' u32 pa, u8 len, len bytes         any other RAM write (the host's)
+ * An access stores its VA as the difference from a guess (struct predictor)
+ * and its PC as the difference from the last fetch: most accesses take two
+ * or three bytes.  Versions 1 and 2 were raw deflate streams; inflating
+ * cost as much as the model (docs/benchmarks.md), so this one is not
+ * compressed.  Descriptors are read from the replayed RAM, so walks and
+ * stale-TLB checks see what the live run saw. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <sys/mman.h>
 
 #include "emu/internal.h"
 #include "emu/model.h"
 
 #define TRACE_MAGIC "MMUSTRC"
-#define TRACE_VERSION 2u
-#define HEADER_SIZE (8 + 4 * 13)
+#define TRACE_VERSION 3u
+#define MAGIC_SIZE 12                   /* magic and version */
+#define CHUNK_HEAD 8                    /* length and checksum */
+#define CHUNK_MAX (1u << 16)
+#define HEADER_SIZE (4 * 12)
 #define PAGE 4096u
-#define RAM_END 0xFFFFFFFFu
 #define ACCESS_TAG 0x80u
 #define PC_IS_VA 0x40u
+#define TICK_SHORT_MAX 63u              /* ticks up to this are one byte */
+#define VARINT_MAX 5
 #define NO_PA (~0ull)
 
-struct emu_trace {
-	FILE *f;
-	z_stream z;
-	bool failed;
-	uint64_t last_pa;       /* of the last access; NO_PA when it faulted */
-	unsigned last_size;
-	uint8_t out[1 << 16];
+/* The guesses both ends make: a fetch is guessed at the last fetch, a data
+ * access at the address of the data access with the same ordinal after the
+ * same fetch (the same instruction of the same block, mostly) last time. */
+#define GUESSES 1024u
+struct predictor {
+	uint32_t fetch;         /* the last fetch's VA */
+	unsigned ordinal;       /* data accesses since it */
+	uint32_t data[GUESSES];
 };
 
-/* Deflates p into the file; flush finishes the stream. */
-static void deflate_to_file(emu_trace *t, const void *p, unsigned len, int flush)
+static uint32_t *data_guess(struct predictor *g)
 {
-	t->z.next_in = (Bytef *)p;
-	t->z.avail_in = len;
-	do {
-		t->z.next_out = t->out;
-		t->z.avail_out = sizeof t->out;
-		if (deflate(&t->z, flush) == Z_STREAM_ERROR)
-			t->failed = true;
-		size_t n = sizeof t->out - t->z.avail_out;
-		if (n && fwrite(t->out, 1, n, t->f) != n)
-			t->failed = true;
-	} while (!t->failed && (t->z.avail_in || t->z.avail_out == 0));
+	return &g->data[((g->fetch >> 1) + g->ordinal * 0x9E37u) % GUESSES];
 }
 
-static void put(emu_trace *t, const void *p, unsigned len)
+/* Where the access's VA was guessed; *guess is updated with the VA after. */
+static uint32_t *predict(struct predictor *g, mmu_kind kind)
 {
-	if (!t->failed)
-		deflate_to_file(t, p, len, Z_NO_FLUSH);
+	return kind == MMU_FETCH ? &g->fetch : data_guess(g);
+}
+
+static void predicted(struct predictor *g, mmu_kind kind, uint32_t *guess, uint32_t va)
+{
+	*guess = va;
+	if (kind == MMU_FETCH)
+		g->ordinal = 0;
+	else
+		g->ordinal++;
 }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -70,6 +79,85 @@ static void put32(uint8_t *p, uint32_t v)
 static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t sum_step(uint64_t h, const uint8_t *p)
+{
+	h = (h ^ ((uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32)) * 0xBF58476D1CE4E5B9ull;
+	return h ^ h >> 29;
+}
+
+/* A multiply-xorshift hash of the payload (zero-padded to 32 bytes) in four
+ * lanes of eight bytes, so that the multiplies overlap: it catches a
+ * corrupt chunk at several GB/s, which a CRC done bytewise would not. */
+static uint32_t chunk_sum(const uint8_t *p, size_t n)
+{
+	uint64_t lane[4] = { 0x9E3779B97F4A7C15ull ^ n, 1, 2, 3 };
+	uint8_t tail[32] = { 0 };
+	size_t whole = n & ~(size_t)31;
+	memcpy(tail, p + whole, n - whole);
+	for (size_t i = 0; i < n; i += 32) {
+		const uint8_t *w = i < whole ? p + i : tail;
+		for (unsigned k = 0; k < 4; k++)
+			lane[k] = sum_step(lane[k], w + 8 * k);
+	}
+	uint8_t rest[8];
+	uint64_t h = lane[0];
+	for (unsigned k = 1; k < 4; k++) {
+		for (unsigned b = 0; b < 8; b++)
+			rest[b] = (uint8_t)(lane[k] >> 8 * b);
+		h = sum_step(h, rest);
+	}
+	return (uint32_t)(h ^ h >> 32);
+}
+
+struct emu_trace {
+	FILE *f;
+	bool failed;
+	uint64_t last_pa;       /* of the last access; NO_PA when it faulted */
+	unsigned last_size;
+	struct predictor guess;
+	size_t used;            /* bytes of chunk[] filled */
+	uint8_t chunk[CHUNK_HEAD + CHUNK_MAX];
+};
+
+static void flush_chunk(emu_trace *t)
+{
+	uint8_t *payload = t->chunk + CHUNK_HEAD;
+	put32(t->chunk, (uint32_t)t->used);
+	put32(t->chunk + 4, chunk_sum(payload, t->used));
+	if (!t->failed && fwrite(t->chunk, 1, CHUNK_HEAD + t->used, t->f) != CHUNK_HEAD + t->used)
+		t->failed = true;
+	t->used = 0;
+}
+
+/* Room for a record of up to n bytes in the chunk; advance t->used by the
+ * bytes actually written. */
+static uint8_t *room(emu_trace *t, size_t n)
+{
+	if (t->used + n > CHUNK_MAX)
+		flush_chunk(t);
+	return t->chunk + CHUNK_HEAD + t->used;
+}
+
+static void put(emu_trace *t, const void *p, size_t len)
+{
+	memcpy(room(t, len), p, len);
+	t->used += len;
+}
+
+static unsigned put_varint(uint8_t *p, uint32_t v)
+{
+	unsigned n = 0;
+	for (; v >= 0x80; v >>= 7)
+		p[n++] = (uint8_t)(v | 0x80);
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+static uint32_t zigzag(uint32_t delta)
+{
+	return delta << 1 ^ (uint32_t)-(int32_t)(delta >> 31);
 }
 
 static bool page_is_zero(const uint8_t *p)
@@ -87,30 +175,26 @@ emu_trace *emu_trace_open(const char *path, const mmu_regime *reset, const uint8
 		free(t);
 		return NULL;
 	}
-	if (deflateInit2(&t->z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		snprintf(err, errlen, "cannot write trace %s: zlib", path);
-		fclose(t->f);
-		free(t);
-		return NULL;
-	}
 	t->last_pa = NO_PA;
+	uint8_t magic[MAGIC_SIZE] = TRACE_MAGIC;
+	put32(magic + 8, TRACE_VERSION);
+	if (fwrite(magic, 1, sizeof magic, t->f) != sizeof magic)
+		t->failed = true;
 	uint8_t head[HEADER_SIZE];
-	const uint32_t words[13] = { TRACE_VERSION, ram_base, ram_size, reset->sctlr, reset->ttbr0,
-				     reset->ttbr1, reset->ttbcr, reset->dacr, reset->prrr, reset->nmrr,
+	const uint32_t words[12] = { ram_base, ram_size, reset->sctlr, reset->ttbr0, reset->ttbr1,
+				     reset->ttbcr, reset->dacr, reset->prrr, reset->nmrr,
 				     reset->contextidr, reset->has_pxn, reset->non_secure };
-	memcpy(head, TRACE_MAGIC, 8);
-	for (int i = 0; i < 13; i++)
-		put32(head + 8 + 4 * i, words[i]);
+	for (int i = 0; i < 12; i++)
+		put32(head + 4 * i, words[i]);
 	put(t, head, sizeof head);
-	uint8_t offset[4];
 	for (uint32_t at = 0; at + PAGE <= ram_size; at += PAGE)
 		if (!page_is_zero(ram + at)) {
-			put32(offset, at);
-			put(t, offset, 4);
-			put(t, ram + at, PAGE);
+			uint8_t *p = room(t, 5 + PAGE);
+			p[0] = 'P';
+			put32(p + 1, at);
+			memcpy(p + 5, ram + at, PAGE);
+			t->used += 5 + PAGE;
 		}
-	put32(offset, RAM_END);
-	put(t, offset, 4);
 	return t;
 }
 
@@ -118,9 +202,9 @@ bool emu_trace_close(emu_trace *t)
 {
 	if (!t)
 		return true;
-	if (!t->failed)
-		deflate_to_file(t, NULL, 0, Z_FINISH);
-	deflateEnd(&t->z);
+	if (t->used)
+		flush_chunk(t);
+	flush_chunk(t); /* the empty chunk that ends the trace */
 	bool ok = fclose(t->f) == 0 && !t->failed;
 	free(t);
 	return ok;
@@ -128,20 +212,29 @@ bool emu_trace_close(emu_trace *t)
 
 void emu_trace_tick(emu_trace *t, uint32_t insns)
 {
-	uint8_t ev[5] = { insns < 256 ? 't' : 'T' };
-	put32(ev + 1, insns);
-	put(t, ev, insns < 256 ? 2 : 5);
+	uint8_t *p = room(t, 1 + VARINT_MAX);
+	if (insns >= 1 && insns <= TICK_SHORT_MAX) {
+		p[0] = (uint8_t)insns;
+		t->used += 1;
+	} else {
+		p[0] = 't';
+		t->used += 1 + put_varint(p + 1, insns);
+	}
 }
 
 void emu_trace_access(emu_trace *t, uint32_t va, mmu_kind kind, bool user, unsigned size,
 		      uint32_t pc, uint64_t pa)
 {
 	unsigned log2 = size >= 8 ? 3 : size >= 4 ? 2 : size >= 2 ? 1 : 0;
-	uint8_t ev[9] = { (uint8_t)(ACCESS_TAG | kind | (unsigned)user << 2 | log2 << 3 |
-				    (pc == va ? PC_IS_VA : 0)) };
-	put32(ev + 1, va);
-	put32(ev + 5, pc);
-	put(t, ev, pc == va ? 5 : 9);
+	uint8_t *p = room(t, 1 + 2 * VARINT_MAX);
+	uint32_t *guess = predict(&t->guess, kind);
+	p[0] = (uint8_t)(ACCESS_TAG | kind | (unsigned)user << 2 | log2 << 3 |
+			 (pc == va ? PC_IS_VA : 0));
+	unsigned n = 1 + put_varint(p + 1, zigzag(va - *guess));
+	if (pc != va)
+		n += put_varint(p + n, zigzag(pc - t->guess.fetch));
+	t->used += n;
+	predicted(&t->guess, kind, guess, va);
 	t->last_pa = pa;
 	t->last_size = 1u << log2;
 }
@@ -158,181 +251,206 @@ void emu_trace_write(emu_trace *t, uint32_t pa, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	if (pa == t->last_pa && len == t->last_size) {
-		put(t, "w", 1);
-		put(t, p, (unsigned)len);
+		uint8_t *ev = room(t, 1 + len);
+		ev[0] = 'w';
+		memcpy(ev + 1, p, len);
+		t->used += 1 + len;
 		t->last_pa = NO_PA; /* one store, one write */
 		return;
 	}
 	while (len) {
-		uint8_t n = len > 255 ? 255 : (uint8_t)len, ev[6] = { 'W' };
+		uint8_t n = len > 255 ? 255 : (uint8_t)len;
+		uint8_t *ev = room(t, 6u + n);
+		ev[0] = 'W';
 		put32(ev + 1, pa);
 		ev[5] = n;
-		put(t, ev, sizeof ev);
-		put(t, p, n);
+		memcpy(ev + 6, p, n);
+		t->used += 6u + n;
 		p += n, pa += n, len -= n;
 	}
 }
 
 /* ---- replay ---- */
 
-/* Events are decoded in place from a window of the inflated stream: they
- * are a few bytes each, and copying them out field by field cost more than
- * the model itself (docs/benchmarks.md). */
+/* Events are decoded in place from the chunk in buf: the writer never
+ * splits a record, so an event needs no refill, only a check that it ended
+ * inside the chunk.  The zero bytes after the payload let a varint run past
+ * the end without reading outside buf before that check. */
+#define PAD (2 * VARINT_MAX)
 struct reader {
 	FILE *f;
-	z_stream z;
-	bool ended;             /* the deflate stream's end was seen */
-	const char *why;        /* why the stream gave no more: NULL at its end */
-	const uint8_t *p, *end; /* the part of buf not decoded yet */
-	uint64_t base;          /* stream offset of buf[0] */
-	uint8_t in[1 << 16], buf[1 << 20];
+	uint64_t chunk_at;      /* file offset of the chunk in buf */
+	const uint8_t *p, *end; /* the part of the payload not decoded yet */
+	struct predictor guess;
+	uint8_t buf[CHUNK_MAX + PAD];
 };
 
-/* Makes at least n bytes available at r->p; false at the stream's end or
- * on an error (r->why). */
-static bool fill(struct reader *r, size_t n)
+static uint64_t file_offset(const struct reader *r, const uint8_t *at)
 {
-	size_t have = (size_t)(r->end - r->p);
-	memmove(r->buf, r->p, have);
-	r->base += (uint64_t)(r->p - r->buf);
-	r->p = r->buf;
-	while (have < n) {
-		if (r->ended) {
-			r->why = have ? "truncated event" : NULL;
-			return false;
-		}
-		if (!r->z.avail_in) {
-			r->z.next_in = r->in;
-			r->z.avail_in = (uInt)fread(r->in, 1, sizeof r->in, r->f);
-			if (!r->z.avail_in) {
-				r->why = ferror(r->f) ? strerror(errno) : "truncated";
-				return false;
-			}
-		}
-		r->z.next_out = r->buf + have;
-		r->z.avail_out = (uInt)(sizeof r->buf - have);
-		int rc = inflate(&r->z, Z_NO_FLUSH);
-		if (rc == Z_STREAM_END)
-			r->ended = true;
-		else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			r->why = r->z.msg ? r->z.msg : "corrupt";
-			return false;
-		}
-		have = sizeof r->buf - r->z.avail_out;
-		r->end = r->buf + have;
+	return r->chunk_at + CHUNK_HEAD + (uint64_t)(at - r->buf);
+}
+
+/* Loads the next chunk.  1: a payload; 0: the chunk that ends the trace;
+ * -1: *why says what is wrong at the file offset *at. */
+static int next_chunk(struct reader *r, const char **why, uint64_t *at)
+{
+	uint8_t head[CHUNK_HEAD];
+	r->chunk_at += CHUNK_HEAD + (uint64_t)(r->end - r->buf);
+	r->p = r->end = r->buf;
+	*at = r->chunk_at;
+	size_t got = fread(head, 1, sizeof head, r->f);
+	if (got < sizeof head) {
+		*at += got;
+		*why = ferror(r->f) ? strerror(errno) : "truncated (no end of trace)";
+		return -1;
 	}
-	return true;
-}
-
-static inline bool need(struct reader *r, size_t n)
-{
-	return (size_t)(r->end - r->p) >= n || fill(r, n);
-}
-
-static bool read_bytes(struct reader *r, uint8_t *out, size_t len)
-{
-	while (len) {
-		if (!need(r, 1))
-			return false;
-		size_t n = (size_t)(r->end - r->p) < len ? (size_t)(r->end - r->p) : len;
-		memcpy(out, r->p, n);
-		r->p += n, out += n, len -= n;
+	uint32_t len = get32(head);
+	if (len > CHUNK_MAX) {
+		*why = "bad chunk length";
+		return -1;
 	}
-	return true;
+	got = fread(r->buf, 1, len, r->f);
+	if (got < len) {
+		*at += CHUNK_HEAD + got;
+		*why = ferror(r->f) ? strerror(errno) : "truncated";
+		return -1;
+	}
+	if (chunk_sum(r->buf, len) != get32(head + 4)) {
+		*why = "chunk checksum mismatch";
+		return -1;
+	}
+	memset(r->buf + len, 0, PAD);
+	r->end = r->buf + len;
+	if (len == 0 && fgetc(r->f) != EOF) {
+		*at += CHUNK_HEAD;
+		*why = "data after the end of the trace";
+		return -1;
+	}
+	return len != 0;
 }
 
-/* The one-line error: a stream the file cannot give is placed by file
- * offset, a bad event by its offset in the inflated stream. */
-static void bad_trace(const struct reader *r, const char *path, uint64_t event_at,
-		      const char *what, char *err, size_t errlen)
+/* An unsigned LEB128 of up to five bytes; a longer one is cut at five,
+ * which the caller's bound check or the model catches as a bad trace. */
+static inline uint32_t get_varint(const uint8_t **pp)
 {
-	if (r->why)
-		snprintf(err, errlen, "%s: bad trace at byte offset %llu of the file: %s", path,
-			 (unsigned long long)r->z.total_in, r->why);
-	else
-		snprintf(err, errlen, "%s: bad trace at byte offset %llu of the inflated stream: %s",
-			 path, (unsigned long long)event_at, what);
+	const uint8_t *p = *pp;
+	uint32_t v = p[0];
+	if (__builtin_expect(v < 0x80, 1)) { /* most differences are small */
+		*pp = p + 1;
+		return v;
+	}
+	v &= 0x7F;
+	unsigned n = 1;
+	while (p[n - 1] & 0x80 && n < VARINT_MAX) {
+		v |= (uint32_t)(p[n] & 0x7F) << (7 * n);
+		n++;
+	}
+	*pp = p + n;
+	return v;
 }
 
-/* Runs the events after the header and RAM; 0 at the stream's clean end,
- * 2 with the error set. */
+static inline uint32_t unzigzag(uint32_t v)
+{
+	return v >> 1 ^ (uint32_t)-(int32_t)(v & 1);
+}
+
+/* Runs the events after the header; 0 at the trace's end, 2 with the error
+ * set. */
 static int replay_events(struct reader *r, emu_t *e, emu_model *m, const char *path,
 			 uint64_t *accesses, char *err, size_t errlen)
 {
 	uint64_t count = 0, last_pa = NO_PA;
 	unsigned last_size = 0;
 	const uint32_t base = e->ram_view.pa, size = (uint32_t)e->ram_size;
+	struct predictor *guess = &r->guess;
 	const char *what;
+	/* The cursor lives in locals: stores into RAM (uint8_t) could alias
+	 * r->p and r->end and would make the compiler reload them. */
+	const uint8_t *p = r->p, *end = r->end, *ev = p;
+	uint64_t at;
+	int more = 1;
 	for (;;) {
-		if (r->p == r->end && !fill(r, 1)) {
-			*accesses = count;
-			if (!r->why)
-				return 0;
-			bad_trace(r, path, 0, NULL, err, errlen);
-			return 2;
+		if (p == end) {
+			r->p = p;
+			if ((more = next_chunk(r, &what, &at)) <= 0)
+				break;
+			p = r->p, end = r->end;
 		}
-		unsigned tag = r->p[0];
+		ev = p;
+		unsigned tag = *p++;
 		what = "truncated event";
 		if (tag & ACCESS_TAG) {
-			size_t len = tag & PC_IS_VA ? 5 : 9;
-			if ((tag & 3) > MMU_FETCH || tag & 0x20) {
+			mmu_kind kind = (mmu_kind)(tag & 3);
+			if ((tag & 0x23) > MMU_FETCH) { /* kind 3 or the reserved bit */
 				what = "bad access flags";
 				break;
 			}
-			if (!need(r, len))
+			uint32_t *g = predict(guess, kind);
+			uint32_t va = *g + unzigzag(get_varint(&p));
+			uint32_t pc = tag & PC_IS_VA ? va : guess->fetch + unzigzag(get_varint(&p));
+			if (p > end)
 				break;
-			uint32_t va = get32(r->p + 1), pc = tag & PC_IS_VA ? va : get32(r->p + 5);
-			r->p += len;
+			predicted(guess, kind, g, va);
 			last_size = 1u << (tag >> 3 & 3);
-			mmu_fault f = emu_model_access(m, va, (mmu_kind)(tag & 3), tag >> 2 & 1, last_size,
-						       pc, &last_pa);
+			mmu_fault f = emu_model_access(m, va, kind, tag >> 2 & 1, last_size, pc,
+						       &last_pa);
 			if (f.type != MMU_FAULT_NONE)
 				last_pa = NO_PA;
 			count++;
+		} else if (tag >= 1 && tag <= TICK_SHORT_MAX) {
+			emu_model_retire(m, tag);
 		} else if (tag == 't') {
-			if (!need(r, 2))
+			uint32_t insns = get_varint(&p);
+			if (p > end)
 				break;
-			uint32_t insns = r->p[1];
-			r->p += 2;
-			emu_model_retire(m, insns);
-		} else if (tag == 'T') {
-			if (!need(r, 5))
-				break;
-			uint32_t insns = get32(r->p + 1);
-			r->p += 5;
 			emu_model_retire(m, insns);
 		} else if (tag == 'w') {
-			if (!need(r, 1 + last_size))
+			if (end - p < last_size)
 				break;
 			if (last_pa < base || last_pa - base > size - last_size) {
 				what = "store outside RAM";
 				break;
 			}
-			memcpy(e->ram + (last_pa - base), r->p + 1, last_size);
-			r->p += 1 + last_size;
+			memcpy(e->ram + (last_pa - base), p, last_size);
+			p += last_size;
 			last_pa = NO_PA;
 		} else if (tag == 'C') {
-			if (!need(r, 9))
+			if (end - p < 8)
 				break;
-			const uint8_t *ev = r->p;
-			r->p += 9;
+			p += 8;
 			emu_model_cp15(m, ev[1], ev[2], ev[3], ev[4], get32(ev + 5));
 		} else if (tag == 'W') {
-			if (!need(r, 6) || !need(r, 6u + r->p[5]))
+			if (end - p < 5 || end - p < 5 + p[4])
 				break;
-			uint32_t to = get32(r->p + 1), len = r->p[5];
+			uint32_t to = get32(p), len = p[4];
 			if (to < base || to - base > size - len) {
 				what = "RAM write outside RAM";
 				break;
 			}
-			memcpy(e->ram + (to - base), r->p + 6, len);
-			r->p += 6 + len;
+			memcpy(e->ram + (to - base), p + 5, len);
+			p += 5 + len;
+		} else if (tag == 'P') {
+			if (end - p < 4 + PAGE)
+				break;
+			uint32_t page = get32(p);
+			if (page % PAGE || page > size - PAGE) {
+				what = "RAM page outside RAM";
+				break;
+			}
+			memcpy(e->ram + page, p + 4, PAGE);
+			p += 4 + PAGE;
 		} else {
 			what = "unknown event";
 			break;
 		}
 	}
-	bad_trace(r, path, r->why ? 0 : r->base + (uint64_t)(r->p - r->buf), what, err, errlen);
+	*accesses = count;
+	if (more == 0)
+		return 0;
+	if (more > 0) /* the loop stopped at a bad event */
+		at = file_offset(r, ev);
+	snprintf(err, errlen, "%s: bad trace at byte offset %llu: %s", path, (unsigned long long)at,
+		 what);
 	return 2;
 }
 
@@ -350,58 +468,53 @@ int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_
 	}
 	int status = 2;
 	emu_model *m = NULL;
-	r->p = r->end = r->buf;
-	if (inflateInit2(&r->z, -15) != Z_OK) {
-		snprintf(err, errlen, "cannot read trace %s: zlib", path);
-		goto out;
-	}
-	uint8_t head[HEADER_SIZE];
-	if (!read_bytes(r, head, sizeof head)) {
-		bad_trace(r, path, 0, "truncated header", err, errlen);
-		goto out;
-	}
-	if (memcmp(head, TRACE_MAGIC, 8) || get32(head + 8) != TRACE_VERSION) {
+	uint8_t magic[MAGIC_SIZE];
+	if (fread(magic, 1, sizeof magic, r->f) != sizeof magic || memcmp(magic, TRACE_MAGIC, 8) ||
+	    get32(magic + 8) != TRACE_VERSION) {
 		snprintf(err, errlen, "%s: bad trace at byte offset 0: not an mmuscope trace version %u",
 			 path, TRACE_VERSION);
 		goto out;
 	}
-	uint32_t base = get32(head + 12), size = get32(head + 16);
+	/* The header opens the first chunk. */
+	r->chunk_at = MAGIC_SIZE - CHUNK_HEAD;
+	r->p = r->end = r->buf;
+	const char *why;
+	uint64_t at;
+	int more = next_chunk(r, &why, &at);
+	if (more > 0 && r->end - r->p < HEADER_SIZE) {
+		why = "truncated header";
+		more = -1;
+	}
+	if (more <= 0) {
+		snprintf(err, errlen, "%s: bad trace at byte offset %llu: %s", path,
+			 (unsigned long long)at, more ? why : "no header");
+		goto out;
+	}
+	const uint8_t *head = r->p;
+	r->p += HEADER_SIZE;
+	uint32_t base = get32(head), size = get32(head + 4);
 	if (size == 0 || size > (1u << 30) || size & 0xFFF || base & 0xFFF || base > ~size + 1) {
-		snprintf(err, errlen, "%s: bad trace at byte offset 12: RAM 0x%x bytes at 0x%08x", path,
-			 size, base);
+		snprintf(err, errlen, "%s: bad trace at byte offset %llu: RAM 0x%x bytes at 0x%08x",
+			 path, (unsigned long long)file_offset(r, head), size, base);
 		goto out;
 	}
 	mmu_regime reset = {
-		.sctlr = get32(head + 20), .ttbr0 = get32(head + 24), .ttbr1 = get32(head + 28),
-		.ttbcr = get32(head + 32), .dacr = get32(head + 36), .prrr = get32(head + 40),
-		.nmrr = get32(head + 44), .contextidr = get32(head + 48),
-		.has_pxn = get32(head + 52), .non_secure = get32(head + 56),
+		.sctlr = get32(head + 8), .ttbr0 = get32(head + 12), .ttbr1 = get32(head + 16),
+		.ttbcr = get32(head + 20), .dacr = get32(head + 24), .prrr = get32(head + 28),
+		.nmrr = get32(head + 32), .contextidr = get32(head + 36),
+		.has_pxn = get32(head + 40), .non_secure = get32(head + 44),
 	};
-	e->ram = calloc(1, size); /* the zero pages stay untouched */
+	/* Zero pages stay untouched.  Huge pages where the kernel gives them:
+	 * a workload that writes a word per page (sweep) spent a sixth of
+	 * the replay in page faults and TLB misses on 4 KB pages. */
+	void *ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	e->ram = ram == MAP_FAILED ? NULL : ram;
 	e->ram_size = size;
+	if (e->ram)
+		madvise(e->ram, size, MADV_HUGEPAGE);
 	if (!e->ram) {
 		snprintf(err, errlen, "%s: cannot hold 0x%x bytes of RAM", path, size);
 		goto out;
-	}
-	for (;;) {
-		uint64_t at = r->base + (uint64_t)(r->p - r->buf);
-		uint8_t offset[4];
-		if (!read_bytes(r, offset, 4)) {
-			bad_trace(r, path, at, "truncated RAM image", err, errlen);
-			goto out;
-		}
-		uint32_t page = get32(offset);
-		if (page == RAM_END)
-			break;
-		if (page % PAGE || page > size - PAGE) {
-			snprintf(err, errlen, "%s: bad trace at byte offset %llu of the inflated stream: "
-				 "RAM page 0x%x outside RAM", path, (unsigned long long)at, page);
-			goto out;
-		}
-		if (!read_bytes(r, e->ram + page, PAGE)) {
-			bad_trace(r, path, at, "truncated RAM image", err, errlen);
-			goto out;
-		}
 	}
 	e->ram_view = (mmu_ram){ .host = e->ram, .pa = base, .size = size };
 	e->mem = (mmu_mem){ .ram = &e->ram_view, .nram = 1 };
@@ -422,9 +535,9 @@ int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_
 out:
 	if (m)
 		emu_model_free(m);
-	free(e->ram);
+	if (e->ram)
+		munmap(e->ram, e->ram_size);
 	free(e);
-	inflateEnd(&r->z);
 	fclose(r->f);
 	free(r);
 	return status;

@@ -40,6 +40,9 @@ const char *tlb_policy_name(tlb_policy policy)
 
 uint64_t tlb_counter_get(const tlb_t *t, tlb_counter c)
 {
+	if (c == TLB_CNT_cycles) /* derived, see struct tlb */
+		return t->count[TLB_CNT_instructions] * t->cfg.base_cpi +
+		       t->count[TLB_CNT_translation_cycles];
 	return (unsigned)c < TLB_COUNTER_COUNT ? t->count[c] : 0;
 }
 
@@ -151,7 +154,8 @@ void tlb_stats_print(const tlb_t *t, FILE *out)
 	}
 	fprintf(out, "cycles        %llu = %llu instructions x %u + %llu translation "
 		"(%llu accesses, %llu with the MMU off)\n",
-		(unsigned long long)c[TLB_CNT_cycles], (unsigned long long)c[TLB_CNT_instructions],
+		(unsigned long long)tlb_counter_get(t, TLB_CNT_cycles),
+		(unsigned long long)c[TLB_CNT_instructions],
 		t->cfg.base_cpi, (unsigned long long)c[TLB_CNT_translation_cycles],
 		(unsigned long long)c[TLB_CNT_accesses],
 		(unsigned long long)c[TLB_CNT_mmu_off_accesses]);
@@ -172,7 +176,7 @@ void tlb_stats_json(const tlb_t *t, FILE *out)
 	fprintf(out, "{\n    \"preset\": \"%s\",\n    \"counters\": {", t->cfg.name);
 	for (tlb_counter c = 0; c < TLB_COUNTER_COUNT; c++)
 		fprintf(out, "%s\n      \"%s\": %llu", c ? "," : "", counter_names[c],
-			(unsigned long long)t->count[c]);
+			(unsigned long long)tlb_counter_get(t, c));
 	fprintf(out, "\n    },\n    \"hit_rates\": {");
 	for (tlb_level_id id = 0; id < TLB_LEVEL_COUNT; id++) {
 		fprintf(out, "%s\n      \"%s\": ", id ? "," : "", level_names[id]);

@@ -147,12 +147,6 @@ void tlb_set_observer(tlb_t *t, const tlb_observer *obs)
 		memset(&t->obs, 0, sizeof t->obs);
 }
 
-void tlb_tick(tlb_t *t, uint64_t insns)
-{
-	t->count[TLB_CNT_instructions] += insns;
-	t->count[TLB_CNT_cycles] += insns * t->cfg.base_cpi;
-}
-
 void tlb_lockdown(tlb_t *t, bool preserve, unsigned victim)
 {
 	unsigned lockable = t->level[TLB_MAIN].lockable;
@@ -175,9 +169,9 @@ int tlb_level_search(const tlb_level *l, uint32_t key, unsigned asid)
 	unsigned assoc = l->sets * l->ways;
 
 	if (l->sets == 1) {
-		for (unsigned way = 0; way < l->ways; way++)
-			if (tlb_slot_matches(&l->slots[way], key, asid))
-				return (int)way;
+		int way = tlb_slots_search(l->slots, l->ways, key, asid);
+		if (way >= 0)
+			return way;
 	} else {
 		for (uint32_t shifts = l->shifts_present; shifts; shifts &= shifts - 1) {
 			unsigned base = set_of(l, key, (unsigned)__builtin_ctz(shifts)) * l->ways;
@@ -186,10 +180,21 @@ int tlb_level_search(const tlb_level *l, uint32_t key, unsigned asid)
 					return (int)(base + way);
 		}
 	}
-	for (unsigned i = assoc; i < assoc + l->lockable; i++)
-		if (tlb_slot_matches(&l->slots[i], key, asid))
-			return (int)i;
-	return -1;
+	int locked = tlb_slots_search(l->slots + assoc, l->lockable, key, asid);
+	return locked >= 0 ? (int)assoc + locked : -1;
+}
+
+mmu_fault tlb_check_slow(tlb_slot *s, const mmu_regime *r, mmu_kind kind, bool user)
+{
+	mmu_fault f = mmu_check(&s->e, r, kind, user);
+	if (s->check_dacr != r->dacr || s->check_afe != (r->sctlr & MMU_SCTLR_AFE)) {
+		s->check_dacr = r->dacr;
+		s->check_afe = r->sctlr & MMU_SCTLR_AFE;
+		s->check_ok = 0;
+	}
+	if (f.type == MMU_FAULT_NONE)
+		s->check_ok |= (uint8_t)(1u << (kind * 2 + user));
+	return f;
 }
 
 /* ---- Replacement --------------------------------------------------------- */
@@ -279,9 +284,29 @@ void tlb_entry_view_of(const tlb_t *t, tlb_level_id id, unsigned index, tlb_entr
 	}
 }
 
+/* How many other valid slots of a micro TLB share an access with slot
+ * index (their pages intersect and their tags can both match); 0 for the
+ * other levels, which do not count overlaps. */
+static unsigned overlaps_of(const tlb_level *l, unsigned index)
+{
+	const tlb_slot *s = &l->slots[index];
+	unsigned n = 0;
+	if (l->id != TLB_ITLB && l->id != TLB_DTLB)
+		return 0;
+	for (unsigned i = 0; i < l->sets * l->ways; i++) {
+		const tlb_slot *o = &l->slots[i];
+		bool intersect = !((s->key ^ o->key) & s->key_mask & o->key_mask);
+		if (i != index && slot_is_valid(o) && intersect &&
+		    (s->tag == o->tag || s->tag == TLB_TAG_GLOBAL || o->tag == TLB_TAG_GLOBAL))
+			n++;
+	}
+	return n;
+}
+
 void tlb_slot_clear(tlb_level *l, unsigned index)
 {
 	tlb_slot *s = &l->slots[index];
+	l->overlaps -= overlaps_of(l, index);
 	if (index < l->sets * l->ways) {
 		unsigned shift = (unsigned)__builtin_ctz(s->key_mask);
 		if (--l->shift_count[shift] == 0)
@@ -321,7 +346,8 @@ static unsigned level_fill(tlb_t *t, tlb_level *l, const tlb_slot *entry)
 	l->slots[index].stamp = ++l->clock;
 	if (l->policy == TLB_POLICY_PLRU)
 		tlb_touch_slow(l, index);
-	l->hint = index;
+	l->overlaps += overlaps_of(l, index);
+	tlb_set_hint(l, index);
 	t->count[fill_counter[l->id]]++;
 	if (t->obs.on_fill) {
 		tlb_entry_view_of(t, l->id, index, &view);
@@ -474,7 +500,6 @@ static void charge(tlb_t *t, tlb_result *out, unsigned cycles)
 {
 	out->cycles += cycles;
 	t->count[TLB_CNT_translation_cycles] += cycles;
-	t->count[TLB_CNT_cycles] += cycles;
 }
 
 /* A lookup that found nothing: counted as a miss and still charged. */

@@ -4,10 +4,10 @@
  * translation itself comes from mmu/ (walk on a miss, permission check with
  * the current regime on every hit).
  *
- * The hit path (tlb_access finding its translation in the entry a micro TLB
- * served last) is inline and allocation-free; everything else lives in the
- * .c files.  The structures below the "inline hit path" line are visible only
- * so that the compiler can inline it: callers treat tlb_t as opaque. */
+ * The hit path (tlb_access finding its translation in the micro TLB) is
+ * inline and allocation-free; everything else lives in the .c files.  The
+ * structures below the "inline hit path" line are visible only so that the
+ * compiler can inline it: callers treat tlb_t as opaque. */
 #ifndef MMUSCOPE_TLB_TLB_H
 #define MMUSCOPE_TLB_TLB_H
 
@@ -277,8 +277,8 @@ void tlb_context_write(tlb_t *t, tlb_context_reg reg);
  * matches them — the rule of the ARM11/Cortex-A9 lockdown model. */
 void tlb_lockdown(tlb_t *t, bool preserve, unsigned victim);
 
-/* Advances the in-order cycle counter by base_cpi per instruction. */
-void tlb_tick(tlb_t *t, uint64_t insns);
+/* void tlb_tick(t, insns): advances the in-order cycle counter by base_cpi
+ * per instruction (defined below: it comes with every translated block). */
 
 uint64_t tlb_counter_get(const tlb_t *t, tlb_counter c);
 const tlb_asid_stats *tlb_asid_stats_get(const tlb_t *t, uint8_t asid);
@@ -315,6 +315,12 @@ typedef struct tlb_slot {
 	uint16_t tag;                   /* ASID, or TLB_TAG_GLOBAL */
 	uint8_t size;                   /* tlb_size of the page the entry maps */
 	bool hazard_reported;
+	/* mmu_check's verdict on e under DACR == check_dacr and SCTLR.AFE ==
+	 * check_afe: bit kind * 2 + user of check_ok is set when that access
+	 * passes (a fresh slot has none).  It changes only with those
+	 * registers, and every hit needs it (tlb_hit). */
+	uint8_t check_ok;
+	uint32_t check_dacr, check_afe;
 	uint64_t stamp;                 /* LRU: the level's clock at the last use */
 	/* Where the descriptors the entry came from live in host memory, to
 	 * notice them changing (sections: both point at the L1 word). */
@@ -329,6 +335,11 @@ typedef struct tlb_level {
 	unsigned sets, ways, lockable, latency;
 	tlb_policy policy;
 	unsigned hint;                  /* the slot that hit or filled last: probed first */
+	unsigned hint2;                 /* the hint before: micro TLBs probe it second */
+	/* Micro TLBs: pairs of valid slots that some access could match
+	 * both.  While there are none, the match is the only one and hint2
+	 * may be probed before the others (tlb_access). */
+	unsigned overlaps;
 	uint64_t clock;                 /* LRU */
 	uint64_t *set_state;            /* PLRU tree bits or FIFO pointer, per set */
 	uint64_t rng;                   /* random replacement */
@@ -339,6 +350,8 @@ typedef struct tlb_level {
 
 struct tlb {
 	tlb_level *micro[2];            /* by side; NULL when absent */
+	/* count[TLB_CNT_cycles] stays 0: the total is derived when read
+	 * (tlb_counter_get), which keeps two stores off every access. */
 	uint64_t count[TLB_COUNTER_COUNT];
 	tlb_asid_stats asid[256];
 	tlb_size_stats size[TLB_SIZE_COUNT];
@@ -364,6 +377,17 @@ static inline bool tlb_slot_matches(const tlb_slot *s, uint32_t key, unsigned as
 	return (key & s->key_mask) == s->key && (s->tag == asid || s->tag == TLB_TAG_GLOBAL);
 }
 
+/* The first of n slots that translates key under asid, or -1: the search of
+ * a fully associative level, and of the lockdown slots. */
+static inline int tlb_slots_search(const tlb_slot *slots, unsigned n, uint32_t key,
+				   unsigned asid)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (tlb_slot_matches(&slots[i], key, asid))
+			return (int)i;
+	return -1;
+}
+
 static inline uint32_t tlb_load_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -376,6 +400,19 @@ static inline bool tlb_slot_is_stale(const tlb_slot *s)
 }
 
 void tlb_touch_slow(tlb_level *l, unsigned index);
+
+/* Slot index of l served or was filled: it becomes the hint, and the hint
+ * before it hint2. */
+static inline void tlb_set_hint(tlb_level *l, unsigned index)
+{
+	if (index != l->hint) {
+		l->hint2 = l->hint;
+		l->hint = index;
+	}
+}
+
+/* mmu_check of the slot's entry, remembering the verdict in the slot. */
+mmu_fault tlb_check_slow(tlb_slot *s, const mmu_regime *r, mmu_kind kind, bool user);
 void tlb_report_stale(tlb_t *t, tlb_level *l, tlb_slot *s, uint32_t va, mmu_kind kind,
 		      uint8_t asid, uint32_t pc);
 int tlb_fault_slow(tlb_t *t, uint32_t va, mmu_kind kind, uint8_t asid, const mmu_fault *f,
@@ -387,10 +424,12 @@ int tlb_refault_slow(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t v
  * charge the level's latency, look for a stale descriptor, check the
  * permissions with the regime as it is now.  A stale entry whose check
  * faults is walked again, as QEMU does (DESIGN.md: a real core may take
- * that spurious fault instead; the hazard counters record the case). */
-static inline int tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regime *r,
-			  const mmu_mem *m, uint32_t va, mmu_kind kind, bool user, uint32_t pc,
-			  tlb_result *out)
+ * that spurious fault instead; the hazard counters record the case).
+ * Always inlined: it takes ten arguments, and a call cost more than its
+ * work. */
+static inline __attribute__((always_inline)) int
+tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regime *r, const mmu_mem *m,
+	uint32_t va, mmu_kind kind, bool user, uint32_t pc, tlb_result *out)
 {
 	tlb_slot *s = &l->slots[index];
 	unsigned side = kind != MMU_FETCH;
@@ -399,20 +438,24 @@ static inline int tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regi
 	t->count[l->lookups[side]]++;
 	t->count[l->hits[side]]++;
 	t->size[s->size].hits++;
-	l->hint = index;
+	tlb_set_hint(l, index);
 	if (l->policy == TLB_POLICY_LRU)
 		s->stamp = ++l->clock;
 	else if (l->policy == TLB_POLICY_PLRU)
 		tlb_touch_slow(l, index);
 	out->cycles += l->latency;
 	t->count[TLB_CNT_translation_cycles] += l->latency;
-	t->count[TLB_CNT_cycles] += l->latency;
 	bool stale = tlb_slot_is_stale(s);
 	if (__builtin_expect(stale, 0))
 		tlb_report_stale(t, l, s, va, kind, asid, pc);
 
 	out->entry = &s->e;
-	out->fault = mmu_check(&s->e, r, kind, user);
+	if (__builtin_expect(s->check_dacr == r->dacr &&
+			     s->check_afe == (r->sctlr & MMU_SCTLR_AFE) &&
+			     (s->check_ok >> (kind * 2 + user) & 1), 1))
+		out->fault = (mmu_fault){ .type = MMU_FAULT_NONE };
+	else
+		out->fault = tlb_check_slow(s, r, kind, user);
 	if (__builtin_expect(out->fault.type != MMU_FAULT_NONE, 0))
 		return stale ? tlb_refault_slow(t, r, m, va, kind, user, out)
 			     : tlb_fault_slow(t, va, kind, asid, &out->fault, out);
@@ -420,20 +463,36 @@ static inline int tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regi
 	return 0;
 }
 
+static inline void tlb_tick(tlb_t *t, uint64_t insns)
+{
+	t->count[TLB_CNT_instructions] += insns;
+}
+
 static inline int tlb_access(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t va,
 			     mmu_kind kind, bool user, unsigned size, uint32_t pc,
 			     tlb_result *out)
 {
 	tlb_level *micro = t->micro[kind != MMU_FETCH];
+	unsigned asid = r->contextidr & 0xFF;
 
-	if (__builtin_expect(micro && (r->sctlr & (TLB_SCTLR_M | TLB_SCTLR_A)) == TLB_SCTLR_M &&
-			     tlb_slot_matches(&micro->slots[micro->hint], va,
-					      r->contextidr & 0xFF), 1)) {
-		t->count[TLB_CNT_accesses]++;
-		t->asid[r->contextidr & 0xFF].lookups++;
-		out->source = TLB_FROM_MICRO;
-		out->cycles = 0;
-		return tlb_hit(t, micro, micro->hint, r, m, va, kind, user, pc, out);
+	if (__builtin_expect(micro && (r->sctlr & (TLB_SCTLR_M | TLB_SCTLR_A)) == TLB_SCTLR_M, 1)) {
+		/* The slot that served last, else the first match, as
+		 * tlb_level_search finds it; the one before last when no
+		 * other can match too (accesses often alternate between two
+		 * pages). */
+		const tlb_slot *slots = micro->slots;
+		int index = tlb_slot_matches(&slots[micro->hint], va, asid) ? (int)micro->hint
+			    : !micro->overlaps && tlb_slot_matches(&slots[micro->hint2], va, asid)
+			    ? (int)micro->hint2
+			    : micro->sets == 1 ? tlb_slots_search(slots, micro->ways, va, asid)
+			    : -1;
+		if (__builtin_expect(index >= 0, 1)) {
+			t->count[TLB_CNT_accesses]++;
+			t->asid[asid].lookups++;
+			out->source = TLB_FROM_MICRO;
+			out->cycles = 0;
+			return tlb_hit(t, micro, (unsigned)index, r, m, va, kind, user, pc, out);
+		}
 	}
 	return tlb_access_slow(t, r, m, va, kind, user, size, pc, out);
 }

@@ -3,7 +3,7 @@
 run's trace with the run's preset gives exactly the run's TLB counters (a
 user workload with processes, copy-on-write, TLB maintenance and stale-TLB
 hazards); a trace replays under another preset too; corrupt and truncated
-traces are bad input naming the byte offset."""
+traces are bad input naming the byte offset (format: emu/trace.c)."""
 import json
 import os
 import sys
@@ -58,6 +58,56 @@ bad_input("replay of a trace cut after its header", ["replay", damaged("head.trc
 bad_input("replay of a corrupt trace",
           ["replay", damaged("junk.trc", data[:64] + bytes(b ^ 0x5A for b in data[64:4096]) + data[4096:])],
           "byte offset")
+bad_input("replay of a corrupt trace, one bit flipped near its end",
+          ["replay", damaged("flip.trc", data[:-100] + bytes([data[-100] ^ 1]) + data[-99:])],
+          "checksum mismatch")
+bad_input("replay of a trace without its end chunk", ["replay", damaged("noend.trc", data[:-8])],
+          f"byte offset {len(data) - 8}: truncated")
+bad_input("replay of a trace with data after its end", ["replay", damaged("tail.trc", data + b"x")],
+          f"byte offset {len(data)}: data after the end")
+bad_input("replay of a trace of an older version",
+          ["replay", damaged("v2.trc", b"MMUSTRC\0" + (2).to_bytes(4, "little") + data[12:])],
+          "byte offset 0: not an mmuscope trace version 3")
+
+
+def chunk_sum(payload):
+    """emu/trace.c's chunk checksum."""
+    def step(h, w):
+        h = ((h ^ w) * 0xBF58476D1CE4E5B9) & ((1 << 64) - 1)
+        return h ^ h >> 29
+
+    n = len(payload)
+    lane = [0x9E3779B97F4A7C15 ^ n, 1, 2, 3]
+    padded = payload + bytes(-n % 32)
+    for i in range(0, n, 32):
+        lane = [step(lane[k], int.from_bytes(padded[i + 8 * k:i + 8 * k + 8], "little")) for k in range(4)]
+    h = lane[0]
+    for k in range(1, 4):
+        h = step(h, lane[k])
+    return (h ^ h >> 32) & 0xFFFFFFFF
+
+
+def made(events):
+    """A trace with intact checksums: the header (64 MB of RAM at
+    0x40000000, MMU off), then `events`, then the end chunk."""
+    payload = (0x40000000).to_bytes(4, "little") + (64 << 20).to_bytes(4, "little") + bytes(40) + events
+    chunks = b"".join(len(c).to_bytes(4, "little") + chunk_sum(c).to_bytes(4, "little") + c
+                      for c in (payload, b""))
+    return b"MMUSTRC\0" + (3).to_bytes(4, "little") + chunks
+
+
+# The events start at byte 68: magic and version 12, chunk head 8, header 48.
+p = run("replay", damaged("made.trc", made(bytes([4, 0x80 | 2 | 0x40, 8]))), "--quiet")
+check(p.returncode == 0 and not p.stderr, "a trace made by hand replays", p)
+bad_input("replay of a trace with an unknown event",
+          ["replay", damaged("unknown.trc", made(bytes([4, 0])))], "byte offset 69: unknown event")
+bad_input("replay of a trace whose chunk ends inside an access",
+          ["replay", damaged("cut.trc", made(bytes([0x80 | 2, 0x80])))], "byte offset 68: truncated event")
+bad_input("replay of a trace with an access of kind 3",
+          ["replay", damaged("kind.trc", made(bytes([0x80 | 3, 0])))], "byte offset 68: bad access flags")
+bad_input("replay of a trace storing outside RAM",
+          ["replay", damaged("store.trc", made(b"W" + (0x10000000).to_bytes(4, "little") + bytes([1, 0])))],
+          "byte offset 68: RAM write outside RAM")
 bad_input("replay of an empty file", ["replay", damaged("empty.trc", b"")], "byte offset")
 bad_input("replay of a file that is no trace", ["replay", damaged("text.trc", b"hello\n" * 100)],
           "byte offset")

@@ -579,6 +579,41 @@ static void test_stale_hazard(void)
 	guest_free(&g);
 }
 
+/* Two micro entries that one access matches: a stale 4 KB page and the
+ * section that replaced its MB without a TLBI.  The lookup takes the first
+ * in slot order, as tlb_level_search does, even when the other one is the
+ * slot the micro TLB served before last (the second probe of the inline
+ * path, which it may use only while no two slots overlap). */
+static void test_overlapping_micro_entries(void)
+{
+	guest_init(&g);
+	guest_map_page(&g, 0x00100000, 0x40100000, 0);
+	guest_map_page(&g, 0x00300000, 0x40300000, 0);
+	tlb_config c = config(4, 8, 2);
+	tlb_t *t = tlb_new(&c);
+
+	rd(t, 0x00100000, &res);                        /* slot 0: the page */
+	guest_map_section(&g, 0x00100000, 0x40200000, 0);
+	CHECK_EQ(rd(t, 0x00180000, &res), 0);           /* slot 1: the section */
+	CHECK_EQ(res.pa, 0x40280000);
+	CHECK_EQ(rd(t, 0x00300000, &res), 0);           /* slot 2; slot 1 served before */
+	CHECK_EQ(res.source, TLB_FROM_WALK);
+	CHECK_EQ(rd(t, 0x00100010, &res), 0);
+	CHECK_EQ(res.source, TLB_FROM_MICRO);
+	CHECK_EQ(res.pa, 0x40100010);                   /* slot 0, stale, not slot 1 */
+	CHECK_EQ(cnt(t, TLB_CNT_stale_hits), 1);
+	/* Once the page is gone the section serves the MB, through either probe. */
+	tlb_maint(t, TLB_OP_TLBIMVA, 0x00100000);
+	CHECK_EQ(rd(t, 0x00100010, &res), 0);
+	CHECK_EQ(res.pa, 0x40200010);
+	CHECK_EQ(rd(t, 0x00300000, &res), 0);
+	CHECK_EQ(rd(t, 0x00100020, &res), 0);
+	CHECK_EQ(res.source, TLB_FROM_MICRO);
+	CHECK_EQ(res.pa, 0x40200020);
+	tlb_free(t);
+	guest_free(&g);
+}
+
 static void test_faults_and_flat(void)
 {
 	guest_init(&g);
@@ -750,6 +785,7 @@ int main(void)
 	test_lockdown();
 	test_context_writes();
 	test_stale_hazard();
+	test_overlapping_micro_entries();
 	test_faults_and_flat();
 	test_micro_4k_granules();
 	test_observer_and_determinism();
