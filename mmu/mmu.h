@@ -142,6 +142,16 @@ typedef struct mmu_trace {
 mmu_fault mmu_walk(const mmu_regime *r, uint32_t va, const mmu_mem *m, const mmu_hooks *h,
 		   mmu_entry *e, mmu_trace *trace);
 
+/* Supersections and large pages are written as 16 consecutive descriptors
+ * that the architecture requires to be identical: which copy a walk reads
+ * depends on VA[23:20] (VA[15:12]), so a copy that differs makes the
+ * translation depend on the address inside the block and on which copy a
+ * TLB was filled from.  For a walked entry of either kind, returns the
+ * index (0-15) of the first copy of its group that differs from the one
+ * the walk read, or -1 (also for other kinds; copies outside RAM are not
+ * compared).  A peek: no cycles, no trace. */
+int mmu_replica_mismatch(const mmu_entry *e, const mmu_mem *m);
+
 /* Domain and permission check of a walked (or cached) entry under the
  * current DACR and SCTLR, for an access at PL0 (user) or PL1. */
 mmu_fault mmu_check(const mmu_entry *e, const mmu_regime *r, mmu_kind kind, bool user);

@@ -19,10 +19,8 @@ static const mmu_fault no_fault = { .type = MMU_FAULT_NONE };
 /* The one descriptor read: bounds-checked against RAM, charged through the
  * hooks and recorded in the trace.  Returns false for an address outside
  * RAM (the caller turns that into an external abort on the walk). */
-static bool read_desc(const mmu_regime *r, const mmu_mem *m, const mmu_hooks *h,
-		      mmu_trace *trace, unsigned level, uint32_t pa, uint32_t *value)
+static bool ram_word(const mmu_mem *m, uint32_t pa, uint32_t *value)
 {
-	bool ok = false;
 	*value = 0;
 	for (unsigned i = 0; i < m->nram; i++) {
 		const mmu_ram *ram = &m->ram[i];
@@ -30,10 +28,16 @@ static bool read_desc(const mmu_regime *r, const mmu_mem *m, const mmu_hooks *h,
 			const uint8_t *p = ram->host + (pa - ram->pa);
 			*value = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 				 (uint32_t)p[3] << 24;
-			ok = true;
-			break;
+			return true;
 		}
 	}
+	return false;
+}
+
+static bool read_desc(const mmu_regime *r, const mmu_mem *m, const mmu_hooks *h,
+		      mmu_trace *trace, unsigned level, uint32_t pa, uint32_t *value)
+{
+	bool ok = ram_word(m, pa, value);
 	unsigned cycles = 0;
 	if (h)
 		cycles = h->fetch_cost ? h->fetch_cost(h->ctx, level, pa) : h->mem_latency;
@@ -172,6 +176,24 @@ mmu_fault mmu_walk(const mmu_regime *r, uint32_t va, const mmu_mem *m, const mmu
 	if ((r->sctlr & MMU_SCTLR_AFE) && !(e->ap & 1))
 		return fault(MMU_FAULT_ACCESS_FLAG, e->levels, e->domain);
 	return no_fault;
+}
+
+int mmu_replica_mismatch(const mmu_entry *e, const mmu_mem *m)
+{
+	uint32_t addr, desc;
+	if (e->kind == MMU_DESC_SUPERSECTION)
+		addr = e->l1_addr, desc = e->l1_desc;
+	else if (e->kind == MMU_DESC_LARGE)
+		addr = e->l2_addr, desc = e->l2_desc;
+	else
+		return -1;
+	uint32_t first = addr & ~0x3Fu; /* 16 words, 64-byte aligned */
+	for (int i = 0; i < 16; i++) {
+		uint32_t copy;
+		if (ram_word(m, first + 4u * (uint32_t)i, &copy) && copy != desc)
+			return i;
+	}
+	return -1;
 }
 
 /* AP[2:0] → {PL1 readable, PL1 writable, PL0 readable, PL0 writable}, with

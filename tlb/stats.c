@@ -143,6 +143,9 @@ void tlb_stats_print(const tlb_t *t, FILE *out)
 		(unsigned long long)c[TLB_CNT_stale_hazards],
 		(unsigned long long)c[TLB_CNT_stale_hits],
 		(unsigned long long)c[TLB_CNT_stale_refaults]);
+	if (c[TLB_CNT_replica_mismatches])
+		fprintf(out, "replicas      %llu walks read a supersection or large page whose 16 "
+			"copies differ\n", (unsigned long long)c[TLB_CNT_replica_mismatches]);
 	/* Accesses made under each ASID: one line per address space seen. */
 	fprintf(out, "per ASID      lookups / walks / faults / hazards\n");
 	for (unsigned asid = 0; asid < 256; asid++) {

@@ -541,6 +541,8 @@ static int walk_and_fill(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32
 	if (t->obs.on_walk)
 		t->obs.on_walk(t->obs.ctx, va, &f, &e, &trace);
 
+	if (mmu_replica_mismatch(&e, m) >= 0)
+		t->count[TLB_CNT_replica_mismatches]++;
 	tlb_slot fresh;
 	slot_from_walk(&fresh, &e, asid, m);
 	t->size[fresh.size].walks++;

@@ -151,7 +151,8 @@ const char *tlb_op_name(tlb_op op);         /* "TLBIMVA" */
 	X(micro_context_flushes, "micro TLB flushes caused by context register writes")     \
 	X(stale_hazards, "stale-TLB hazards: first hit on an entry whose descriptor changed") \
 	X(stale_hits, "hits served from an entry whose descriptor changed since its fill")  \
-	X(stale_refaults, "stale hits whose check faulted: walked again, as QEMU does")
+	X(stale_refaults, "stale hits whose check faulted: walked again, as QEMU does")     \
+	X(replica_mismatches, "walks of a supersection or large page whose 16 copies differ")
 
 #define TLB_COUNTER_ENUM_(name, desc) TLB_CNT_##name,
 typedef enum tlb_counter { TLB_COUNTERS(TLB_COUNTER_ENUM_) TLB_COUNTER_COUNT } tlb_counter;

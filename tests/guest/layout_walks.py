@@ -5,7 +5,8 @@ sections for lowmem, small pages for the CMA area and the vmalloc space,
 The q3f numbers come from the seed: lowmem 0xc0000000-0xc3e00000, the
 32 MB CMA area at PA 0x41800000 (VA MBs 0xc18-0xc37), vmalloc from
 0xc4000000 to 0xff000000.  No boot may leave a stale TLB entry in use
-(paging_init replaces the live sections head.S made)."""
+(paging_init replaces the live sections head.S made), and no walk may
+read a supersection or large page whose 16 copies differ."""
 import json
 import os
 import subprocess
@@ -31,6 +32,9 @@ def stats(*args):
     # Replacing head.S's live sections must never leave a stale entry in use.
     check(d["tlb"]["counters"]["stale_hazards"] == 0 and d["disagreements"] == 0,
           f"{' '.join(args) or 'default'}: no stale-TLB hazard, no disagreement")
+    # Every supersection and large page the guest wrote has 16 equal copies.
+    check(d["tlb"]["counters"]["replica_mismatches"] == 0,
+          f"{' '.join(args) or 'default'}: no walk read a group of differing copies")
     return walks, sizes
 
 

@@ -256,6 +256,44 @@ static void test_supersection(void)
 	CHECK_EQ(mmu_par(&none, &e, 0x80ABCDEF), 0x41000202);
 }
 
+/* The 16 copies of a supersection (L1) and of a large page (L2) must be
+ * identical (B3.5.1, B3.5.2); mmu_replica_mismatch names the first copy
+ * that differs from the one a walk read. */
+static void test_replicas(void)
+{
+	reset();
+	mmu_entry e;
+	uint32_t ss = 0x41000000u | 1u << 18 | 3u << 10 | 2;  /* supersection, RW */
+	for (uint32_t va = 0x80000000; va < 0x81000000; va += 0x100000)
+		l1(va, ss);
+	l1(0x00000000, L2A | 1);
+	for (uint32_t va = 0x00020000; va < 0x00030000; va += 0x1000)
+		l2(L2A, va, 0x40300000u | 3u << 4 | 1);       /* large, RW */
+	l1(0x00100000, section(0x40100000, 3, 0, false));
+	l2(L2A, 0x00012000, small(0x40200000, 3, false));
+	xlate(0x80ABCDEF, MMU_READ, false, &e);
+	CHECK_EQ(mmu_replica_mismatch(&e, &mem), -1);
+	xlate(0x0002BCDE, MMU_READ, false, &e);
+	CHECK_EQ(mmu_replica_mismatch(&e, &mem), -1);
+	xlate(0x00100000, MMU_READ, false, &e);      /* a section: no group */
+	CHECK_EQ(mmu_replica_mismatch(&e, &mem), -1);
+	xlate(0x00012000, MMU_READ, false, &e);      /* a small page: none */
+	CHECK_EQ(mmu_replica_mismatch(&e, &mem), -1);
+
+	/* Copy 7 of each made read-only: walks through copy 0 see it differ
+	 * at 7; a walk through copy 7 sees copy 0 differ first. */
+	l1(0x80700000, ss | 1u << 15);
+	l2(L2A, 0x00027000, 0x40300000u | 1u << 9 | 3u << 4 | 1);
+	xlate(0x80012345, MMU_READ, false, &e);
+	CHECK_EQ(mmu_replica_mismatch(&e, &mem), 7);
+	xlate(0x80712345, MMU_READ, false, &e);
+	CHECK_EQ(mmu_replica_mismatch(&e, &mem), 0);
+	xlate(0x00020004, MMU_READ, false, &e);
+	CHECK_EQ(mmu_replica_mismatch(&e, &mem), 7);
+	xlate(0x0002F004, MMU_READ, false, &e);      /* copy 15 */
+	CHECK_EQ(mmu_replica_mismatch(&e, &mem), 7);
+}
+
 static void test_external_aborts(void)
 {
 	reset();
@@ -488,6 +526,7 @@ int main(void)
 	test_access_flag();
 	test_pages();
 	test_supersection();
+	test_replicas();
 	test_external_aborts();
 	test_ttbcr();
 	test_alignment_and_mmu_off();

@@ -614,6 +614,35 @@ static void test_overlapping_micro_entries(void)
 	guest_free(&g);
 }
 
+/* A walk that reads a supersection or large page whose 16 copies differ
+ * counts once in replica_mismatches; walks of consistent groups and hits
+ * do not count. */
+static void test_replica_mismatches(void)
+{
+	guest_init(&g);
+	guest_map_supersection(&g, 0x80000000, 0x41000000, 0);
+	guest_map_large(&g, 0x00020000, 0x40300000, 0);
+	tlb_config c = config(4, 8, 2);
+	tlb_t *t = tlb_new(&c);
+	CHECK_EQ(rd(t, 0x80000000, &res), 0);
+	CHECK_EQ(rd(t, 0x00020000, &res), 0);
+	CHECK_EQ(cnt(t, TLB_CNT_replica_mismatches), 0);
+	/* Copy 5 of each points elsewhere: the next walks of both groups
+	 * (after a flush) count, the hits in between do not. */
+	guest_poke(&g, guest_l1_addr(&g, 0x80500000), guest_peek(&g, guest_l1_addr(&g, 0x80000000)) ^ 0x02000000u);
+	guest_poke(&g, guest_l2_addr(&g, 0x00025000), guest_peek(&g, guest_l2_addr(&g, 0x00020000)) ^ 0x00100000u);
+	CHECK_EQ(rd(t, 0x80000004, &res), 0);           /* micro hit */
+	CHECK_EQ(cnt(t, TLB_CNT_replica_mismatches), 0);
+	tlb_maint(t, TLB_OP_TLBIALL, 0);
+	CHECK_EQ(rd(t, 0x80000004, &res), 0);           /* walk of copy 0 */
+	CHECK_EQ(rd(t, 0x00020004, &res), 0);
+	CHECK_EQ(cnt(t, TLB_CNT_replica_mismatches), 2);
+	CHECK_EQ(rd(t, 0x00025004, &res), 0);           /* the 64 KB entry serves it */
+	CHECK_EQ(cnt(t, TLB_CNT_replica_mismatches), 2);
+	tlb_free(t);
+	guest_free(&g);
+}
+
 static void test_faults_and_flat(void)
 {
 	guest_init(&g);
@@ -786,6 +815,7 @@ int main(void)
 	test_context_writes();
 	test_stale_hazard();
 	test_overlapping_micro_entries();
+	test_replica_mismatches();
 	test_faults_and_flat();
 	test_micro_4k_granules();
 	test_observer_and_determinism();
