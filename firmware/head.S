@@ -10,11 +10,21 @@
 #define PMD_SECT_C         0x008
 #define PMD_SECT_XN        0x010
 #define PMD_SECT_AP_WRITE  0x400
+#define PMD_SECT_TEX(x)    ((x) << 12)
 #define PMD_DOMAIN(d)      ((d) << 5)
-/* Kernel RAM: RWX at PL1, write-back, domain 0 (Linux's MT_MEMORY at boot). */
+/* Memory types go through TEX remap (SCTLR.TRE = 1), as on every ARMv7
+ * Linux: TEX[0]:C:B = n picks PRRR/NMRR field n.  Linux's values
+ * (proc-v7-2level.S) make n = 0 strongly ordered, 1 normal non-cacheable,
+ * 2 write-through, 3 write-back, 4 shared device, 7 write-back
+ * write-allocate. */
+#define PRRR_LINUX   0xff0a81a8
+#define NMRR_LINUX   0x40e040e0
+#define SCTLR_TRE    (1 << 28)
+/* Kernel RAM: RWX at PL1, write-back (n = 3), domain 0 (Linux's MT_MEMORY
+ * at boot). */
 #define SECT_KERNEL  (PMD_TYPE_SECT | PMD_SECT_AP_WRITE | PMD_SECT_C | PMD_SECT_B)
-/* Devices: shareable device, XN, domain 2 (DOMAIN_IO). */
-#define SECT_DEVICE  (PMD_TYPE_SECT | PMD_SECT_AP_WRITE | PMD_SECT_XN | PMD_SECT_B | PMD_DOMAIN(2))
+/* Devices: shared device (n = 4, TEX[0]), XN, domain 2 (DOMAIN_IO). */
+#define SECT_DEVICE  (PMD_TYPE_SECT | PMD_SECT_AP_WRITE | PMD_SECT_XN | PMD_SECT_TEX(1) | PMD_DOMAIN(2))
 
 #define MODE_USR 0x10
 #define MODE_FIQ 0x11
@@ -74,6 +84,10 @@ _start:
 	mcr	p15, 0, r0, c2, c0, 1		@ TTBR1
 	ldr	r0, =0x55			@ domains 0-3 client (DACR_INIT)
 	mcr	p15, 0, r0, c3, c0, 0
+	ldr	r0, =PRRR_LINUX
+	mcr	p15, 0, r0, c10, c2, 0		@ PRRR
+	ldr	r0, =NMRR_LINUX
+	mcr	p15, 0, r0, c10, c2, 1		@ NMRR
 	mov	r0, #0
 	mcr	p15, 0, r0, c8, c7, 0		@ TLBIALL
 	dsb
@@ -86,6 +100,7 @@ _start:
 	orr	r0, r0, #0x1			@ M
 	orr	r0, r0, #0x1800			@ I, Z
 	orr	r0, r0, #0x4			@ C
+	orr	r0, r0, #SCTLR_TRE		@ TRE: memory types through PRRR/NMRR
 	mcr	p15, 0, r0, c1, c0, 0
 	isb
 	bx	r5

@@ -533,9 +533,11 @@ int workload_test_layout(const char *args)
 	extern char __vectors_start[];
 	EXPECT("vectors page holds the vector table", *(uint32_t *)VECTORS_BASE,
 	       *(uint32_t *)__vectors_start);
+	/* Device sections: TEX[0] (0x1000: n = 4, shared device under TEX
+	 * remap), AP[0] (0x400), domain 2 (0x40), XN (0x10), section (0x2). */
 	EXPECT("UART section at IO_VIRT, domain 2", l1(IO_VIRT(UART_PHYS)),
-	       (UART_PHYS & SECTION_MASK) | 0x456);
-	EXPECT("GIC section at IO_VIRT", l1(IO_VIRT(GIC_DIST_PHYS)), (GIC_DIST_PHYS & SECTION_MASK) | 0x456);
+	       (UART_PHYS & SECTION_MASK) | 0x1452);
+	EXPECT("GIC section at IO_VIRT", l1(IO_VIRT(GIC_DIST_PHYS)), (GIC_DIST_PHYS & SECTION_MASK) | 0x1452);
 	EXPECT("vmalloc space empty", l1(VMALLOC_START), 0);
 	return verdict("test-layout");
 }

@@ -7,7 +7,9 @@
 #include "gmm.h"
 
 /* The attributes of each boot-time mapping type (build_mem_type_table for
- * ARMv7 UP, write-back cache policy, TEX remap off: prot values are final).
+ * ARMv7 UP, write-back cache policy, TEX remap on as head.S sets it: the
+ * memory type is n = TEX[0]:C:B into Linux's PRRR/NMRR, 3 write-back, 4
+ * shared device).
  * prot_l1 is the L1 word of a PTE table, prot_sect of a 1 MB section, 0 =
  * the type is never mapped with sections. */
 struct mem_type {
@@ -19,7 +21,7 @@ static const struct mem_type mem_types[MT_NR] = {
 	[MT_DEVICE] = {
 		.prot_pte = PAGE_KERNEL_IO,
 		.prot_l1 = PMD_TYPE_TABLE | PMD_DOMAIN(DOMAIN_IO),
-		.prot_sect = PMD_TYPE_SECT | PMD_SECT_AP_WRITE | PMD_SECT_XN | PMD_SECT_BUFFERABLE |
+		.prot_sect = PMD_TYPE_SECT | PMD_SECT_AP_WRITE | PMD_SECT_XN | PMD_SECT_TEX(1) |
 			     PMD_DOMAIN(DOMAIN_IO),
 	},
 	[MT_HIGH_VECTORS] = {
