@@ -98,22 +98,20 @@ static int parse(int argc, char **argv, struct sweep *s)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	*s = (struct sweep){ .board = "q3f", .out = "bench-out", .jobs = cpus > 0 ? (unsigned)cpus : 1,
 			     .nshards = 1, .args = "" };
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
+	static const char *const flags[] = { "--help", "-h", "--quiet", NULL };
+	static const char *const valued[] = { "--workloads", "--presets", "--layouts", "--args",
+		"--board", "--out", "--jobs", "--shard", NULL };
+	cli_args args = { .cmd = "bench", .argc = argc, .argv = argv, .flags = flags, .valued = valued };
+	char *opt, *val;
+	int more;
+	while ((more = cli_next_option(&args, &opt, &val)) == 1) {
+		uint64_t n;
 		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
 			bench_help();
 			return 0;
 		}
-		if (!strcmp(opt, "--quiet")) {
-			s->quiet = true;
-			continue;
-		}
-		if (i + 1 >= argc || strncmp(opt, "--", 2))
-			return cli_usage_error("bench", strncmp(opt, "--", 2) ? "unexpected argument '%s'"
-									      : "option %s needs a value", opt);
-		char *val = argv[++i];
-		uint64_t n;
-		if (!strcmp(opt, "--workloads")) workloads = val;
+		if (!strcmp(opt, "--quiet")) s->quiet = true;
+		else if (!strcmp(opt, "--workloads")) workloads = val;
 		else if (!strcmp(opt, "--presets")) presets = val;
 		else if (!strcmp(opt, "--layouts")) layouts = val;
 		else if (!strcmp(opt, "--args")) s->args = val;
@@ -129,10 +127,10 @@ static int parse(int argc, char **argv, struct sweep *s)
 			if (sscanf(val, "%u/%u%c", &i0, &n0, &tail) != 2 || !n0 || i0 >= n0)
 				return cli_usage_error("bench", "--shard takes I/N with 0 <= I < N, not '%s'", val);
 			s->shard = i0, s->nshards = n0;
-		} else {
-			return cli_usage_error("bench", "unknown option '%s'", opt);
 		}
 	}
+	if (more)
+		return more;
 	if (!workloads)
 		return cli_usage_error("bench", "--workloads is required");
 	int st;
