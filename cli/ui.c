@@ -28,7 +28,7 @@ static void ui_help(void)
 		"                          click VA, hover VA, wait N, until-paused N,\n"
 		"                          screenshot FILE, quit\n"
 		"  --state FILE            write the UI's final state (key=value lines)\n"
-		"  --speed N               instructions per frame (default 200000)\n"
+		"  --speed N               instructions per frame (default 20000)\n"
 		"  --paused                start paused\n"
 		"  --metric NAME           walks (default), misses, faults, hazards, kind\n"
 		"  --size WxH              window size (default 1280x800)\n"
