@@ -13,9 +13,11 @@ import subprocess
 import sys
 import tempfile
 
+from guest_output import Checker
+
 mmuscope = sys.argv[1]
 tmp = tempfile.mkdtemp(prefix="mmuscope-layout-")
-failures = checks = 0
+check = Checker()
 
 
 def stats(*args):
@@ -36,13 +38,6 @@ def stats(*args):
     check(d["tlb"]["counters"]["replica_mismatches"] == 0,
           f"{' '.join(args) or 'default'}: no walk read a group of differing copies")
     return walks, sizes
-
-
-def check(cond, what):
-    global failures, checks
-    checks += 1
-    print(("ok   " if cond else "FAIL ") + what)
-    failures += not cond
 
 
 def in_mbs(walks, lo, hi):
@@ -72,5 +67,4 @@ check(sizes["64K"] >= 256 and sizes["16M"] == 0, f"large: a 64K walk per 64 KB s
 walks, sizes = stats("--layout", "pages")
 check(sizes["4K"] >= 4096 and sizes["4K"] > sizes["1M"] and in_mbs(walks, 0xC00, 0xC17) > 0,
       "pages: lowmem walks are 4K walks")
-print(f"{checks} checks, {failures} failed")
-sys.exit(1 if failures else 0)
+check.exit()

@@ -10,16 +10,11 @@ import subprocess
 import sys
 import tempfile
 
+from guest_output import Checker
+
 mmuscope = sys.argv[1]
 tmp = tempfile.mkdtemp(prefix="mmuscope-pte-")
-failures = checks = 0
-
-
-def check(cond, what):
-    global failures, checks
-    checks += 1
-    print(("ok   " if cond else "FAIL ") + what)
-    failures += not cond
+check = Checker()
 
 
 console = os.path.join(tmp, "console.txt")
@@ -52,5 +47,4 @@ for lx, ext, hw in pairs[::257]:
     m = re.search(r"^hw +0x([0-9a-f]{8})", p.stdout, re.M)
     check(p.returncode == 0 and m and int(m.group(1), 16) == hw,
           f"pte --linux {lx:#010x} --ext {ext:#x}: hw {hw:#010x}")
-print(f"{checks} checks, {failures} failed")
-sys.exit(1 if failures else 0)
+check.exit()

@@ -11,23 +11,16 @@ import subprocess
 import sys
 import tempfile
 
-from guest_output import mm_counts
+from guest_output import Checker, mm_counts
 
 mmuscope = sys.argv[1]
-failures = checks = 0
+check = Checker()
 workloads = {"seq": "mb=1 passes=1", "stride": "mb=1 stride=256 passes=1",
              "random": "mb=1 count=2000", "chase": "ws=64 steps=2000", "matrix": "n=12",
              "fork": "children=3 pages=4", "mmap": "iterations=5 pages=4", "stack": "depth=300",
              "mix": "procs=4"}
 presets = ["cortex-a5", "cortex-a7", "cortex-a8", "cortex-a9", "cortex-a15"]
 layouts = ["sections", "pages", "supersections", "large"]
-
-
-def check(cond, what, detail=""):
-    global failures, checks
-    checks += 1
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond else f"\n     {detail[-600:]}"))
-    failures += not cond
 
 
 def run(*args):
@@ -54,5 +47,4 @@ with open(stats) as f:
     per_asid = json.load(f)["tlb"]["per_asid"]
 check(sum(1 for a, v in per_asid.items() if a != "0" and v["walks"] > 0) >= 5,
       "mix --stats: walks under five user ASIDs")
-print(f"{checks} checks, {failures} failed")
-sys.exit(1 if failures else 0)
+check.exit()
