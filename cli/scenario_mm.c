@@ -341,7 +341,7 @@ static int mm_tlb(lua_State *L)
 		scen_set_int(L, "way", v.way);
 		scen_set_int(L, "va", v.va);
 		scen_set_int(L, "pa", (lua_Integer)v.pa);
-		scen_set_int(L, "size", 0x1000ll << (4 * v.size)); /* bytes, as mm.walk gives */
+		scen_set_int(L, "size", 1ll << tlb_size_log2(v.size)); /* bytes, as mm.walk gives */
 		lua_pushboolean(L, v.global);
 		lua_setfield(L, -2, "global");
 		lua_pushboolean(L, v.locked);

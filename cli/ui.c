@@ -73,7 +73,7 @@ int cli_ui(int argc, char **argv)
 		else if (!strcmp(opt, "--break-va") || !strcmp(opt, "--break-pc")) {
 			if (!cli_parse_u64(opt, val, UINT32_MAX, &n))
 				return 2;
-			if (opt[8] == 'v')
+			if (!strcmp(opt, "--break-va"))
 				uo.has_break_va = true, uo.break_va = (uint32_t)n;
 			else
 				uo.has_break_pc = true, uo.break_pc = (uint32_t)n;

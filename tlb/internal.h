@@ -4,7 +4,6 @@
 
 #include "tlb/tlb.h"
 
-unsigned tlb_size_log2(tlb_size size);
 /* The index of the slot of level l that translates key under asid, or -1. */
 int tlb_level_search(const tlb_level *l, uint32_t key, unsigned asid);
 void tlb_drop_translation(tlb_t *t, uint32_t va, unsigned asid);

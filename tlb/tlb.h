@@ -287,6 +287,7 @@ const tlb_size_stats *tlb_size_stats_get(const tlb_t *t, tlb_size size);
 /* hits / lookups of a level (main: both sides); -1 when absent or unused. */
 double tlb_hit_rate(const tlb_t *t, tlb_level_id level);
 const char *tlb_size_name(tlb_size size);      /* "4K", "64K", "1M", "16M" */
+unsigned tlb_size_log2(tlb_size size);         /* 12, 16, 20, 24 */
 tlb_size tlb_size_of(const mmu_entry *e);
 /* The per-level summary and hit rates, as `mmuscope run` prints it. */
 void tlb_stats_print(const tlb_t *t, FILE *out);
