@@ -96,8 +96,7 @@ struct emu {
 	uint32_t block_end, access_next, access_pc;
 	unsigned access_left;
 	const uint8_t *block_code;
-	bool check_access_pc;
-	uint32_t insn_pc;
+	uint32_t insn_pc;       /* emu_options.check_access_pc: unicorn's PC */
 	uint32_t image_end;     /* end of the loaded ELF segments (physical) */
 	bool resume_valid;      /* block_hook stopped before the block at resume_pc */
 	uint32_t resume_pc;     /* its address, bit 0 set for Thumb */

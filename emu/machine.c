@@ -223,12 +223,27 @@ static uint32_t access_pc(emu_t *e, uint32_t va)
 	return e->access_pc; /* more accesses than the decoder expects: keep the last */
 }
 
-/* emu_options.check_access_pc: unicorn's own PC, synced per instruction. */
-static void pc_check_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
+/* emu_options.check_access_pc: a code hook on every instruction keeps
+ * unicorn's own PC, and a memory hook added after mem_hook (unicorn calls
+ * hooks in the order they were added) compares the attribution with it,
+ * so the check costs the normal path nothing. */
+static void pc_check_code_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 {
 	(void)uc;
 	(void)size;
 	((emu_t *)opaque)->insn_pc = (uint32_t)addr;
+}
+
+static void pc_check_mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+			      int64_t value, void *opaque)
+{
+	(void)uc, (void)type, (void)size, (void)value;
+	emu_t *e = opaque;
+	if (!e->block_thumb && e->access_pc != e->insn_pc) {
+		e->disagreements++;
+		fprintf(stderr, "mmuscope: emulator bug: access at VA 0x%08x attributed to PC "
+			"0x%08x, made by 0x%08x\n", (uint32_t)addr, e->access_pc, e->insn_pc);
+	}
 }
 
 /* ---- model hooks -------------------------------------------------------- */
@@ -387,11 +402,6 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
 	e->last_data_write = kind == MMU_WRITE;
 	uint64_t pa;
 	uint32_t pc = access_pc(e, (uint32_t)addr);
-	if (e->check_access_pc && !e->block_thumb && pc != e->insn_pc) {
-		e->disagreements++;
-		fprintf(stderr, "mmuscope: emulator bug: access at VA 0x%08x attributed to PC 0x%08x, "
-			"made by 0x%08x\n", (uint32_t)addr, pc, e->insn_pc);
-	}
 	mmu_fault f = emu_model_access(e->model, (uint32_t)addr, kind, e->block_user,
 				       (unsigned)size, pc, &pa);
 	if (f.type != MMU_FAULT_NONE) {
@@ -799,11 +809,12 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 			goto fail;
 		}
 		if (opt->check_access_pc &&
-		    uc_hook_add(e->uc, &h, UC_HOOK_CODE, (void *)pc_check_hook, e, 1, 0) != UC_ERR_OK) {
-			set_error(err, errlen, "unicorn: cannot add the PC check hook");
+		    (uc_hook_add(e->uc, &h, UC_HOOK_CODE, (void *)pc_check_code_hook, e, 1, 0) ||
+		     uc_hook_add(e->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+				 (void *)pc_check_mem_hook, e, 1, 0))) {
+			set_error(err, errlen, "unicorn: cannot add the PC check hooks");
 			goto fail;
 		}
-		e->check_access_pc = opt->check_access_pc;
 		if (opt->trace) {
 			e->trace = emu_trace_open(opt->trace, &reset, e->ram, board->ram_base,
 						  e->ram_size, err, errlen);
