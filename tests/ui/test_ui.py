@@ -148,6 +148,27 @@ def young(mmuscope, tmp):
     assert s['walk_linux'] == '1' and linux & 1 and not linux & 2, s
 
 
+def breakpoints(mmuscope, tmp):
+    """b runs to the next access --break-va's page sees: in test-young-dirty
+    the first is the demand read of the first mmap page (TASK_UNMAPPED_BASE),
+    whose L1 slot is still empty (DFSR 0x005: section translation).  Then
+    --break-pc with that access's instruction stops at the same access."""
+    script, st = os.path.join(tmp, 'b.script'), os.path.join(tmp, 'b.state')
+    open(script, 'w').write('wait 1\nkey b\nuntil-paused 400\nquit\n')
+
+    def caught(*extra):
+        run(mmuscope, ['--headless', '--paused', '--frames', '600', '--workload',
+                       'test-young-dirty', '--script', script, '--state', st, *extra])
+        return state(st)
+
+    s = caught('--break-va', '0x40000fff')
+    assert s['walk_valid'] == '1' and s['walk_va'] == '0x40000000', s
+    assert s['walk_fault'] == 'translation' and s['walk_fsr'] == '0x005', s
+    assert s['walk_user'] == '1' and s['walk_disasm'].startswith('ldr'), s
+    t = caught('--break-pc', s['walk_pc'])
+    assert t['walk_pc'] == s['walk_pc'] and t['walk_va'] == s['walk_va'] and t['insns'] == s['insns'], t
+
+
 def main():
     mmuscope = sys.argv[1]
     with tempfile.TemporaryDirectory() as tmp:
@@ -156,6 +177,7 @@ def main():
         else:
             headless(mmuscope, tmp)
             young(mmuscope, tmp)
+            breakpoints(mmuscope, tmp)
     print('ok')
 
 
