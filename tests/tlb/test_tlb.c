@@ -629,8 +629,10 @@ static void test_replica_mismatches(void)
 	CHECK_EQ(cnt(t, TLB_CNT_replica_mismatches), 0);
 	/* Copy 5 of each points elsewhere: the next walks of both groups
 	 * (after a flush) count, the hits in between do not. */
-	guest_poke(&g, guest_l1_addr(&g, 0x80500000), guest_peek(&g, guest_l1_addr(&g, 0x80000000)) ^ 0x02000000u);
-	guest_poke(&g, guest_l2_addr(&g, 0x00025000), guest_peek(&g, guest_l2_addr(&g, 0x00020000)) ^ 0x00100000u);
+	uint32_t ss = guest_peek(&g, guest_l1_addr(&g, 0x80000000));
+	uint32_t large = guest_peek(&g, guest_l2_addr(&g, 0x00020000));
+	guest_poke(&g, guest_l1_addr(&g, 0x80500000), ss ^ 0x02000000u);
+	guest_poke(&g, guest_l2_addr(&g, 0x00025000), large ^ 0x00100000u);
 	CHECK_EQ(rd(t, 0x80000004, &res), 0);           /* micro hit */
 	CHECK_EQ(cnt(t, TLB_CNT_replica_mismatches), 0);
 	tlb_maint(t, TLB_OP_TLBIALL, 0);
