@@ -15,6 +15,8 @@ const struct fw_workload fw_workloads[] = {
 	{ "test-pte", "guestmm: set_pte_ext for every L_PTE combination, and every live PTE "
 		      "[print: each combination too]", workload_test_pte },
 	{ "test-vmalloc", "guestmm: vmalloc, guard page, fault sync across pgds, ioremap, fixmap", workload_test_vmalloc },
+	{ "test-stale-tlb", "a kernel PTE changed without a TLB flush, on purpose: one stale-TLB hazard",
+	  workload_test_stale_tlb },
 	{ "probe", "scenarios: 2 MB of lowmem, then the named accesses, each after a marker "
 		   "[read write exec unaligned remap]", workload_probe },
 	{ 0, 0, 0 },

@@ -15,6 +15,7 @@ int workload_test_memblock(const char *args);
 int workload_test_layout(const char *args);
 int workload_test_pte(const char *args);
 int workload_test_vmalloc(const char *args);
+int workload_test_stale_tlb(const char *args);
 /* selftest_thumb.c, compiled as Thumb-2: returns the number of failures. */
 int selftest_thumb(void);
 

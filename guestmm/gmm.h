@@ -101,7 +101,10 @@ enum zone_type { ZONE_NORMAL, MAX_NR_ZONES };
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
 /* page->flags: PG_* bits low, the zone index in the top bits. */
-enum pageflags { PG_reserved, PG_slab, PG_head };
+/* PG_lru: on an LRU list (vmscan.c); PG_active: the active one;
+ * PG_lazyfree: MADV_FREE'd, discarded by reclaim while clean (Linux
+ * clears PG_swapbacked instead). */
+enum pageflags { PG_reserved, PG_slab, PG_head, PG_lru, PG_active, PG_lazyfree };
 #define ZONES_PGSHIFT 30
 #define ZONES_MASK 3ul
 #define PAGE_BUDDY_MAPCOUNT_VALUE (-128)
@@ -117,7 +120,8 @@ struct page {
 	};
 	void *freelist;              /* PG_slab: first free object */
 	unsigned int inuse;          /* PG_slab: objects handed out */
-	struct list_head lru;        /* buddy free list, or the cache's partial list */
+	struct list_head lru;        /* buddy free list, the cache's partial list, or an LRU list */
+	unsigned long index;         /* PG_lru: the user address it is mapped at */
 };
 
 struct free_area {
@@ -341,7 +345,8 @@ extern struct task_struct *current;
 #define GMM_STATS(U, T) U(demand) T(young) T(dirty) T(cow) T(cow_reuse) T(spurious) \
 	U(stack_grow) U(segv) U(forks) U(exits) T(switches) U(asid_rollovers) \
 	T(aging_passes) T(aged) T(tlb_flush_page) U(tlb_flush_mm) U(blocks) T(splits) \
-	T(reclaimed) U(oom) T(pass_referenced) U(dirtied)
+	T(reclaimed) U(oom) T(pass_referenced) U(dirtied) U(zero_page) T(pgscan) \
+	T(pgactivate) T(pgdeactivate) T(reclaim_referenced) T(pswpout) T(pswpin) T(kswapd_runs) T(pglazyfreed)
 struct gmm_stats {
 #define GMM_STAT_FIELD(name) unsigned long name;
 	GMM_STATS(GMM_STAT_FIELD, GMM_STAT_FIELD)
@@ -369,6 +374,21 @@ long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
 long sys_brk(unsigned long brk);
 long sys_madvise(unsigned long addr, unsigned long len, int advice);
 void age_user_pages(void);
+extern struct page *empty_zero_page;   /* mmu.c: paging_init's ZERO_PAGE */
+
+/* vmscan.c: LRU lists, reclaim, swap */
+void lru_cache_add_anon(struct page *page, unsigned long addr);
+void mark_page_lazyfree(struct page *page);
+void put_user_page(struct page *page);
+void wakeup_kswapd(void);
+unsigned long try_to_free_pages(void);
+int swapon(unsigned long pages);
+void swapoff(void);
+bool is_swap_pte(pte_t pte);
+void swap_duplicate(pte_t pte);
+void swap_free(pte_t pte);
+bool swap_read(pte_t pte, struct page *page);
+void swap_usage(unsigned long *total, unsigned long *free);
 void flush_tlb_page(struct mm_struct *mm, unsigned long addr);
 void flush_tlb_mm(struct mm_struct *mm);
 bool access_ok(unsigned long addr, unsigned long len);
@@ -410,6 +430,9 @@ void switch_mm(struct mm_struct *mm);
 
 /* ---- boot (arch/arm/kernel/setup.c, arch/arm/mm/init.c) ---- */
 void gmm_setup_arch(const char *cmdline);
+/* The value after "name=" in a command line, or 0; a size such as "4M". */
+const char *early_param(const char *cmdline, const char *name);
+unsigned long memparse(const char *p, const char **end);
 void gmm_mm_init(void);
 /* The steps they run, in order (setup.c calls them). */
 void paging_init(void);

@@ -1,7 +1,8 @@
-/* User address spaces (mm/mmap.c, mm/memory.c, mm/vmscan.c,
- * arch/arm/mm/fault.c): VMAs, user page tables, demand paging, young/dirty
- * emulation through faults, copy-on-write after fork, the aging pass,
- * reclaim, and the memory system calls.  Page accounting follows Linux: a
+/* User address spaces (mm/mmap.c, mm/memory.c, mm/mprotect.c,
+ * arch/arm/mm/fault.c): VMAs, user page tables, demand paging with the
+ * shared zero page, young/dirty emulation through faults, copy-on-write
+ * after fork, swap-in, the opt-in aging scan, and the memory system calls
+ * (reclaim and swap are vmscan.c's).  Page accounting follows Linux: a
  * mapped anonymous page has _mapcount >= 0 and one reference per mapping.
  * Blocks of large VMAs under ulayout=large/sections are ulayout.c's. */
 #include "fw.h"
@@ -15,6 +16,7 @@
 #define MAP_FIXED 0x10ul
 #define MAP_ANONYMOUS 0x20ul
 #define MADV_DONTNEED 4
+#define MADV_FREE 8
 #define EBADF 9
 #define ENOMEM 12
 #define EINVAL 22
@@ -164,14 +166,27 @@ void pmd_populate_mb(struct mm_struct *mm, unsigned long addr)
 	flush_pmd_entry(pmd);
 }
 
-static void unmap_pte(pte_t *ptep)
+static bool is_zero_pfn(unsigned long pfn) { return pfn == page_to_pfn(empty_zero_page); }
+
+/* zap_pte_range for one PTE: a page loses this mapping (the zero page is
+ * nobody's), a swap entry its reference.  True when a translation may be
+ * cached (the caller flushes). */
+static bool unmap_pte(pte_t *ptep)
 {
-	if (!pte_present(*ptep))
-		return;
-	struct page *page = pfn_to_page(pte_pfn(*ptep));
-	page->_mapcount--;
-	__free_page(page); /* put_page: the last reference frees it */
+	pte_t pte = *ptep;
+	if (pte_none(pte))
+		return false;
 	pte_clear(ptep);
+	if (is_swap_pte(pte)) {
+		swap_free(pte);
+		return false;
+	}
+	if (!is_zero_pfn(pte_pfn(pte))) {
+		struct page *page = pfn_to_page(pte_pfn(pte));
+		page->_mapcount--;
+		put_user_page(page); /* the last reference frees it */
+	}
+	return true;
 }
 
 /* zap_page_range: unmap every page in [start, end); one TLB flush per page
@@ -199,10 +214,8 @@ static void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned l
 				continue;
 			}
 		}
-		if (!pte_present(*ptep))
-			continue;
-		unmap_pte(ptep);
-		flush_tlb_page(mm, addr);
+		if (unmap_pte(ptep))
+			flush_tlb_page(mm, addr);
 	}
 }
 
@@ -219,6 +232,7 @@ int populate_page(struct mm_struct *mm, unsigned long addr, const void *data, si
 	}
 	memcpy((char *)page_address(page) + (addr & ~PAGE_MASK), data, len);
 	page->_mapcount++;
+	lru_cache_add_anon(page, addr);
 	pmd_populate_mb(mm, addr);
 	set_pte_at(addr & PAGE_MASK, ptep,
 		   pfn_pte(page_to_pfn(page), vm_get_page_prot(vma->vm_flags)) | L_PTE_YOUNG |
@@ -226,99 +240,132 @@ int populate_page(struct mm_struct *mm, unsigned long addr, const void *data, si
 	return 0;
 }
 
-/* ---- reclaim (mm/vmscan.c, reduced: anonymous memory and no swap) ---- */
-
-#define SWAP_CLUSTER_MAX 32ul
-
-static bool page_is_zero(const struct page *page)
-{
-	const uint32_t *w = page_address(page);
-	for (unsigned long i = 0; i < PAGE_SIZE / 4; i++)
-		if (w[i])
-			return false;
-	return true;
-}
-
-/* shrink_page_list for one mm: an old (not referenced since the last
- * aging pass), clean page that only this mapping holds and that holds only
- * zeros can go without a copy anywhere; its next access demand-faults a
- * fresh zero page.  Everything else would need swap.  Returns pages freed. */
-static unsigned long shrink_mm(struct mm_struct *mm, unsigned long want)
-{
-	unsigned long freed = 0;
-	for (struct vm_area_struct *v = mm->mmap; v && freed < want; v = v->vm_next)
-		for (unsigned long addr = v->vm_start, next; addr < v->vm_end; addr = next) {
-			next = pgd_addr_end(addr, v->vm_end);
-			pte_t *ptep = pte_lookup(mm, addr, false);
-			for (; ptep && addr < next && freed < want; addr += PAGE_SIZE, ptep++) {
-				if (!pte_present(*ptep) || (*ptep & (L_PTE_YOUNG | L_PTE_DIRTY)))
-					continue;
-				struct page *page = pfn_to_page(pte_pfn(*ptep));
-				if (page_count(page) != 1 || !page_is_zero(page))
-					continue;
-				unmap_pte(ptep);
-				flush_tlb_page(mm, addr); /* ptep_clear_flush */
-				freed++;
-			}
-		}
-	return freed;
-}
-
-/* kswapd's and direct reclaim's pass over every process. */
-static unsigned long reclaim_pages(unsigned long want)
-{
-	extern struct task_struct tasks[NR_TASKS];
-	unsigned long freed = 0;
-	for (int i = 0; i < NR_TASKS && freed < want; i++)
-		if (tasks[i].state == TASK_RUNNING || tasks[i].state == TASK_WAITING)
-			freed += shrink_mm(tasks[i].mm, want - freed);
-	gmm_stats.reclaimed += freed;
-	return freed;
-}
-
-/* A page for user memory; when none is left, direct reclaim, once. */
+/* A page for user memory (__alloc_pages_slowpath, reduced): kswapd is
+ * woken below the low watermark; an allocation that still fails reclaims
+ * directly, once. */
 static struct page *alloc_user_page(void)
 {
+	wakeup_kswapd();
 	struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE);
-	if (!page && reclaim_pages(SWAP_CLUSTER_MAX))
+	if (!page && try_to_free_pages())
 		page = alloc_page(GFP_HIGHUSER_MOVABLE);
 	return page;
 }
 
 /* ---- faults ---- */
 
+/* ptep_set_access_flags (mm/pgtable-generic.c): a fault that makes a PTE
+ * young, dirty or writable sets it and flushes the page, since 32-bit ARM's
+ * flush_tlb_fix_spurious_fault is flush_tlb_page: a TLB may still hold the
+ * read-only translation.  False when the PTE was already so. */
+static bool ptep_set_access_flags(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+				  pte_t entry)
+{
+	if (*ptep == entry)
+		return false;
+	set_pte_at(addr, ptep, entry);
+	flush_tlb_page(mm, addr);
+	return true;
+}
+
 /* do_wp_page: a write to a present, write-protected page of a writable
- * VMA.  The last user takes the page back; otherwise it is copied, and the
- * old translation must leave the TLB because the PFN changes. */
+ * VMA.  The last user takes the page back (wp_page_reuse); otherwise, and
+ * always for the zero page, wp_page_copy gives it a copy, and the old
+ * translation leaves the TLB (ptep_clear_flush) because the PFN changes.
+ * The old page is held across the allocation, whose reclaim may swap it
+ * out: then the fault is retried. */
 static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 		      pte_t *ptep)
 {
-	struct page *old = pfn_to_page(pte_pfn(*ptep));
+	pte_t orig = *ptep;
 	pgprot_t prot = vm_get_page_prot(vma->vm_flags) | L_PTE_YOUNG | L_PTE_DIRTY;
-	if (page_count(old) == 1) {
+	bool zero = is_zero_pfn(pte_pfn(orig));
+	struct page *old = pfn_to_page(pte_pfn(orig));
+	if (!zero && page_count(old) == 1) {
 		gmm_stats.cow_reuse++;
-		set_pte_at(addr, ptep, pfn_pte(pte_pfn(*ptep), prot));
+		ptep_set_access_flags(mm, addr, ptep, pfn_pte(pte_pfn(orig), prot));
 		return 0;
 	}
+	if (!zero)
+		get_page(old);
 	struct page *copy = alloc_user_page();
-	if (!copy)
+	int ret = 0;
+	if (!copy) {
+		ret = VM_FAULT_OOM;
+	} else if (*ptep != orig) {
+		__free_page(copy);
+	} else {
+		gmm_stats.cow++;
+		if (zero)
+			clear_page(page_address(copy));
+		else
+			copy_page(page_address(copy), page_address(old));
+		copy->_mapcount++;
+		lru_cache_add_anon(copy, addr);
+		set_pte_at(addr, ptep, pfn_pte(page_to_pfn(copy), prot));
+		flush_tlb_page(mm, addr);
+		if (!zero) {
+			old->_mapcount--;
+			put_user_page(old);
+		}
+	}
+	if (!zero)
+		put_user_page(old);
+	return ret;
+}
+
+/* do_anonymous_page: a read maps the shared zero page read-only (its first
+ * write copies it: do_wp_page); a write maps a new zeroed page, dirty.  The
+ * PTE was empty, so nothing is flushed. */
+static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
+			     bool write)
+{
+	pgprot_t prot = vm_get_page_prot(vma->vm_flags) | L_PTE_YOUNG;
+	gmm_stats.demand++;
+	if (!write) {
+		gmm_stats.zero_page++;
+		set_pte_at(addr, ptep, pfn_pte(page_to_pfn(empty_zero_page), prot | L_PTE_RDONLY));
+		return 0;
+	}
+	struct page *page = alloc_user_page();
+	if (!page)
 		return VM_FAULT_OOM;
-	gmm_stats.cow++;
-	copy_page(page_address(copy), page_address(old));
-	copy->_mapcount++;
-	old->_mapcount--;
-	__free_page(old);
-	set_pte_at(addr, ptep, pfn_pte(page_to_pfn(copy), prot));
-	flush_tlb_page(mm, addr);
+	clear_page(page_address(page));
+	page->_mapcount++;
+	lru_cache_add_anon(page, addr);
+	set_pte_at(addr, ptep, pfn_pte(page_to_pfn(page), prot | L_PTE_DIRTY));
 	return 0;
 }
 
-/* handle_mm_fault for an access the VMA allows: demand-zero, the young
- * bit (an old page's hardware PTE is 0: a translation fault), the dirty
- * bit (a clean page's hardware PTE is read-only: a permission fault),
- * copy-on-write.  Making a PTE more permissive needs no TLB flush; an
- * entry the TLB still holds read-only faults once more and is flushed as
- * spurious. */
+/* do_swap_page: the page comes back from its slot, young.  When others
+ * still hold the slot (it was swapped out while fork shared it) this copy
+ * is mapped read-only, copy-on-write as before; there is no swap cache,
+ * so each sharer reads its own copy.  The new PTE replaces a swap entry,
+ * which no TLB holds. */
+static int do_swap_page(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, bool write)
+{
+	struct page *page = alloc_user_page();
+	if (!page)
+		return VM_FAULT_OOM;
+	pte_t pte = vm_get_page_prot(vma->vm_flags) | L_PTE_YOUNG;
+	if (!swap_read(*ptep, page))
+		pte |= L_PTE_RDONLY;
+	else if (write)
+		pte |= L_PTE_DIRTY;
+	page->_mapcount++;
+	lru_cache_add_anon(page, addr);
+	set_pte_at(addr, ptep, pfn_pte(page_to_pfn(page), pte));
+	return 0;
+}
+
+/* handle_mm_fault for an access the VMA allows (handle_pte_fault): an
+ * empty PTE is a new page, a swap entry a swap-in, a write to a
+ * write-protected page copy-on-write; otherwise the fault sets the young
+ * bit (an old page's hardware PTE is 0: a translation fault) and, on a
+ * write, the dirty bit (a clean page's hardware PTE is read-only: a
+ * permission fault) through ptep_set_access_flags.  A fault that finds
+ * nothing to fix is spurious: a TLB held a stale translation, flushed on
+ * writes as flush_tlb_fix_spurious_fault does. */
 static int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 			   bool write)
 {
@@ -332,39 +379,24 @@ static int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, uns
 		return VM_FAULT_OOM;
 	pmd_populate_mb(mm, addr);
 	pte_t pte = *ptep;
-	if (!pte_present(pte)) {
-		struct page *page = alloc_user_page();
-		if (!page)
-			return VM_FAULT_OOM;
-		clear_page(page_address(page));
-		gmm_stats.demand++;
-		page->_mapcount++;
-		pte = pfn_pte(page_to_pfn(page), vm_get_page_prot(vma->vm_flags)) | L_PTE_YOUNG;
-		if (write)
-			pte |= L_PTE_DIRTY;
-		set_pte_at(addr, ptep, pte);
-		return 0;
-	}
-	if (!(pte & L_PTE_YOUNG)) {
-		gmm_stats.young++;
-		pte |= L_PTE_YOUNG;
-		if (write && !(pte & (L_PTE_RDONLY | L_PTE_DIRTY))) {
-			gmm_stats.dirtied++;
-			pte |= L_PTE_DIRTY;
-		}
-		set_pte_at(addr, ptep, pte);
-		return 0;
-	}
+	if (pte_none(pte))
+		return do_anonymous_page(vma, addr, ptep, write);
+	if (!pte_present(pte))
+		return do_swap_page(vma, addr, ptep, write);
 	if (write && (pte & L_PTE_RDONLY))
 		return do_wp_page(mm, vma, addr, ptep);
-	if (write && !(pte & L_PTE_DIRTY)) {
+	pte_t entry = pte | L_PTE_YOUNG | (write ? L_PTE_DIRTY : 0);
+	if (!(pte & L_PTE_YOUNG))
+		gmm_stats.young++;
+	else if (write && !(pte & L_PTE_DIRTY))
 		gmm_stats.dirty++;
+	if (write && !(pte & L_PTE_DIRTY))
 		gmm_stats.dirtied++;
-		set_pte_at(addr, ptep, pte | L_PTE_DIRTY);
-		return 0;
+	if (!ptep_set_access_flags(mm, addr, ptep, entry)) {
+		gmm_stats.spurious++;
+		if (write)
+			flush_tlb_page(mm, addr);
 	}
-	gmm_stats.spurious++;
-	flush_tlb_page(mm, addr);
 	return 0;
 }
 
@@ -400,11 +432,14 @@ bool access_ok(unsigned long addr, unsigned long len)
 	return addr < TASK_SIZE && len <= TASK_SIZE - addr;
 }
 
-/* ---- aging (a kswapd-like pass over every user page) ---- */
+/* ---- the opt-in aging scan (init's aging=TICKS) ---- */
 
-/* Marks every young user PTE old: the hardware PTE becomes 0 and the TLB
+/* Marks every young user PTE old, as idle-page tracking's
+ * page_idle_clear_pte_refs does: the hardware PTE becomes 0 and the TLB
  * entry is flushed, so the next access takes the young fault again.  A
- * block mapping is young as a whole: one flush, its pages all counted. */
+ * block mapping is young as a whole: one flush, its pages all counted.
+ * Linux clears young bits only under memory pressure (vmscan.c); this
+ * scan is for demonstrations and the young-bit tests. */
 static unsigned long age_mm(struct mm_struct *mm)
 {
 	unsigned long referenced = 0, bs = user_block_size();
@@ -431,15 +466,11 @@ static unsigned long age_mm(struct mm_struct *mm)
 	return referenced;
 }
 
-/* The periodic pass (the timer's): below the low watermark, kswapd first
- * reclaims what stayed old since the last pass, up to the high watermark;
- * then every young page is made old and counted as referenced. */
+/* The periodic scan: every young page is made old and counted as
+ * referenced. */
 void age_user_pages(void)
 {
 	extern struct task_struct tasks[NR_TASKS];
-	const struct zone *z = &NODE_DATA(0)->node_zones[ZONE_NORMAL];
-	if (nr_free_pages() < z->watermark[WMARK_LOW])
-		reclaim_pages(z->watermark[WMARK_HIGH] - nr_free_pages());
 	unsigned long referenced = 0;
 	for (int i = 0; i < NR_TASKS; i++)
 		if (tasks[i].state == TASK_RUNNING || tasks[i].state == TASK_WAITING)
@@ -453,7 +484,9 @@ void age_user_pages(void)
 
 /* copy_page_range: the child shares every page; private writable pages
  * are write-protected in both (COW), and the child's PTEs start old, as
- * copy_one_pte makes them.  The parent's TLB entries may be writable, so
+ * copy_one_pte makes them.  A swap entry is shared with another reference
+ * (copy_nonpresent_pte), the zero page as it is (vm_normal_page: no
+ * struct page to count).  The parent's TLB entries may be writable, so
  * its whole ASID is flushed. */
 struct mm_struct *dup_mm(struct mm_struct *oldmm)
 {
@@ -471,11 +504,20 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 				addr |= PMD_SIZE - PAGE_SIZE;
 				continue;
 			}
-			if (!pte_present(*src))
+			if (pte_none(*src))
 				continue;
 			pte_t *dst = pte_lookup(mm, addr, true);
 			if (!dst)
 				goto fail;
+			if (is_swap_pte(*src)) {
+				swap_duplicate(*src);
+				set_pte_at(addr, dst, *src);
+				continue;
+			}
+			if (is_zero_pfn(pte_pfn(*src))) {
+				set_pte_at(addr, dst, *src & ~L_PTE_YOUNG);
+				continue;
+			}
 			/* a block mapping is write-protected whole, at its first page */
 			if ((v->vm_flags & VM_WRITE) && !(*src & L_PTE_RDONLY)) {
 				if ((v->vm_flags & VM_HUGEPAGE) && user_block_mapped(oldmm, addr))
@@ -592,8 +634,10 @@ long sys_munmap(unsigned long addr, unsigned long len)
 	return do_munmap(current->mm, addr, addr + PAGE_ALIGN(len));
 }
 
-/* Less permission always flushes the page (or the block mapping); more
- * needs no flush.  A block mapping the range cuts is split first. */
+/* change_protection: every PTE whose value changes is flushed, more
+ * permission or less (flush_tlb_range: a TLB may hold the old rights
+ * either way).  A COW page and the zero page stay write-protected until
+ * written.  A block mapping the range cuts is split first. */
 long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 {
 	struct mm_struct *mm = current->mm;
@@ -609,23 +653,25 @@ long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 		return -ENOMEM;
 	unsigned long flags = prot_to_vm(prot), bs = user_block_size();
 	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v = v->vm_next) {
-		bool narrower = (v->vm_flags & ~flags) & (VM_READ | VM_WRITE | VM_EXEC);
 		v->vm_flags = (v->vm_flags & (VM_GROWSDOWN | VM_HUGEPAGE)) | flags;
 		for (unsigned long a = v->vm_start; a < v->vm_end; a += PAGE_SIZE) {
 			pte_t *ptep = pte_lookup(mm, a, false);
 			if (!ptep || !pte_present(*ptep))
 				continue;
-			/* A COW page stays write-protected until it is written. */
-			pte_t cow = page_count(pfn_to_page(pte_pfn(*ptep))) > 1 ? L_PTE_RDONLY : 0;
+			pte_t cow = is_zero_pfn(pte_pfn(*ptep)) ||
+						    page_count(pfn_to_page(pte_pfn(*ptep))) > 1
+					    ? L_PTE_RDONLY
+					    : 0;
 			if ((v->vm_flags & VM_HUGEPAGE) && user_block_mapped(mm, a)) {
 				unsigned long block = a & ~(bs - 1);
 				if (block >= addr && end - block >= bs) {
 					for (unsigned long i = 1; i < bs >> PAGE_SHIFT; i++)
 						if (page_count(pfn_to_page(pte_pfn(ptep[i]))) > 1)
 							cow = L_PTE_RDONLY;
+					pte_t before = *ptep;
 					set_user_block(mm, a, ~(PAGE_MASK | L_PTE_YOUNG | L_PTE_DIRTY),
 						       vm_get_page_prot(flags) | cow);
-					if (narrower)
+					if (*ptep != before)
 						flush_tlb_page(mm, a);
 					a += bs - PAGE_SIZE;
 					continue;
@@ -633,9 +679,11 @@ long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 				split_user_block(mm, a);
 			}
 			pte_t keep = *ptep & (PAGE_MASK | L_PTE_YOUNG | L_PTE_DIRTY);
-			set_pte_at(a, ptep, keep | vm_get_page_prot(flags) | cow);
-			if (narrower)
+			pte_t entry = keep | vm_get_page_prot(flags) | cow;
+			if (entry != *ptep) {
+				set_pte_at(a, ptep, entry);
 				flush_tlb_page(mm, a);
+			}
 		}
 	}
 	return 0;
@@ -662,13 +710,41 @@ long sys_brk(unsigned long brk)
 	return (long)brk;
 }
 
-/* MADV_DONTNEED: the range's pages go; the next access finds zeros.  As
- * in Linux, the mapped parts are done and a hole anywhere is -ENOMEM. */
+/* MADV_FREE (madvise_free_pte_range): the process's own pages in the
+ * range become old and clean, each flushed, and go to the inactive list;
+ * reclaim drops such a page rather than swap it, unless it was written
+ * again (then it is dirty and keeps its data).  Pages shared with another
+ * process, the zero page and swap entries are left alone.  A block
+ * mapping is split first (Linux clears a whole huge pmd in place). */
+static void madvise_free(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		pte_t *ptep = pte_lookup(mm, addr, false);
+		if (!ptep) {
+			addr |= PMD_SIZE - PAGE_SIZE;
+			continue;
+		}
+		if (!pte_present(*ptep) || is_zero_pfn(pte_pfn(*ptep)))
+			continue;
+		struct page *page = pfn_to_page(pte_pfn(*ptep));
+		if (page_count(page) != 1)
+			continue;
+		if (user_block_mapped(mm, addr))
+			split_user_block(mm, addr);
+		set_pte_at(addr, ptep, *ptep & ~(L_PTE_YOUNG | L_PTE_DIRTY));
+		flush_tlb_page(mm, addr);
+		mark_page_lazyfree(page);
+	}
+}
+
+/* MADV_DONTNEED: the range's pages go; the next access finds zeros.
+ * MADV_FREE: see madvise_free.  As in Linux, the mapped parts are done
+ * and a hole anywhere is -ENOMEM. */
 long sys_madvise(unsigned long addr, unsigned long len, int advice)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long end = addr + PAGE_ALIGN(len);
-	if ((addr & ~PAGE_MASK) || advice != MADV_DONTNEED || addr >= TASK_SIZE ||
+	if ((addr & ~PAGE_MASK) || (advice != MADV_DONTNEED && advice != MADV_FREE) || addr >= TASK_SIZE ||
 	    len > TASK_SIZE - addr)
 		return -EINVAL;
 	long ret = 0;
@@ -680,7 +756,10 @@ long sys_madvise(unsigned long addr, unsigned long len, int advice)
 			ret = -ENOMEM;
 		a = v->vm_start > a ? v->vm_start : a;
 		unsigned long stop = v->vm_end < end ? v->vm_end : end;
-		zap_page_range(mm, a, stop);
+		if (advice == MADV_FREE)
+			madvise_free(mm, a, stop);
+		else
+			zap_page_range(mm, a, stop);
 		a = stop;
 	}
 	return ret;

@@ -656,3 +656,39 @@ int workload_layout(const char *args)
 	memblock_dump_all();
 	return 0;
 }
+
+/* ---- a missing TLB flush, on purpose ---- */
+
+/* The bug class the model's stale-TLB hazard counter exists for: a kernel
+ * PTE is pointed at another page without flush_tlb_kernel_page.  Until the
+ * flush, the architecture allows either page's value to be read (a TLB
+ * may keep the old translation), so only the value after it is checked;
+ * the model flags the read it serves from the changed descriptor (one
+ * hazard in its counters).  Every shipped workload flushes what it
+ * changes: this one is for tests of the hazard path (traces, replay). */
+int workload_test_stale_tlb(const char *args)
+{
+	(void)args;
+	unsigned long used_before = vmalloc_used_bytes();
+	volatile uint32_t *v = vmalloc(PAGE_SIZE);
+	struct page *other = alloc_page(GFP_KERNEL);
+	if (!v || !other) {
+		printk("test-stale-tlb: no memory\n");
+		return 1;
+	}
+	*v = 0x01Du;                                   /* the TLB holds v now */
+	*(uint32_t *)page_address(other) = 0x2E7u;
+	pte_t *pte = lookup_kernel_pte((unsigned long)v), old = *pte;
+	set_pte_ext(pte, pfn_pte(page_to_pfn(other), PAGE_KERNEL), 0); /* no flush */
+	uint32_t either = *v;
+	EXPECT("before the flush: the old page or the new one", either == 0x01Du || either == 0x2E7u, 1);
+	flush_tlb_kernel_page((unsigned long)v);
+	EXPECT("after the flush: the new page", *v, 0x2E7u);
+	set_pte_ext(pte, old, 0);
+	flush_tlb_kernel_page((unsigned long)v);
+	EXPECT("the old mapping back", *v, 0x01Du);
+	vfree((void *)v);
+	__free_page(other);
+	EXPECT("the area freed", vmalloc_used_bytes(), used_before);
+	return verdict("test-stale-tlb");
+}

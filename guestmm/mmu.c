@@ -431,8 +431,12 @@ static void __init devicemaps_init(void)
 	isb();
 }
 
+struct page *empty_zero_page;
+
 /* The early allocator may only hand out memory head.S mapped until
- * map_lowmem has run; then all of lowmem is usable. */
+ * map_lowmem has run; then all of lowmem is usable.  The zero page is
+ * taken before bootmem_init, as Linux's paging_init does, so it is never
+ * the buddy allocator's. */
 void __init paging_init(void)
 {
 	prepare_page_table();
@@ -440,7 +444,9 @@ void __init paging_init(void)
 	memblock_set_current_limit(arm_lowmem_limit);
 	dma_contiguous_remap();
 	devicemaps_init();
+	void *zero_page = early_alloc(PAGE_SIZE);
 	bootmem_init();
+	empty_zero_page = virt_to_page(zero_page);
 }
 
 /* ---- run time ---- */

@@ -27,7 +27,8 @@ static const int fallbacks[MIGRATE_TYPES][4] = {
 	[MIGRATE_CMA] = { MIGRATE_RESERVE },
 };
 
-#define PAGE_FLAGS_CHECK ((1ul << PG_reserved) | (1ul << PG_slab) | (1ul << PG_head))
+#define PAGE_FLAGS_CHECK ((1ul << PG_reserved) | (1ul << PG_slab) | (1ul << PG_head) | \
+			  (1ul << PG_lru) | (1ul << PG_active) | (1ul << PG_lazyfree))
 
 static struct zone *normal_zone(void)
 {

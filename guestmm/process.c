@@ -14,7 +14,7 @@
 #define USER_BASE 0x00010000ul
 #define USER_MAGIC 0x53554D4Du /* "MMUS" */
 #define TICK_INSNS 50000u      /* SP804 period; the host counts instructions */
-#define AGE_EVERY_TICKS 8      /* the aging pass runs every 8th tick */
+#define SWAP_DEFAULT (4ul << 20) /* init's swap= when none is given */
 #define SIGKILL 9
 #define SIGSEGV 11
 #define EXIT_SIGNALED 0x100    /* exit_code flag: killed by the signal in bits 7:0 */
@@ -36,6 +36,7 @@ struct task_struct tasks[NR_TASKS];
 struct task_struct *current;
 static int next_pid = 1;
 static unsigned long ticks;
+static unsigned long aging_ticks;  /* init's aging=: the opt-in scan's period; 0: off */
 static struct kernel_ctx launcher;
 
 /* ---- ASIDs (arch/arm/mm/context.c): 8-bit ASIDs, a generation above ---- */
@@ -234,9 +235,9 @@ static long sys_write(long fd, unsigned long buf, unsigned long len)
 	return (long)len;
 }
 
-/* sysinfo: the memory figures (in pages: mem_unit is PAGE_SIZE, as
- * si_meminfo reports them) and the number of tasks; there is no swap,
- * high memory, load average or wall-clock uptime to report. */
+/* sysinfo: the memory and swap figures (in pages: mem_unit is PAGE_SIZE,
+ * as si_meminfo reports them) and the number of tasks; there is no high
+ * memory, load average or wall-clock uptime to report. */
 struct sysinfo {
 	long uptime;
 	unsigned long loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
@@ -250,6 +251,7 @@ static long sys_sysinfo(unsigned long buf)
 {
 	struct sysinfo info = { .totalram = totalram_pages, .freeram = nr_free_pages(),
 				.mem_unit = PAGE_SIZE };
+	swap_usage(&info.totalswap, &info.freeswap);
 	for (int i = 0; i < NR_TASKS; i++)
 		info.procs += tasks[i].state != TASK_UNUSED;
 	if (!access_ok(buf, sizeof info) || __copy_to_user((void *)buf, &info, sizeof info))
@@ -324,14 +326,14 @@ void gmm_syscall(struct fw_regs *regs)
 	user_return(regs);
 }
 
-/* The timer: preemption, and every AGE_EVERY_TICKS ticks the aging pass. */
+/* The timer: preemption, and with aging= the opt-in aging scan. */
 void gmm_timer_tick(struct fw_regs *regs)
 {
 	ticks++;
 	if (!current || !user_mode(regs))
 		return;
 	user_enter(regs);
-	if (ticks % AGE_EVERY_TICKS == 0)
+	if (aging_ticks && ticks % aging_ticks == 0)
 		age_user_pages();
 	schedule();
 	user_return(regs);
@@ -397,15 +399,39 @@ static void report(long leaked)
 		}
 }
 
+/* init's own parameters: aging=TICKS (the opt-in aging scan every TICKS
+ * timer ticks; 0, the default, is off) and swap=SIZE (the RAM swap
+ * device, default 4M; 0: none).  False for a malformed value. */
+static bool init_params(const char *cmdline, unsigned long *swap_bytes)
+{
+	const char *v = early_param(cmdline, "aging="), *end;
+	aging_ticks = v ? memparse(v, &end) : 0;
+	if (v && (end == v || (*end && *end != ' ' && *end != ',') || aging_ticks > 1000000))
+		return false;
+	v = early_param(cmdline, "swap=");
+	*swap_bytes = v ? memparse(v, &end) : SWAP_DEFAULT;
+	return !v || (end != v && (!*end || *end == ' ' || *end == ',') && *swap_bytes <= (64ul << 20));
+}
+
 /* Starts init (pid 1) on cmdline, runs every task until init exits, then
  * returns here in SVC mode.  Returns init's exit status, or 1 when pages
  * leaked (freed pages must all be back, apart from slab growth), or 2 for
- * an unknown ulayout= (the user layout: ulayout.c). */
+ * an unknown ulayout= (the user layout: ulayout.c) or a bad aging= or
+ * swap=. */
 int run_user_programs(const char *cmdline)
 {
+	unsigned long swap_bytes;
 	if (set_user_layout(cmdline)) {
 		printk("ulayout=: unknown (pages, large, sections)\n");
 		return 2;
+	}
+	if (!init_params(cmdline, &swap_bytes)) {
+		printk("aging=TICKS (0-1000000) or swap=SIZE (at most 64M): bad value\n");
+		return 2;
+	}
+	if (swapon(swap_bytes >> PAGE_SHIFT)) {
+		printk("swapon: no memory for %lu kB of swap\n", swap_bytes >> 10);
+		return 1;
 	}
 	long free_before = (long)nr_free_pages() + (long)slab_pages();
 	struct task_struct *init = alloc_task();
@@ -427,6 +453,7 @@ int run_user_programs(const char *cmdline)
 	for (int i = 0; i < NR_TASKS; i++)
 		tasks[i].state = TASK_UNUSED; /* zombies nobody waited for */
 	long leaked = free_before - ((long)nr_free_pages() + (long)slab_pages());
+	swapoff();
 	report(leaked);
 	if (leaked)
 		return 1;

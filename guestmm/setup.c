@@ -36,7 +36,7 @@ void *high_memory;
 phys_addr_t cma_base, cma_size;
 
 /* "62M", "64k", "0x100000": the size in bytes; *end after it. */
-static unsigned long memparse(const char *p, const char **end)
+unsigned long memparse(const char *p, const char **end)
 {
 	unsigned long v = 0, base = 10;
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
@@ -63,12 +63,13 @@ static unsigned long memparse(const char *p, const char **end)
 	return v;
 }
 
-/* The value of a "name=" word of the command line, or 0. */
-static const char *early_param(const char *cmdline, const char *name)
+/* The value of a "name=" word of the command line (words are separated
+ * by spaces, or commas as in a workload's arguments), or 0. */
+const char *early_param(const char *cmdline, const char *name)
 {
 	size_t n = strlen(name);
 	for (const char *p = cmdline; *p; p++)
-		if ((p == cmdline || p[-1] == ' ') && !strncmp(p, name, n))
+		if ((p == cmdline || p[-1] == ' ' || p[-1] == ',') && !strncmp(p, name, n))
 			return p + n;
 	return 0;
 }

@@ -212,6 +212,7 @@ static int do_anonymous_block(struct mm_struct *mm, struct vm_area_struct *vma,
 	for (unsigned long i = 0; i < n; i++) {
 		clear_page(page_address(page + i));
 		page[i]._mapcount++;
+		lru_cache_add_anon(page + i, start + (i << PAGE_SHIFT));
 		first[i] = pfn_pte(page_to_pfn(page) + i, prot);
 	}
 	install_block(mm, start, first);
@@ -246,6 +247,7 @@ int do_block_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lo
 		bool dirties = write && !(first[0] & (L_PTE_RDONLY | L_PTE_DIRTY));
 		gmm_stats.dirtied += dirties;
 		set_user_block(mm, start, 0, L_PTE_YOUNG | (dirties ? L_PTE_DIRTY : 0));
+		flush_tlb_page(mm, start); /* ptep_set_access_flags */
 		return 0;
 	case BLOCK_MAPPED:
 		break;
@@ -258,15 +260,18 @@ int do_block_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lo
 			}
 		gmm_stats.cow_reuse++;
 		set_user_block(mm, start, L_PTE_RDONLY, L_PTE_DIRTY);
+		flush_tlb_page(mm, start); /* wp_page_reuse: ptep_set_access_flags */
 		return 0;
 	}
 	if (write && !(first[0] & L_PTE_DIRTY)) {
 		gmm_stats.dirty++;
 		gmm_stats.dirtied++;
 		set_user_block(mm, start, 0, L_PTE_DIRTY);
+		flush_tlb_page(mm, start); /* ptep_set_access_flags */
 		return 0;
 	}
 	gmm_stats.spurious++;
-	flush_tlb_page(mm, addr);
+	if (write)
+		flush_tlb_page(mm, addr); /* flush_tlb_fix_spurious_fault */
 	return 0;
 }

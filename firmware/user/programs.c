@@ -38,6 +38,14 @@ static void *map(size_t bytes, int prot)
 	return MAP_FAILED_ERR(p) ? 0 : p;
 }
 
+/* A write to every page, as MAP_POPULATE would fault them in: the
+ * measured loop that follows starts on mapped, dirty pages. */
+static void populate(volatile uint32_t *buf, size_t bytes)
+{
+	for (size_t i = 0; i < bytes / 4; i += PAGE_SIZE / 4)
+		buf[i] = 0;
+}
+
 /* ---- workloads ---- */
 
 /* seq: read-modify-write every 64-byte line of MB megabytes, PASSES times. */
@@ -50,6 +58,7 @@ static int seq(const char *args)
 	if (!buf)
 		return 1;
 	uint32_t sum = 0;
+	populate(buf, (size_t)mb << 20);
 	marker("seq-start");
 	for (long p = 0; p < passes; p++)
 		for (uint32_t i = 0; i < (uint32_t)mb << 18; i += 16)
@@ -69,6 +78,7 @@ static int stride(const char *args)
 	volatile uint32_t *buf = map((size_t)mb << 20, PROT_READ | PROT_WRITE);
 	if (!buf)
 		return 1;
+	populate(buf, (size_t)mb << 20);
 	marker("stride-start");
 	for (long p = 0; p < passes; p++)
 		for (uint32_t off = 0; off < (uint32_t)mb << 20; off += (uint32_t)step)
@@ -89,6 +99,7 @@ static int random_access(const char *args)
 	if (!buf)
 		return 1;
 	uint32_t state = (uint32_t)seed, words = (uint32_t)mb << 18;
+	populate(buf, (size_t)mb << 20);
 	marker("random-start");
 	for (long i = 0; i < count; i++)
 		buf[rand_next(&state) % words]++;
@@ -276,8 +287,17 @@ static struct mm_stats stats_now(void)
 	return s;
 }
 
-/* Returns just after the timer's aging pass: the next one is 8 ticks
- * (400,000 instructions) away, time enough for a measured step. */
+/* The tests of the opt-in aging scan need the kernel's aging=TICKS. */
+static bool aging_on(const char *args)
+{
+	if (arg(args, "aging", 0) > 0)
+		return true;
+	print("this test needs the aging scan: aging=TICKS (e.g. aging=8)\n");
+	return false;
+}
+
+/* Returns just after the timer's aging pass: with aging=8 the next one is
+ * 8 ticks (400,000 instructions) away, time enough for a measured step. */
 static struct mm_stats after_pass(void)
 {
 	unsigned long passes = stats_now().aging_passes;
@@ -416,17 +436,20 @@ static int test_syscalls(const char *args)
 	return verdict("test-syscalls");
 }
 
-/* Exact fault counts for a known pattern: 8 fresh pages read (8 demand
- * faults, clean), then written (8 dirty-bit permission faults), then
- * written again (none); after an aging pass, reading them takes 8 young
- * faults.  None of these makes a PTE less permissive, so none flushes the
- * TLB; mprotect to read-only flushes each of the 8 pages, back to
- * read-write none.  Each delta is measured between two mm_stats calls,
- * so the code and stack pages they use are young already.  The first
- * steps run long before the first aging pass (400,000 instructions); the
- * later ones right after one.  (scenarios/young_bit.lua follows the first
- * page: its read is the first user fault with DFSR 0x017, and after the
- * pass it faults again.) */
+/* Exact fault counts for a known pattern, and the TLB flushes Linux makes
+ * for them (each delta is measured between two mm_stats calls, so the
+ * code and stack pages they use are mapped, young and dirty already):
+ * - reads of 8 fresh pages map the shared zero page: 8 demand faults, no
+ *   flush (the PTEs were empty);
+ * - first writes copy it (wp_page_copy): 8 COW faults, 8 flushes of the
+ *   zero page's translation;
+ * - second writes: no fault;
+ * - MADV_FREE makes the 8 pages old and clean: 8 flushes;
+ * - reads then take 8 young faults and writes 8 dirty faults, each fix
+ *   flushed by ptep_set_access_flags (8 + 8);
+ * - mprotect read-only, then read-write, changes every PTE: 8 flushes
+ *   each, and the pages, dirty, write without a fault afterwards.
+ * (scenarios/young_bit.lua and dirty_bit.lua follow the first page.) */
 static int test_young_dirty(const char *args)
 {
 	(void)args;
@@ -438,32 +461,40 @@ static int test_young_dirty(const char *args)
 		sum += p[i * 1024];
 	b = stats_now();
 	EXPECT_EQ("reads of fresh pages: demand faults", b.demand - a.demand, 8);
-	EXPECT_EQ("... no dirty faults", b.dirty - a.dirty, 0);
+	EXPECT_EQ("... each mapping the zero page", b.zero_page - a.zero_page, 8);
 	EXPECT_EQ("... no TLB flush", b.tlb_flush_page - a.tlb_flush_page, 0);
-	EXPECT_EQ("... zero pages", sum, 0);
+	EXPECT_EQ("... zeros", sum, 0);
 	a = stats_now();
 	for (int i = 0; i < 8; i++)
 		p[i * 1024] = (uint32_t)i;
 	b = stats_now();
-	EXPECT_EQ("first writes to clean pages: dirty faults", b.dirty - a.dirty, 8);
-	EXPECT_EQ("... no demand faults", b.demand - a.demand, 0);
-	EXPECT_EQ("... no TLB flush", b.tlb_flush_page - a.tlb_flush_page, 0);
+	EXPECT_EQ("first writes: the zero page copied", b.cow - a.cow, 8);
+	EXPECT_EQ("... no demand or dirty faults", (b.demand - a.demand) + (b.dirty - a.dirty), 0);
+	EXPECT_EQ("... a flush each", b.tlb_flush_page - a.tlb_flush_page, 8);
 	a = stats_now();
 	for (int i = 0; i < 8; i++)
 		p[i * 1024 + 1] = (uint32_t)i;
 	b = stats_now();
-	EXPECT_EQ("second writes: no faults", (b.dirty - a.dirty) + (b.young - a.young), 0);
-	after_pass(); /* the timer's aging pass marks every page old */
+	EXPECT_EQ("second writes: no faults", (b.dirty - a.dirty) + (b.young - a.young) + (b.cow - a.cow), 0);
+	a = stats_now();
+	madvise((void *)p, 8 * PAGE_SIZE, MADV_FREE);
+	b = stats_now();
+	EXPECT_EQ("MADV_FREE: old and clean, a flush each", b.tlb_flush_page - a.tlb_flush_page, 8);
 	marker("young-dirty-aged"); /* where the UI's young-bit walk begins */
 	a = stats_now();
 	sum = 0;
 	for (int i = 0; i < 8; i++)
 		sum += p[i * 1024];
 	b = stats_now();
-	EXPECT_EQ("reads after aging: young faults", b.young - a.young, 8);
-	EXPECT_EQ("... no TLB flush", b.tlb_flush_page - a.tlb_flush_page, 0);
+	EXPECT_EQ("reads of old pages: young faults", b.young - a.young, 8);
+	EXPECT_EQ("... each fix flushed", b.tlb_flush_page - a.tlb_flush_page, 8);
 	EXPECT_EQ("... data kept", sum, 28);
-	expect(b.aged >= 8, "aging pass counted the referenced pages", (long)b.aged, 8);
+	a = stats_now();
+	for (int i = 0; i < 8; i++)
+		p[i * 1024 + 2] = (uint32_t)i;
+	b = stats_now();
+	EXPECT_EQ("writes to clean pages: dirty faults", b.dirty - a.dirty, 8);
+	EXPECT_EQ("... each fix flushed", b.tlb_flush_page - a.tlb_flush_page, 8);
 	a = stats_now();
 	mprotect((void *)p, 8 * PAGE_SIZE, PROT_READ);
 	b = stats_now();
@@ -471,20 +502,23 @@ static int test_young_dirty(const char *args)
 	a = stats_now();
 	mprotect((void *)p, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	for (int i = 0; i < 8; i++)
-		p[i * 1024 + 2] = (uint32_t)i;
+		p[i * 1024 + 3] = (uint32_t)i;
 	b = stats_now();
-	EXPECT_EQ("back to read-write: no flush", b.tlb_flush_page - a.tlb_flush_page, 0);
+	EXPECT_EQ("back to read-write: a flush per page", b.tlb_flush_page - a.tlb_flush_page, 8);
 	EXPECT_EQ("... and the dirty pages write without a fault", b.dirty - a.dirty, 0);
 	return verdict("test-young-dirty");
 }
 
-/* The aging pass counts the pages referenced since the previous pass,
- * exactly: a pass with nothing but this loop running finds its own few
- * pages (B); one after 20 more pages were read finds B + 20.  Between two
- * passes the young faults are those pages' and the pass flushes each. */
+/* The opt-in aging scan (aging=TICKS) counts the pages referenced since
+ * the previous pass, exactly: a pass with nothing but this loop running
+ * finds its own few pages (B); one after 20 more pages were read finds
+ * B + 20.  Between two passes the young faults are those pages'; each
+ * page is flushed twice, by the pass that made it old and by the young
+ * fault's ptep_set_access_flags. */
 static int test_aging(const char *args)
 {
-	(void)args;
+	if (!aging_on(args))
+		return BAD_ARG;
 	volatile uint32_t *p = map(32 * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	for (int i = 0; i < 32; i++)
 		p[i * 1024] = (uint32_t)i;
@@ -493,7 +527,8 @@ static int test_aging(const char *args)
 	unsigned long base = b.pass_referenced;
 	EXPECT_EQ("young faults between passes: the pages the pass finds referenced",
 		  b.young - a.young, base);
-	EXPECT_EQ("... each flushed by the pass", b.tlb_flush_page - a.tlb_flush_page, base);
+	EXPECT_EQ("... each flushed by the pass and by its fault", b.tlb_flush_page - a.tlb_flush_page,
+		  2 * base);
 	a = b;
 	uint32_t sum = 0;
 	for (int i = 0; i < 20; i++)
@@ -501,7 +536,7 @@ static int test_aging(const char *args)
 	b = after_pass();
 	EXPECT_EQ("a pass after 20 more pages were read", b.pass_referenced, base + 20);
 	EXPECT_EQ("... their young faults", b.young - a.young, base + 20);
-	EXPECT_EQ("... and flushes", b.tlb_flush_page - a.tlb_flush_page, base + 20);
+	EXPECT_EQ("... and flushes", b.tlb_flush_page - a.tlb_flush_page, 2 * (base + 20));
 	EXPECT_EQ("... data kept", sum, 190);
 	a = b;
 	b = after_pass();
@@ -614,8 +649,8 @@ static int test_ulayout(const char *args)
 {
 	const char *layout = arg_str(args, "ulayout");
 	long n = !layout ? 0 : !strncmp(layout, "large", 5) ? 16 : !strncmp(layout, "sections", 8) ? 256 : 0;
-	if (!n)
-		return BAD_ARG; /* a block layout is the point */
+	if (!n || !aging_on(args))
+		return BAD_ARG; /* a block layout and the aging scan are the point */
 	size_t bs = (size_t)n * PAGE_SIZE, w = bs / 4; /* a block, in bytes and in words */
 	volatile uint32_t *p = map(4 * bs, PROT_READ | PROT_WRITE);
 	EXPECT_EQ("the mapping is block-aligned", (unsigned long)p & (bs - 1), 0);
@@ -705,11 +740,18 @@ static int test_ulayout(const char *args)
 	return verdict("test-ulayout");
 }
 
-/* Reclaim: reading MB megabytes (default: 8 more than all the RAM) one
- * word a page makes that many clean zero pages; the ones not referenced
- * since the last aging pass are dropped to make room.  Then a child that
- * dirties as much cannot be helped: it is killed (SIGKILL), and the
- * system goes on. */
+/* Reclaim and swap (the kernel's RAM swap device, init's swap=, 4 MB by
+ * default):
+ * - reading MB megabytes (default: 8 more than all the RAM) one word a
+ *   page maps the zero page only: a demand fault a page, no memory used
+ *   but page tables (a PTE page per 2 MB, a slab page for the VMA at
+ *   most), nothing reclaimed;
+ * - writing W pages, the free pages and half the swap, cannot stay in RAM:
+ *   at least W - free = swap/2 pages go to swap, and reading every page
+ *   back brings at least as many in, each with its data.  The pages that
+ *   shrink_active_list made old and that stayed in RAM take young faults;
+ * - a child that dirties more than RAM and swap is killed (SIGKILL), and
+ *   the system goes on. */
 static int test_reclaim(const char *args)
 {
 	struct sysinfo info;
@@ -717,32 +759,99 @@ static int test_reclaim(const char *args)
 	long mb = arg(args, "mb", (long)(info.totalram * info.mem_unit >> 20) + 8);
 	if (mb < 1 || mb > 1024)
 		return BAD_ARG;
-	size_t bytes = (size_t)mb << 20;
-	struct mm_stats a = stats_now(), b;
+	if (!info.totalswap) {
+		print("test-reclaim needs swap (swap=SIZE, not 0)\n");
+		return BAD_ARG;
+	}
+	size_t bytes = (size_t)mb << 20, pages = bytes / PAGE_SIZE;
+	struct mm_stats start = stats_now(), a = start, b;
 	volatile uint32_t *p = map(bytes, PROT_READ | PROT_WRITE);
 	uint32_t sum = 0;
 	for (size_t i = 0; i < bytes / 4; i += 1024)
 		sum += p[i];
 	b = stats_now();
+	struct sysinfo now;
+	sysinfo(&now);
 	EXPECT_EQ("every page read as zero", sum, 0);
-	EXPECT_EQ("... each a demand fault", b.demand - a.demand, (long)(bytes / PAGE_SIZE));
-	expect(b.reclaimed > a.reclaimed, "pages were reclaimed", (long)(b.reclaimed - a.reclaimed), 1);
-	EXPECT_EQ("... and nobody ran out of memory", b.oom - a.oom, 0);
+	EXPECT_EQ("... each a demand fault", b.demand - a.demand, (long)pages);
+	EXPECT_EQ("... mapping the zero page", b.zero_page - a.zero_page, (long)pages);
+	long used = (long)info.freeram - (long)now.freeram;
+	expect(used <= (long)(pages / 512) + 2, "... using no memory but page tables", used,
+	       (long)(pages / 512) + 2);
+	EXPECT_EQ("... nothing reclaimed", b.reclaimed - a.reclaimed, 0);
 	munmap((void *)p, bytes);
+
+	size_t w = now.freeram + now.totalswap / 2;
+	volatile uint32_t *q = map(w * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	a = stats_now();
+	for (size_t i = 0; q && i < w; i++)
+		q[i * 1024] = (uint32_t)i;
+	b = stats_now();
+	expect(b.pswpout - a.pswpout >= now.totalswap / 2, "writing more than RAM holds: swapped out",
+	       (long)(b.pswpout - a.pswpout), (long)(now.totalswap / 2));
+	a = b;
+	uint32_t want = 0;
+	sum = 0;
+	for (size_t i = 0; q && i < w; i++) {
+		sum += q[i * 1024];
+		want += (uint32_t)i;
+	}
+	b = stats_now();
+	EXPECT_EQ("... every page read back intact", sum, want);
+	expect(b.pswpin - a.pswpin >= now.totalswap / 2, "... from swap", (long)(b.pswpin - a.pswpin),
+	       (long)(now.totalswap / 2));
+	expect(b.young > a.young, "pages reclaim made old: young faults", (long)(b.young - a.young), 1);
+	EXPECT_EQ("... and nobody ran out of memory", b.oom - start.oom, 0);
+	munmap((void *)q, w * PAGE_SIZE);
+
 	long pid = fork();
 	if (pid == 0) {
-		volatile uint32_t *q = map(bytes, PROT_READ | PROT_WRITE);
-		for (size_t i = 0; q && i < bytes / 4; i += 1024)
-			q[i] = 1;
+		size_t big = (now.totalram + now.totalswap) * PAGE_SIZE + (8u << 20);
+		volatile uint32_t *c = map(big, PROT_READ | PROT_WRITE);
+		for (size_t i = 0; c && i < big / 4; i += 1024)
+			c[i] = 1;
 		exit(0);
 	}
 	int status = -1;
 	wait4(pid, &status);
 	b = stats_now();
-	EXPECT_EQ("dirtying more than there is: killed by SIGKILL", status, 9);
-	EXPECT_EQ("... counted as OOM", b.oom - a.oom, 1);
+	EXPECT_EQ("dirtying more than RAM and swap: killed by SIGKILL", status, 9);
+	EXPECT_EQ("... counted as OOM", b.oom - start.oom, 1);
 	EXPECT_EQ("the system goes on: getpid", getpid(), 1);
 	return verdict("test-reclaim");
+}
+
+/* pressure: a working set larger than the free memory (MB megabytes;
+ * default: the free pages and half the swap), one word a page written
+ * with its index on a first pass, then read-modify-written PASSES times
+ * between the markers.  Reclaim runs all along: shrink_active_list makes
+ * pages old (young faults), referenced inactive pages are activated, the
+ * others go to swap and come back (swap-in faults). */
+static int pressure(const char *args)
+{
+	struct sysinfo info;
+	sysinfo(&info);
+	long mb = arg(args, "mb", 0), passes = arg(args, "passes", 2);
+	if (mb < 0 || mb > 1024 || passes < 1)
+		return BAD_ARG;
+	size_t pages = mb ? (size_t)mb << 8 : info.freeram + info.totalswap / 2;
+	volatile uint32_t *buf = map(pages * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	if (!buf)
+		return 1;
+	for (size_t i = 0; i < pages; i++)
+		buf[i * 1024] = (uint32_t)i;
+	marker("pressure-start");
+	for (long p = 0; p < passes; p++)
+		for (size_t i = 0; i < pages; i++)
+			buf[i * 1024] += 1;
+	marker("pressure-done");
+	uint32_t bad = 0;
+	for (size_t i = 0; i < pages; i++)
+		bad += buf[i * 1024] != (uint32_t)(i + (size_t)passes);
+	print_num("pressure: pages ", (long)pages);
+	print_num(", wrong ", (long)bad);
+	print("\n");
+	return bad ? 1 : 0;
 }
 
 static const struct program {
@@ -757,16 +866,17 @@ static const struct program {
 	{ "fork", "children pages", "user: fork/COW stress [children=8 pages=16]", fork_stress },
 	{ "mmap", "iterations pages", "user: mmap/mprotect/madvise/munmap churn [iterations=50 pages=8]", mmap_churn },
 	{ "stack", "depth", "user: stack-growth recursion [depth=2000]", stack },
+	{ "pressure", "mb passes", "user: a working set beyond RAM, through reclaim and swap [mb=free+swap/2 passes=2]", pressure },
 	{ "mix", "procs", "user: several processes side by side [procs=4]", mix },
 	{ "test-syscalls", "", "user test: every system call and its error paths", test_syscalls },
 	{ "test-young-dirty", "", "user test: exact demand/dirty/young fault and flush counts", test_young_dirty },
-	{ "test-aging", "", "user test: exact referenced pages per aging pass", test_aging },
+	{ "test-aging", "", "user test: exact referenced pages per pass of the aging scan (needs aging=8)", test_aging },
 	{ "test-cow", "", "user test: copy-on-write after fork", test_cow },
 	{ "test-segv", "", "user test: bad accesses kill only the task", test_segv },
 	{ "test-stack", "", "user test: stack growth and its limit", test_stack },
 	{ "test-asid", "", "user test: ASID rollover", test_asid },
-	{ "test-ulayout", "", "user test: block mappings (needs ulayout=large or sections)", test_ulayout },
-	{ "test-reclaim", "mb", "user test: reclaim of clean zero pages, OOM kill [mb=RAM+8]", test_reclaim },
+	{ "test-ulayout", "", "user test: block mappings (needs ulayout=large or sections, aging=8)", test_ulayout },
+	{ "test-reclaim", "mb", "user test: zero-page reads, swap under pressure, OOM kill [mb=RAM+8]", test_reclaim },
 };
 
 /* cmdline is "NAME ARGS" or "NAME,ARGS"; "list" prints the table.  Every
@@ -786,7 +896,7 @@ int main(const char *cmdline)
 			print(programs[i].help);
 			print("\n");
 		} else if (!strcmp(name, programs[i].name)) {
-			char keys[64] = "ulayout ";
+			char keys[80] = "ulayout aging swap ";
 			size_t k = strlen(keys);
 			for (const char *c = programs[i].keys; *c && k < sizeof keys - 1; c++)
 				keys[k++] = *c;

@@ -15,6 +15,7 @@
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
 #define MADV_DONTNEED 4
+#define MADV_FREE 8
 #define PAGE_SIZE 4096u
 
 long sys_call(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
@@ -56,7 +57,8 @@ static inline long madvise(void *addr, size_t len, int advice)
 struct mm_stats {
 	unsigned long demand, young, dirty, cow, cow_reuse, spurious, stack_grow, segv, forks,
 		exits, switches, asid_rollovers, aging_passes, aged, tlb_flush_page, tlb_flush_mm,
-		blocks, splits, reclaimed, oom, pass_referenced;
+		blocks, splits, reclaimed, oom, pass_referenced, dirtied, zero_page, pgscan, pgactivate,
+		pgdeactivate, reclaim_referenced, pswpout, pswpin, kswapd_runs, pglazyfreed;
 };
 static inline long mm_stats(struct mm_stats *s)
 {

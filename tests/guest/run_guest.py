@@ -12,13 +12,14 @@ ap.add_argument("--model", default="on")
 ap.add_argument("--workload", required=True)
 ap.add_argument("--args", default=None)
 ap.add_argument("--layout", default=None)
+ap.add_argument("--max-insns", default="200000000")
 ap.add_argument("--expect-exit", type=int, default=0)
 ap.add_argument("--expect-output", action="append", default=[])
 ap.add_argument("--expect-marker", action="append", default=[])
 opt = ap.parse_args()
 
 cmd = [opt.mmuscope, "run", "--board", opt.board, "--model", opt.model,
-       "--workload", opt.workload, "--max-insns", "200000000"]
+       "--workload", opt.workload, "--max-insns", opt.max_insns]
 if opt.args is not None:
     cmd += ["--args", opt.args]
 if opt.layout is not None:
