@@ -56,8 +56,14 @@ static void bench_help(void)
 		"  --quiet            no progress bar (it is drawn only on a terminal anyway)\n"
 		"\n"
 		"Every row: the job, its seed (the seed= argument; empty: the workload's own\n"
-		"default), exit code, run time, walks per 1000 instructions, translation\n"
-		"cycles as a share of all cycles, hit rates and every TLB counter.\n"
+		"default), exit code, run time; then the figures of its region of interest,\n"
+		"the workload's NAME-start..NAME-done markers (roi; empty: none reported,\n"
+		"the whole run): accesses, instructions, walks per 1000 accesses, misses per\n"
+		"1000 instructions and hit rate of each level, walk steps, translation\n"
+		"cycles as a share of all cycles, faults; then the whole run's, prefixed\n"
+		"run_: walks per 1000 instructions, translation share, hit rates and every\n"
+		"TLB counter.  The report names, per workload, the layout and the preset\n"
+		"with the fewest ROI walks per 1000 accesses.\n"
 		"\n"
 		"Exit status: 0 every job ran and exited 0, 1 a guest failed, 2 bad input.\n");
 }
