@@ -22,8 +22,9 @@
  * and its PC as the difference from the last fetch: most accesses take two
  * or three bytes.  Versions 1 and 2 were raw deflate streams; inflating
  * cost as much as the model (docs/benchmarks.md), so versions 3 and 4 are
- * not; version 3 had no markers and no workload name.  Descriptors are read from the replayed RAM, so walks and
- * stale-TLB checks see what the live run saw. */
+ * not; version 3 had no markers and no workload name.  Descriptors are
+ * read from the replayed RAM, so walks and stale-TLB checks see what the
+ * live run saw. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,14 +172,13 @@ static bool page_is_zero(const uint8_t *p)
 }
 
 /* A name as u8 length and bytes (at most 255 of them). */
-static void put_name(emu_trace *t, uint8_t tag, const char *name)
+static void put_name(emu_trace *t, const char *name)
 {
 	size_t len = strnlen(name, 255);
-	uint8_t *p = room(t, 2 + len);
-	p[0] = tag;
-	p[1] = (uint8_t)len;
-	memcpy(p + 2, name, len);
-	t->used += 2 + len;
+	uint8_t *p = room(t, 1 + len);
+	p[0] = (uint8_t)len;
+	memcpy(p + 1, name, len);
+	t->used += 1 + len;
 }
 
 emu_trace *emu_trace_open(const char *path, const char *workload, const mmu_regime *reset,
@@ -203,9 +203,7 @@ emu_trace *emu_trace_open(const char *path, const char *workload, const mmu_regi
 	for (int i = 0; i < 12; i++)
 		put32(head + 4 * i, words[i]);
 	put(t, head, sizeof head);
-	size_t len = strnlen(workload, 255);
-	put(t, &(uint8_t){ (uint8_t)len }, 1);
-	put(t, workload, len);
+	put_name(t, workload);
 	for (uint32_t at = 0; at + PAGE <= ram_size; at += PAGE)
 		if (!page_is_zero(ram + at)) {
 			uint8_t *p = room(t, 5 + PAGE);
@@ -268,7 +266,10 @@ void emu_trace_cp15(emu_trace *t, unsigned crn, unsigned opc1, unsigned crm, uns
 
 void emu_trace_marker(emu_trace *t, const char *name)
 {
-	put_name(t, 'M', name);
+	/* One record in one chunk: room for the tag and the name together. */
+	room(t, 2 + strnlen(name, 255))[0] = 'M';
+	t->used++;
+	put_name(t, name);
 }
 
 void emu_trace_write(emu_trace *t, uint32_t pa, const void *data, size_t len)

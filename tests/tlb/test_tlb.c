@@ -174,6 +174,7 @@ static void test_snapshots(void)
 	tlb_stats_sub(&before, &before);
 	CHECK(!memcmp(&before, &zero, sizeof zero));
 	tlb_free(t);
+	guest_free(&g);
 }
 
 static void test_set_associative_non_power_of_two(void)
