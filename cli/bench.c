@@ -56,8 +56,14 @@ static void bench_help(void)
 		"  --quiet            no progress bar (it is drawn only on a terminal anyway)\n"
 		"\n"
 		"Every row: the job, its seed (the seed= argument; empty: the workload's own\n"
-		"default), exit code, run time, walks per 1000 instructions, translation\n"
-		"cycles as a share of all cycles, hit rates and every TLB counter.\n"
+		"default), exit code, run time; then the figures of its region of interest,\n"
+		"the workload's NAME-start..NAME-done markers (roi; empty: none reported,\n"
+		"the whole run): accesses, instructions, walks per 1000 accesses, misses per\n"
+		"1000 instructions and hit rate of each level, walk steps, translation\n"
+		"cycles as a share of all cycles, faults; then the whole run's, prefixed\n"
+		"run_: walks per 1000 instructions, translation share, hit rates and every\n"
+		"TLB counter.  The report names, per workload, the layout and the preset\n"
+		"with the fewest ROI walks per 1000 accesses.\n"
 		"\n"
 		"Exit status: 0 every job ran and exited 0, 1 a guest failed, 2 bad input.\n");
 }
@@ -170,6 +176,10 @@ struct record {
 	int exit_code;
 	double run_time;
 	uint64_t counter[TLB_COUNTER_COUNT];
+	/* The region of interest: "START..END", or "" when the run reported
+	 * no ROI markers, and then roi_counter is the whole run's. */
+	char roi[112];
+	uint64_t roi_counter[TLB_COUNTER_COUNT];
 };
 
 static const char *preset_label(const char *preset)
@@ -188,6 +198,23 @@ static void arg_value(const char *args, const char *key, char *out, size_t size)
 			snprintf(out, size, "%.*s", (int)strcspn(p + klen + 1, " ,"), p + klen + 1);
 			return;
 		}
+}
+
+/* The record's ROI lines: "roi START..END" and roi_COUNTER for every
+ * counter, the whole run's when the workload reported no ROI ("roi "). */
+static void write_roi(FILE *f, const emu_t *e)
+{
+	const char *start, *end;
+	const tlb_t *t = emu_tlb(e);
+	const tlb_stats *roi = emu_roi_result(e, &start, &end);
+	if (roi)
+		fprintf(f, "roi %s..%s\n", start, end);
+	else
+		fprintf(f, "roi \n");
+	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
+		fprintf(f, "roi_%s %llu\n", tlb_counter_name((tlb_counter)c),
+			(unsigned long long)(roi ? tlb_stats_counter(t, roi, (tlb_counter)c)
+					     : tlb_counter_get(t, (tlb_counter)c)));
 }
 
 /* One job, in a child process: boot, run, write the record. */
@@ -232,6 +259,7 @@ static int run_job(const struct sweep *s, unsigned index, const char *workload_i
 	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
 		fprintf(f, "%s %llu\n", tlb_counter_name((tlb_counter)c),
 			(unsigned long long)tlb_counter_get(t, (tlb_counter)c));
+	write_roi(f, e);
 	fclose(f);
 	fclose(devnull);
 	emu_destroy(e);
@@ -259,6 +287,7 @@ static bool read_record(const char *path, struct record *r)
 			{ "layout", offsetof(struct record, layout), sizeof r->layout },
 			{ "board", offsetof(struct record, board), sizeof r->board },
 			{ "seed", offsetof(struct record, seed), sizeof r->seed },
+			{ "roi", offsetof(struct record, roi), sizeof r->roi },
 		};
 		bool done = false;
 		for (size_t k = 0; k < sizeof text / sizeof text[0] && !done; k++)
@@ -275,13 +304,17 @@ static bool read_record(const char *path, struct record *r)
 		else if (!strcmp(line, "run_time"))
 			r->run_time = strtod(val, NULL);
 		else
-			for (int c = 0; c < TLB_COUNTER_COUNT; c++)
-				if (!strcmp(line, tlb_counter_name((tlb_counter)c)))
+			for (int c = 0; c < TLB_COUNTER_COUNT; c++) {
+				const char *name = tlb_counter_name((tlb_counter)c);
+				if (!strcmp(line, name))
 					r->counter[c] = strtoull(val, NULL, 10);
+				else if (!strncmp(line, "roi_", 4) && !strcmp(line + 4, name))
+					r->roi_counter[c] = strtoull(val, NULL, 10);
+			}
 	}
 	fclose(f);
 	snprintf(r->label, sizeof r->label, "%s%s%s", r->workload, *r->args ? " " : "", r->args);
-	return seen == 1 && r->counter[TLB_CNT_instructions];
+	return seen == 1 && r->counter[TLB_CNT_instructions] && r->roi_counter[TLB_CNT_instructions];
 }
 
 static double ratio(uint64_t a, uint64_t b)
@@ -289,42 +322,110 @@ static double ratio(uint64_t a, uint64_t b)
 	return b ? (double)a / (double)b : 0;
 }
 
-#define C(r, name) ((r)->counter[TLB_CNT_##name])
-static double walks_per_kinsn(const struct record *r)
+/* The figures the outputs give, from one set of counters (a record's
+ * ROI or its whole run). */
+#define C(c, name) ((double)(c)[TLB_CNT_##name])
+static double per_thousand(double events, double of)
 {
-	return 1000.0 * ratio(C(r, walks_i) + C(r, walks_d), C(r, instructions));
+	return of > 0 ? 1000.0 * events / of : 0;
 }
 
-static double itlb_hit_rate(const struct record *r)
+static double accesses(const uint64_t *c) { return C(c, accesses); }
+static double instructions(const uint64_t *c) { return C(c, instructions); }
+static double walks_per_kaccess(const uint64_t *c)
 {
-	return ratio(C(r, itlb_hits), C(r, itlb_lookups));
+	return per_thousand(C(c, walks_i) + C(c, walks_d), C(c, accesses));
 }
-
-static double dtlb_hit_rate(const struct record *r)
+static double walks_per_kinsn(const uint64_t *c)
 {
-	return ratio(C(r, dtlb_hits), C(r, dtlb_lookups));
+	return per_thousand(C(c, walks_i) + C(c, walks_d), C(c, instructions));
 }
-
-static double main_hit_rate(const struct record *r)
+static double itlb_mpki(const uint64_t *c) { return per_thousand(C(c, itlb_misses), C(c, instructions)); }
+static double dtlb_mpki(const uint64_t *c) { return per_thousand(C(c, dtlb_misses), C(c, instructions)); }
+static double main_mpki(const uint64_t *c)
 {
-	return ratio(C(r, main_i_hits) + C(r, main_d_hits), C(r, main_i_lookups) + C(r, main_d_lookups));
+	return per_thousand(C(c, main_i_misses) + C(c, main_d_misses), C(c, instructions));
+}
+static double walk_cache_mpki(const uint64_t *c)
+{
+	return per_thousand(C(c, walk_cache_misses), C(c, instructions));
+}
+static double itlb_hit_rate(const uint64_t *c) { return ratio(C(c, itlb_hits), C(c, itlb_lookups)); }
+static double dtlb_hit_rate(const uint64_t *c) { return ratio(C(c, dtlb_hits), C(c, dtlb_lookups)); }
+static double main_hit_rate(const uint64_t *c)
+{
+	return ratio(C(c, main_i_hits) + C(c, main_d_hits), C(c, main_i_lookups) + C(c, main_d_lookups));
+}
+static double walk_cache_hit_rate(const uint64_t *c)
+{
+	return ratio(C(c, walk_cache_hits), C(c, walk_cache_lookups));
+}
+static double walk_steps(const uint64_t *c) { return C(c, walk_steps_l1) + C(c, walk_steps_l2); }
+static double translation_share(const uint64_t *c)
+{
+	return ratio(C(c, translation_cycles), C(c, cycles));
+}
+static double faults(const uint64_t *c)
+{
+	return C(c, faults_alignment) + C(c, faults_translation) + C(c, faults_access_flag) +
+	       C(c, faults_domain) + C(c, faults_permission) + C(c, faults_ext_abort_walk);
+}
+#undef C
+
+/* The computed columns of results.csv and results.json, in order: the
+ * ROI's figures (what the sweep compares), then the whole run's (run_).
+ * Rates are 0 where a level had no lookups. */
+static const struct figure {
+	const char *name;
+	double (*value)(const uint64_t *counters);
+	const char *format;
+	bool whole_run;         /* from the record's counter[], else roi_counter[] */
+} figures[] = {
+	{ "accesses", accesses, "%.0f", false },
+	{ "instructions", instructions, "%.0f", false },
+	{ "walks_per_kaccess", walks_per_kaccess, "%.4f", false },
+	{ "itlb_mpki", itlb_mpki, "%.4f", false },
+	{ "dtlb_mpki", dtlb_mpki, "%.4f", false },
+	{ "main_mpki", main_mpki, "%.4f", false },
+	{ "walk_cache_mpki", walk_cache_mpki, "%.4f", false },
+	{ "itlb_hit_rate", itlb_hit_rate, "%.6f", false },
+	{ "dtlb_hit_rate", dtlb_hit_rate, "%.6f", false },
+	{ "main_hit_rate", main_hit_rate, "%.6f", false },
+	{ "walk_cache_hit_rate", walk_cache_hit_rate, "%.6f", false },
+	{ "walk_steps", walk_steps, "%.0f", false },
+	{ "translation_share", translation_share, "%.6f", false },
+	{ "faults", faults, "%.0f", false },
+	{ "run_walks_per_kinsn", walks_per_kinsn, "%.4f", true },
+	{ "run_translation_share", translation_share, "%.6f", true },
+	{ "run_itlb_hit_rate", itlb_hit_rate, "%.6f", true },
+	{ "run_dtlb_hit_rate", dtlb_hit_rate, "%.6f", true },
+	{ "run_main_hit_rate", main_hit_rate, "%.6f", true },
+};
+#define NFIGURES (sizeof figures / sizeof figures[0])
+
+static double figure_of(const struct record *r, const struct figure *f)
+{
+	return f->value(f->whole_run ? r->counter : r->roi_counter);
 }
 
 /* ---- outputs ---- */
 
 static void write_csv(FILE *f, const struct record *r, unsigned n)
 {
-	fprintf(f, "index,workload,args,preset,layout,board,seed,exit_code,run_time_s,"
-		   "walks_per_kinsn,translation_share,itlb_hit_rate,dtlb_hit_rate,main_hit_rate");
+	fprintf(f, "index,workload,args,preset,layout,board,seed,exit_code,run_time_s,roi");
+	for (size_t k = 0; k < NFIGURES; k++)
+		fprintf(f, ",%s", figures[k].name);
 	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
-		fprintf(f, ",%s", tlb_counter_name((tlb_counter)c));
+		fprintf(f, ",run_%s", tlb_counter_name((tlb_counter)c));
 	fprintf(f, "\n");
 	for (unsigned i = 0; i < n; i++, r++) {
-		fprintf(f, "%u,%s,\"%s\",%s,\"%s\",%s,%s,%d,%.3f,%.4f,%.6f,%.6f,%.6f,%.6f", r->index,
+		fprintf(f, "%u,%s,\"%s\",%s,\"%s\",%s,%s,%d,%.3f,\"%s\"", r->index,
 			r->workload, r->args, r->preset, r->layout, r->board, r->seed, r->exit_code,
-			r->run_time,
-			walks_per_kinsn(r), ratio(C(r, translation_cycles), C(r, cycles)),
-			itlb_hit_rate(r), dtlb_hit_rate(r), main_hit_rate(r));
+			r->run_time, r->roi);
+		for (size_t k = 0; k < NFIGURES; k++) {
+			fputc(',', f);
+			fprintf(f, figures[k].format, figure_of(r, &figures[k]));
+		}
 		for (int c = 0; c < TLB_COUNTER_COUNT; c++)
 			fprintf(f, ",%llu", (unsigned long long)r->counter[c]);
 		fprintf(f, "\n");
@@ -337,13 +438,14 @@ static void write_json(FILE *f, const struct record *r, unsigned n)
 	for (unsigned i = 0; i < n; i++, r++) {
 		fprintf(f, "%s\n    {\"index\": %u, \"workload\": \"%s\", \"args\": \"%s\", "
 			   "\"preset\": \"%s\", \"layout\": \"%s\", \"board\": \"%s\", \"seed\": %s, "
-			   "\"exit_code\": %d, \"run_time_s\": %.3f, \"walks_per_kinsn\": %.4f, "
-			   "\"translation_share\": %.6f, \"itlb_hit_rate\": %.6f, \"dtlb_hit_rate\": %.6f, "
-			   "\"main_hit_rate\": %.6f, \"counters\": {",
+			   "\"exit_code\": %d, \"run_time_s\": %.3f, \"roi\": \"%s\"",
 			i ? "," : "", r->index, r->workload, r->args, r->preset, r->layout, r->board,
-			*r->seed ? r->seed : "null", r->exit_code, r->run_time, walks_per_kinsn(r),
-			ratio(C(r, translation_cycles), C(r, cycles)), itlb_hit_rate(r), dtlb_hit_rate(r),
-			main_hit_rate(r));
+			*r->seed ? r->seed : "null", r->exit_code, r->run_time, r->roi);
+		for (size_t k = 0; k < NFIGURES; k++) {
+			fprintf(f, ", \"%s\": ", figures[k].name);
+			fprintf(f, figures[k].format, figure_of(r, &figures[k]));
+		}
+		fprintf(f, ", \"run_counters\": {");
 		for (int c = 0; c < TLB_COUNTER_COUNT; c++)
 			fprintf(f, "%s\"%s\": %llu", c ? ", " : "", tlb_counter_name((tlb_counter)c),
 				(unsigned long long)r->counter[c]);
@@ -382,8 +484,14 @@ static const unsigned char bar_colours[][3] = {
 };
 #define NCOLOURS (sizeof bar_colours / sizeof bar_colours[0])
 
+/* What the report compares: the ROI's walks per 1000 accesses. */
+static double roi_walks(const struct record *r)
+{
+	return walks_per_kaccess(r->roi_counter);
+}
+
 /* A grouped bar chart: one group per preset, one bar per layout, height
- * proportional to walks per 1000 instructions. */
+ * proportional to the ROI's walks per 1000 accesses. */
 static int write_chart(const char *path, const struct record *r, unsigned n, const char *w,
 		       const char **presets, unsigned np, const char **layouts, unsigned nl)
 {
@@ -397,15 +505,15 @@ static int write_chart(const char *path, const struct record *r, unsigned n, con
 	for (unsigned p = 0; p < np; p++)
 		for (unsigned l = 0; l < nl; l++) {
 			const struct record *rec = find(r, n, w, presets[p], layouts[l]);
-			if (rec && walks_per_kinsn(rec) > top)
-				top = walks_per_kinsn(rec);
+			if (rec && roi_walks(rec) > top)
+				top = roi_walks(rec);
 		}
 	for (unsigned x = MARGIN; x < width - MARGIN; x++) /* baseline */
 		memset(px + ((size_t)(H - MARGIN) * width + x) * 3, 0x40, 3);
 	for (unsigned p = 0; p < np; p++)
 		for (unsigned l = 0; l < nl; l++) {
 			const struct record *rec = find(r, n, w, presets[p], layouts[l]);
-			unsigned h = rec && top > 0 ? (unsigned)(walks_per_kinsn(rec) / top * (H - 2 * MARGIN)) : 0;
+			unsigned h = rec && top > 0 ? (unsigned)(roi_walks(rec) / top * (H - 2 * MARGIN)) : 0;
 			unsigned x0 = MARGIN + p * (nl * BAR + GAP) + GAP / 2 + l * BAR;
 			for (unsigned y = H - MARGIN - h; y < H - MARGIN; y++)
 				for (unsigned x = x0; x < x0 + BAR - 2; x++)
@@ -428,6 +536,51 @@ static void chart_name(const char *label, char *out, size_t size)
 			*c = '_';
 }
 
+/* The mean ROI walks per 1000 accesses of workload w for each of the k
+ * items (layouts or presets, item_off into a record), over the records
+ * that have it; which item has the fewest and the runner-up. */
+static void rank(const struct record *r, unsigned n, const char *w, size_t item_off,
+		 const char **items, unsigned k, double *mean, unsigned *best, unsigned *next)
+{
+	*best = *next = 0;
+	for (unsigned i = 0; i < k; i++) {
+		double sum = 0;
+		unsigned count = 0;
+		for (unsigned j = 0; j < n; j++)
+			if (!strcmp(r[j].label, w) && !strcmp((const char *)&r[j] + item_off, items[i]))
+				sum += roi_walks(&r[j]), count++;
+		mean[i] = count ? sum / count : 0;
+	}
+	for (unsigned i = 1; i < k; i++)
+		if (mean[i] < mean[*best])
+			*best = i;
+	*next = *best == 0 ? 1 : 0;
+	for (unsigned i = 0; i < k; i++)
+		if (i != *best && mean[i] < mean[*next])
+			*next = i;
+}
+
+/* "layout L (mean over presets 1.23), ahead of M (4.56, 3.71x as many)". */
+static void write_winner(FILE *f, const struct record *r, unsigned n, const char *w,
+			 const char *what, const char *over, size_t item_off, const char **items,
+			 unsigned k)
+{
+	double mean[MAX_ITEMS] = { 0 };
+	unsigned best, next;
+	rank(r, n, w, item_off, items, k, mean, &best, &next);
+	fprintf(f, "%s **%s** (mean over the %s: %.2f)", what, items[best], over, mean[best]);
+	if (k < 2)
+		fprintf(f, ", the only one");
+	else if (mean[next] == mean[best])
+		fprintf(f, ", tied with %s", items[next]);
+	else if (mean[best] > 0)
+		fprintf(f, ", ahead of %s (%.2f: %.2fx as many, %.2f more)", items[next], mean[next],
+			mean[next] / mean[best], mean[next] - mean[best]);
+	else
+		fprintf(f, ", ahead of %s (%.2f; %s walks none)", items[next], mean[next],
+			items[best]);
+}
+
 static int write_report(const char *dir, const struct record *r, unsigned n)
 {
 	char path[4096];
@@ -443,12 +596,17 @@ static int write_report(const char *dir, const struct record *r, unsigned n)
 	unsigned nl = distinct(r, n, offsetof(struct record, layout), layouts);
 	static const char *const colour_names[NCOLOURS] = { "blue", "orange", "green", "red",
 							    "purple", "brown", "pink", "grey" };
-	fprintf(f, "# mmuscope bench report\n\nmmuscope %s, board %s, %u runs. Each cell: page-table "
-		   "walks per 1000 instructions, then translation cycles as a share of all cycles.\n",
+	fprintf(f, "# mmuscope bench report\n\nmmuscope %s, board %s, %u runs. Figures are of each "
+		   "run's region of interest (ROI: from the workload's NAME-start marker to its "
+		   "NAME-done; the whole run when it reports none). Each cell: page-table walks per "
+		   "1000 accesses, then translation cycles as a share of all cycles. The winner of "
+		   "each workload has the fewest walks per 1000 accesses.\n",
 		MMUSCOPE_VERSION, n ? r[0].board : "-", n);
 	int status = 0;
 	for (unsigned w = 0; w < nw; w++) {
-		fprintf(f, "\n## %s\n\n| preset |", workloads[w]);
+		const struct record *first = find(r, n, workloads[w], presets[0], layouts[0]);
+		fprintf(f, "\n## %s\n\nROI: %s.\n\n| preset |", workloads[w],
+			first && *first->roi ? first->roi : "none reported, the whole run");
 		for (unsigned l = 0; l < nl; l++)
 			fprintf(f, " %s |", layouts[l]);
 		fprintf(f, "\n|---|");
@@ -460,8 +618,8 @@ static int write_report(const char *dir, const struct record *r, unsigned n)
 			for (unsigned l = 0; l < nl; l++) {
 				const struct record *rec = find(r, n, workloads[w], presets[p], layouts[l]);
 				if (rec)
-					fprintf(f, " %.2f (%.1f%%)%s |", walks_per_kinsn(rec),
-						100 * ratio(C(rec, translation_cycles), C(rec, cycles)),
+					fprintf(f, " %.2f (%.1f%%)%s |", roi_walks(rec),
+						100 * translation_share(rec->roi_counter),
 						rec->exit_code ? " FAILED" : "");
 				else
 					fprintf(f, " - |");
@@ -473,8 +631,15 @@ static int write_report(const char *dir, const struct record *r, unsigned n)
 		snprintf(png, sizeof png, "%s/%s", dir, chart);
 		if (write_chart(png, r, n, workloads[w], presets, np, layouts, nl))
 			status = 2;
-		fprintf(f, "\n![walks per 1000 instructions, %s](%s)\n\nBars: walks per 1000 "
-			   "instructions, grouped by preset (in table order); colours:", workloads[w], chart);
+		fprintf(f, "\nFewest walks per 1000 accesses: ");
+		write_winner(f, r, n, workloads[w], "layout", "presets", offsetof(struct record, layout),
+			     layouts, nl);
+		fprintf(f, "; ");
+		write_winner(f, r, n, workloads[w], "preset", "layouts", offsetof(struct record, preset),
+			     presets, np);
+		fprintf(f, ".\n");
+		fprintf(f, "\n![ROI walks per 1000 accesses, %s](%s)\n\nBars: ROI walks per 1000 "
+			   "accesses, grouped by preset (in table order); colours:", workloads[w], chart);
 		for (unsigned l = 0; l < nl; l++)
 			fprintf(f, "%s %s = %s", l ? "," : "", colour_names[l % NCOLOURS], layouts[l]);
 		fprintf(f, ".\n");

@@ -15,22 +15,30 @@ static double seconds_between(const struct timespec *a, const struct timespec *b
 
 int cli_replay(int argc, char **argv)
 {
-	const char *trace = NULL, *preset = "cortex-a5", *stats = NULL;
+	const char *trace = NULL, *preset = "cortex-a5", *stats = NULL, *roi = NULL;
 	bool quiet = false;
 	for (int i = 1; i < argc; i++) {
 		const char *opt = argv[i];
 		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
-			printf("usage: mmuscope replay TRACE [--preset NAME|FILE] [--stats FILE.json] [--quiet]\n"
+			printf("usage: mmuscope replay TRACE [--preset NAME|FILE] [--roi START,END|none]\n"
+			       "                      [--stats FILE.json] [--quiet]\n"
 			       "\n"
 			       "Runs a trace recorded by 'mmuscope run --trace TRACE' through the MMU/TLB\n"
 			       "model alone (no unicorn) with the given TLB preset (default cortex-a5),\n"
 			       "prints the summary, the accesses replayed per second, and with --stats\n"
 			       "writes the TLB counters as JSON.  With the preset of the live run the\n"
-			       "counters equal the live run's.\n");
+			       "counters equal the live run's.  The trace holds the run's markers:\n"
+			       "--roi selects the region of interest as 'mmuscope run --roi' does\n"
+			       "(default: the recorded workload's NAME-start,NAME-done when reported;\n"
+			       "a marker never reached is exit status 2, after the summary).\n");
 			return 0;
 		}
 		if (!strcmp(opt, "--quiet")) {
 			quiet = true;
+		} else if (!strcmp(opt, "--roi")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("replay", "option %s needs a value", opt);
+			roi = argv[++i];
 		} else if (!strcmp(opt, "--preset") || !strcmp(opt, "--stats")) {
 			if (i + 1 >= argc)
 				return cli_usage_error("replay", "option %s needs a value", opt);
@@ -43,19 +51,22 @@ int cli_replay(int argc, char **argv)
 	}
 	if (!trace)
 		return cli_usage_error("replay", "a trace file is required");
+	char err[512];
+	if (emu_roi_check_spec(roi, err, sizeof err))
+		return cli_usage_error("replay", "%s", err);
 	FILE *json = NULL;
 	if (stats && !(json = fopen(stats, "w"))) {
 		fprintf(stderr, "mmuscope replay: cannot write %s: %s\n", stats, strerror(errno));
 		return 2;
 	}
-	char err[512];
 	uint64_t accesses = 0;
 	/* CPU time as well as wall time: on a shared machine the wall clock
 	 * also counts the time other processes had the core. */
 	struct timespec wall0, wall1, cpu0, cpu1;
 	clock_gettime(CLOCK_MONOTONIC, &wall0);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
-	int status = emu_replay(trace, preset, quiet ? NULL : stdout, json, &accesses, err, sizeof err);
+	int status = emu_replay(trace, preset, roi, quiet ? NULL : stdout, json, &accesses, err,
+				sizeof err);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
 	clock_gettime(CLOCK_MONOTONIC, &wall1);
 	if (json)

@@ -33,7 +33,12 @@ static void run_help(void)
 		"                          speed baseline\n"
 		"  --preset NAME|FILE      TLB organisation (default: the board's core,\n"
 		"                          cortex-a5 for q3f, cortex-a9 for vexpress)\n"
-		"  --stats FILE.json       write every counter as JSON\n"
+		"  --roi START,END|none    region of interest: also report the counters\n"
+		"                          between the first marker START and the first END\n"
+		"                          after it (default: the workload's NAME-start,\n"
+		"                          NAME-done when it reports them; none: whole run\n"
+		"                          only); a name must occur in the firmware image\n"
+		"  --stats FILE.json       write every counter as JSON (\"roi\": the ROI's)\n"
 		"  --heatmap FILE.png      write the per-MB heatmap of walks as a PNG\n"
 		"  --console FILE          guest console output to FILE (default stdout)\n"
 		"  --dump-pt FILE.jsonl    write every mapping of the current address space,\n"
@@ -53,7 +58,8 @@ static void run_help(void)
 		"\n"
 		"Exit status: 0 the guest exited 0 (or the instruction limit was reached),\n"
 		"1 the guest failed or the model disagreed with QEMU, 2 bad input (including\n"
-		"a workload name or arguments the guest rejects).\n");
+		"a workload name or arguments the guest rejects, and an --roi marker the run\n"
+		"never reached, reported after the summary).\n");
 }
 
 struct run_args {
@@ -72,7 +78,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 	static const char *const flags[] = { "--help", "-h", "--quiet", NULL };
 	static const char *const valued[] = { CLI_MACHINE_OPTIONS, "--max-insns", "--model",
 		"--stats", "--heatmap", "--console", "--dump-pt", "--dump-ram", "--dump-at", "--trace",
-		NULL };
+		"--roi", NULL };
 	cli_args args = { .cmd = "run", .argc = argc, .argv = argv, .flags = flags, .valued = valued };
 	char *opt, *val;
 	int more;
@@ -94,6 +100,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 		else if (!strcmp(opt, "--dump-ram")) a->dump_ram = val;
 		else if (!strcmp(opt, "--dump-at")) a->dump_at = val;
 		else if (!strcmp(opt, "--trace")) a->emu.trace = val;
+		else if (!strcmp(opt, "--roi")) a->emu.roi = val;
 		else if (!strcmp(opt, "--max-insns")) {
 			if (!cli_parse_u64("--max-insns", val, UINT64_MAX, &a->max_insns))
 				return 2;
@@ -105,6 +112,9 @@ static int parse(int argc, char **argv, struct run_args *a)
 	}
 	if (more)
 		return more;
+	char err[512];
+	if (emu_roi_check_spec(a->emu.roi, err, sizeof err))
+		return cli_usage_error("run", "%s", err);
 	if (a->dump_at && !a->dump_pt && !a->dump_ram)
 		return cli_usage_error("run", "--dump-at needs --dump-pt or --dump-ram");
 	if (!a->emu.model && (a->stats || a->heatmap || a->emu.preset))
@@ -235,6 +245,12 @@ int cli_run(int argc, char **argv)
 		}
 	}
 	if (a.heatmap && ui_heatmap_png(emu_heatmap(e), UI_METRIC_WALKS, a.heatmap, err, sizeof err) != 0) {
+		fprintf(stderr, "mmuscope run: %s\n", err);
+		status = 2;
+	}
+	/* After the whole run's report: an --roi marker never reached. */
+	if (emu_roi_check(e, err, sizeof err)) {
+		fflush(stdout);
 		fprintf(stderr, "mmuscope run: %s\n", err);
 		status = 2;
 	}

@@ -25,6 +25,9 @@ typedef struct emu_options {
 	const char *preset;     /* TLB preset name or path; NULL: the board's core */
 	FILE *console;          /* UART output; NULL: stdout */
 	const char *trace;      /* record the model's inputs here (needs model) */
+	/* Region of interest: "START,END" (two markers), "none", or NULL for
+	 * the workload's own "NAME-start,NAME-done" when it reports them. */
+	const char *roi;
 	/* Tests: check the PC each access is attributed to against unicorn's
 	 * own, synced by a hook on every instruction (slow); a mismatch counts
 	 * as a disagreement. */
@@ -121,10 +124,25 @@ bool emu_end_trace(emu_t *e);
 
 /* Runs a trace written by a run with emu_options.trace through a fresh
  * MMU/TLB model with the given preset, without unicorn; prints the summary
- * and/or writes the TLB counters as JSON.  Returns 0, or 2 with a one-line
- * message (naming the byte offset of a corrupt or truncated trace). */
-int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_json,
-	       uint64_t *accesses, char *err, size_t errlen);
+ * and/or writes the TLB counters as JSON, with the region of interest `roi`
+ * (as emu_options.roi; the default names the recorded run's workload).
+ * Returns 0, or 2 with a one-line message (naming the byte offset of a
+ * corrupt or truncated trace; or an ROI marker never reached, after the
+ * outputs). */
+int emu_replay(const char *path, const char *preset, const char *roi, FILE *summary,
+	       FILE *stats_json, uint64_t *accesses, char *err, size_t errlen);
+
+/* Region of interest.  Checks the form of an --roi value before anything
+ * runs: 0, or 2 with a one-line message (malformed, END equal to START, a
+ * name no marker can have).  emu_create checks it too, and that a name it
+ * asks for occurs in the firmware image. */
+int emu_roi_check_spec(const char *roi, char *err, size_t errlen);
+/* The counters between the ROI's markers (END minus START, per ASID and
+ * per page size too), or NULL when the run has no complete ROI. */
+const tlb_stats *emu_roi_result(const emu_t *e, const char **start, const char **end);
+/* After the run: 0, or 2 with a one-line message when the ROI named by
+ * emu_options.roi was not completed (a default ROI never is an error). */
+int emu_roi_check(const emu_t *e, char *err, size_t errlen);
 
 /* Named markers the guest reported, in order. */
 size_t emu_marker_count(const emu_t *e);

@@ -143,4 +143,7 @@ bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t
 
 void emu_fail(emu_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* summary.c: a JSON string, quotes, backslashes and control characters escaped. */
+void emu_json_string(FILE *out, const char *s);
+
 #endif

@@ -803,6 +803,12 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 					 &reset, err, errlen);
 		if (!e->model)
 			goto fail;
+		emu_roi *roi;
+		if (emu_roi_new(opt->roi, workload, &roi, err, errlen) != 0)
+			goto fail;
+		emu_model_set_roi(e->model, roi);
+		if (!emu_roi_in_image(roi, e->ram, e->image_end - board->ram_base, err, errlen))
+			goto fail;
 		if (uc_hook_add(e->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)mem_hook,
 				e, 1, 0) != UC_ERR_OK) {
 			set_error(err, errlen, "unicorn: cannot add memory hooks");
@@ -816,14 +822,18 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 			goto fail;
 		}
 		if (opt->trace) {
-			e->trace = emu_trace_open(opt->trace, &reset, e->ram, board->ram_base,
-						  e->ram_size, err, errlen);
+			e->trace = emu_trace_open(opt->trace, workload, &reset, e->ram,
+						  board->ram_base, e->ram_size, err, errlen);
 			if (!e->trace)
 				goto fail;
 			emu_model_set_trace(e->model, e->trace);
 		}
 	} else if (opt->trace) {
 		set_error(err, errlen, "a trace records the model's inputs: it needs --model on");
+		goto fail;
+	} else if (opt->roi && strcmp(opt->roi, "none")) {
+		set_error(err, errlen, "a region of interest selects model counters: --roi needs "
+			  "--model on");
 		goto fail;
 	}
 	return e;
@@ -930,5 +940,15 @@ uint64_t emu_insns(const emu_t *e) { return e->insns; }
 uint64_t emu_disagreements(const emu_t *e) { return e->disagreements; }
 const tlb_t *emu_tlb(const emu_t *e) { return e->model ? emu_model_tlb(e->model) : NULL; }
 size_t emu_marker_count(const emu_t *e) { return e->nmarkers; }
+
+const tlb_stats *emu_roi_result(const emu_t *e, const char **start, const char **end)
+{
+	return e->model ? emu_roi_counters(emu_model_roi(e->model), start, end) : NULL;
+}
+
+int emu_roi_check(const emu_t *e, char *err, size_t errlen)
+{
+	return e->model ? emu_roi_verdict(emu_model_roi(e->model), err, errlen) : 0;
+}
 const char *emu_marker(const emu_t *e, size_t i) { return i < e->nmarkers ? e->markers[i] : NULL; }
 const emu_heat *emu_heatmap(const emu_t *e) { return &e->heat; }

@@ -66,6 +66,7 @@ emu_model *emu_model_new(emu_t *e, const char *preset, const mmu_regime *reset, 
 
 void emu_model_free(emu_model *m)
 {
+	emu_roi_free(m->roi);
 	tlb_free(m->tlb);
 	free(m);
 }
@@ -121,4 +122,23 @@ const mmu_regime *emu_model_regime(const emu_model *m)
 const tlb_t *emu_model_tlb(const emu_model *m)
 {
 	return m->tlb;
+}
+
+void emu_model_marker(emu_model *m, const char *name)
+{
+	if (m->trace)
+		emu_trace_marker(m->trace, name);
+	if (m->roi)
+		emu_roi_marker(m->roi, m->tlb, name);
+}
+
+void emu_model_set_roi(emu_model *m, emu_roi *roi)
+{
+	emu_roi_free(m->roi);
+	m->roi = roi;
+}
+
+const emu_roi *emu_model_roi(const emu_model *m)
+{
+	return m->roi;
 }

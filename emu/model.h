@@ -8,6 +8,7 @@
 
 typedef struct emu_model emu_model;
 typedef struct emu_trace emu_trace;
+typedef struct emu_roi emu_roi;
 
 /* Loads the preset and starts from the regime the CPU holds now. */
 emu_model *emu_model_new(emu_t *e, const char *preset, const mmu_regime *reset,
@@ -21,8 +22,9 @@ void emu_model_cp15(emu_model *m, unsigned crn, unsigned opc1, unsigned crm,
 
 /* Recording (trace.c): while a trace is attached, every model input (the
  * calls here) and every RAM write (emu_model_ram_written) goes into it. */
-emu_trace *emu_trace_open(const char *path, const mmu_regime *reset, const uint8_t *ram,
-			  uint32_t ram_base, uint32_t ram_size, char *err, size_t errlen);
+emu_trace *emu_trace_open(const char *path, const char *workload, const mmu_regime *reset,
+			  const uint8_t *ram, uint32_t ram_base, uint32_t ram_size, char *err,
+			  size_t errlen);
 bool emu_trace_close(emu_trace *t);
 void emu_trace_tick(emu_trace *t, uint32_t insns);
 /* pa: where the access went, ~0 if it faulted (a RAM write there is short) */
@@ -35,6 +37,31 @@ void emu_model_set_trace(emu_model *m, emu_trace *t);
 void emu_model_ram_written(emu_model *m, uint32_t pa, const void *data, size_t len);
 const mmu_regime *emu_model_regime(const emu_model *m);
 const tlb_t *emu_model_tlb(const emu_model *m);
+/* A marker the guest reported: into the trace, and to the region of
+ * interest, which the model owns from emu_model_set_roi on (NULL: none). */
+void emu_model_marker(emu_model *m, const char *name);
+void emu_model_set_roi(emu_model *m, emu_roi *roi);
+const emu_roi *emu_model_roi(const emu_model *m);
+void emu_trace_marker(emu_trace *t, const char *name);
+
+/* The region of interest (roi.c).  spec: "START,END", "none" (*out NULL)
+ * or NULL for the workload's NAME-start,NAME-done; 0, or 2 with a
+ * one-line message. */
+int emu_roi_new(const char *spec, const char *workload, emu_roi **out, char *err, size_t errlen);
+void emu_roi_free(emu_roi *r);
+/* Whether the names asked for occur in the firmware image, where every
+ * marker the firmware reports is a string (a default is not checked). */
+bool emu_roi_in_image(const emu_roi *r, const uint8_t *image, size_t len, char *err,
+		      size_t errlen);
+void emu_roi_marker(emu_roi *r, const tlb_t *t, const char *name);
+/* The ROI's counters (end - start), or NULL until END was reached. */
+const tlb_stats *emu_roi_counters(const emu_roi *r, const char **start, const char **end);
+/* After the run: 0, or 2 with a message when an ROI asked for by --roi
+ * was not completed (START or END never reached, END only before START). */
+int emu_roi_verdict(const emu_roi *r, char *err, size_t errlen);
+/* The summary's ROI block and the "roi" JSON value (null without one). */
+void emu_roi_print(const emu_roi *r, const tlb_t *t, FILE *out);
+void emu_roi_json(const emu_roi *r, const tlb_t *t, FILE *out);
 
 /* ======================================================================== */
 /* Inline: every access and every retired block comes through here, from
@@ -45,6 +72,7 @@ struct emu_model {
 	tlb_t *tlb;
 	mmu_regime regime;
 	emu_trace *trace;       /* NULL unless recording */
+	emu_roi *roi;           /* NULL: no region of interest */
 };
 
 /* One access (fetch or data) by the instruction at pc.  Returns the fault

@@ -3,7 +3,7 @@
 #include "emu/internal.h"
 #include "emu/model.h"
 
-static void json_string(FILE *out, const char *s)
+void emu_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -33,24 +33,27 @@ void emu_print_summary(const emu_t *e, FILE *out)
 	}
 	fprintf(out, "disagreements %llu\n", (unsigned long long)e->disagreements);
 	tlb_stats_print(emu_model_tlb(e->model), out);
+	emu_roi_print(emu_model_roi(e->model), emu_model_tlb(e->model), out);
 }
 
 void emu_write_json(const emu_t *e, FILE *out)
 {
 	fprintf(out, "{\n  \"board\": ");
-	json_string(out, e->board->name);
+	emu_json_string(out, e->board->name);
 	fprintf(out, ",\n  \"cmdline\": ");
-	json_string(out, e->cmdline);
+	emu_json_string(out, e->cmdline);
 	fprintf(out, ",\n  \"instructions\": %llu,\n  \"exit_code\": %d,\n  \"markers\": [",
 		(unsigned long long)e->insns, e->exited ? e->exit_code : -1);
 	for (size_t i = 0; i < e->nmarkers; i++) {
 		fprintf(out, i ? ", " : "");
-		json_string(out, e->markers[i]);
+		emu_json_string(out, e->markers[i]);
 	}
 	fprintf(out, "],\n  \"disagreements\": %llu", (unsigned long long)e->disagreements);
 	if (e->model) {
 		fprintf(out, ",\n  \"tlb\": ");
 		tlb_stats_json(emu_model_tlb(e->model), out);
+		fprintf(out, ",\n  \"roi\": ");
+		emu_roi_json(emu_model_roi(e->model), emu_model_tlb(e->model), out);
 		/* The heatmap's counters for every MB that has any: key "0xNNN" is
 		 * the L1 index (VA >> 20). */
 		static const struct { const char *name; size_t offset; } metrics[] = {

@@ -1,12 +1,13 @@
 /* Traces: everything the model is told during a run, in order, so that the
  * MMU/TLB model alone can run it again under another TLB preset.
  *
- * A trace (version 3) is the magic "MMUSTRC\0" and a u32 version, then
+ * A trace (version 4) is the magic "MMUSTRC\0" and a u32 version, then
  * chunks: u32 payload length (at most CHUNK_MAX), u32 checksum of the
  * payload (chunk_sum), the payload.  A chunk of length 0 ends the trace.
  * No record spans two chunks.  The payloads hold, all integers
  * little-endian, "varint" an unsigned LEB128 and "zvarint" a zigzag one:
- *   the header: u32 RAM base and size, the regime at the start (10 u32);
+ *   the header: u32 RAM base and size, the regime at the start (10 u32),
+ *               u8 length and the workload's name (the default ROI's NAME);
  *   'P' u32 offset, 4096 bytes            a non-zero page of RAM at the start
  *   1..63 / 't' varint insns              instructions retired (emu_model_retire)
  *   'C' u8 crn, opc1, crm, opc2, u32 value                one CP15 write
@@ -14,12 +15,16 @@
  *                                         one access; 0x40: pc == va (every fetch)
  *   'w' size bytes                        the last access, a store, wrote these at its PA
  *   'W' u32 pa, u8 len, len bytes         any other RAM write (the host's)
+ *   'M' u8 len, len bytes                 a marker the guest reported (names
+ *                                         are cut at 255 bytes; an ROI name
+ *                                         has at most 53)
  * An access stores its VA as the difference from a guess (struct predictor)
  * and its PC as the difference from the last fetch: most accesses take two
  * or three bytes.  Versions 1 and 2 were raw deflate streams; inflating
- * cost as much as the model (docs/benchmarks.md), so this one is not
- * compressed.  Descriptors are read from the replayed RAM, so walks and
- * stale-TLB checks see what the live run saw. */
+ * cost as much as the model (docs/benchmarks.md), so versions 3 and 4 are
+ * not; version 3 had no markers and no workload name.  Descriptors are
+ * read from the replayed RAM, so walks and stale-TLB checks see what the
+ * live run saw. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +34,7 @@
 #include "emu/model.h"
 
 #define TRACE_MAGIC "MMUSTRC"
-#define TRACE_VERSION 3u
+#define TRACE_VERSION 4u
 #define MAGIC_SIZE 12                   /* magic and version */
 #define CHUNK_HEAD 8                    /* length and checksum */
 #define CHUNK_MAX (1u << 16)
@@ -166,8 +171,19 @@ static bool page_is_zero(const uint8_t *p)
 	return !memcmp(p, zero, PAGE);
 }
 
-emu_trace *emu_trace_open(const char *path, const mmu_regime *reset, const uint8_t *ram,
-			  uint32_t ram_base, uint32_t ram_size, char *err, size_t errlen)
+/* A name as u8 length and bytes (at most 255 of them). */
+static void put_name(emu_trace *t, const char *name)
+{
+	size_t len = strnlen(name, 255);
+	uint8_t *p = room(t, 1 + len);
+	p[0] = (uint8_t)len;
+	memcpy(p + 1, name, len);
+	t->used += 1 + len;
+}
+
+emu_trace *emu_trace_open(const char *path, const char *workload, const mmu_regime *reset,
+			  const uint8_t *ram, uint32_t ram_base, uint32_t ram_size, char *err,
+			  size_t errlen)
 {
 	emu_trace *t = calloc(1, sizeof *t);
 	if (!t || !(t->f = fopen(path, "wb"))) {
@@ -187,6 +203,7 @@ emu_trace *emu_trace_open(const char *path, const mmu_regime *reset, const uint8
 	for (int i = 0; i < 12; i++)
 		put32(head + 4 * i, words[i]);
 	put(t, head, sizeof head);
+	put_name(t, workload);
 	for (uint32_t at = 0; at + PAGE <= ram_size; at += PAGE)
 		if (!page_is_zero(ram + at)) {
 			uint8_t *p = room(t, 5 + PAGE);
@@ -245,6 +262,14 @@ void emu_trace_cp15(emu_trace *t, unsigned crn, unsigned opc1, unsigned crm, uns
 	uint8_t ev[9] = { 'C', (uint8_t)crn, (uint8_t)opc1, (uint8_t)crm, (uint8_t)opc2 };
 	put32(ev + 5, value);
 	put(t, ev, sizeof ev);
+}
+
+void emu_trace_marker(emu_trace *t, const char *name)
+{
+	/* One record in one chunk: room for the tag and the name together. */
+	room(t, 2 + strnlen(name, 255))[0] = 'M';
+	t->used++;
+	put_name(t, name);
 }
 
 void emu_trace_write(emu_trace *t, uint32_t pa, const void *data, size_t len)
@@ -429,6 +454,14 @@ static int replay_events(struct reader *r, emu_t *e, emu_model *m, const char *p
 			}
 			memcpy(e->ram + (to - base), p + 5, len);
 			p += 5 + len;
+		} else if (tag == 'M') {
+			if (end - p < 1 || end - p < 1 + p[0])
+				break;
+			char name[256];
+			memcpy(name, p + 1, p[0]);
+			name[p[0]] = 0;
+			p += 1 + p[0];
+			emu_model_marker(m, name);
 		} else if (tag == 'P') {
 			if (end - p < 4 + PAGE)
 				break;
@@ -454,8 +487,23 @@ static int replay_events(struct reader *r, emu_t *e, emu_model *m, const char *p
 	return 2;
 }
 
-int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_json,
-	       uint64_t *accesses, char *err, size_t errlen)
+/* The replay's --stats object: the whole run's counters as tlb_stats_json
+ * writes them, and the region of interest. */
+static void replay_json(const emu_model *m, FILE *out)
+{
+	const tlb_t *t = emu_model_tlb(m);
+	tlb_stats all;
+	tlb_stats_snapshot(t, &all);
+	/* Preset names hold no quotes or control characters (tlb_preset_parse). */
+	fprintf(out, "{\n    \"preset\": \"%s\",\n", tlb_get_config(t)->name);
+	tlb_stats_json_members(t, &all, out);
+	fprintf(out, ",\n    \"roi\": ");
+	emu_roi_json(emu_model_roi(m), t, out);
+	fprintf(out, "\n  }\n");
+}
+
+int emu_replay(const char *path, const char *preset, const char *roi, FILE *summary,
+	       FILE *stats_json, uint64_t *accesses, char *err, size_t errlen)
 {
 	struct reader *r = calloc(1, sizeof *r);
 	emu_t *e = calloc(1, sizeof *e);
@@ -481,7 +529,8 @@ int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_
 	const char *why;
 	uint64_t at;
 	int more = next_chunk(r, &why, &at);
-	if (more > 0 && r->end - r->p < HEADER_SIZE) {
+	if (more > 0 && (r->end - r->p < HEADER_SIZE + 1 ||
+			 r->end - r->p < HEADER_SIZE + 1 + r->p[HEADER_SIZE])) {
 		why = "truncated header";
 		more = -1;
 	}
@@ -491,7 +540,10 @@ int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_
 		goto out;
 	}
 	const uint8_t *head = r->p;
-	r->p += HEADER_SIZE;
+	char workload[256];
+	memcpy(workload, head + HEADER_SIZE + 1, head[HEADER_SIZE]);
+	workload[head[HEADER_SIZE]] = 0;
+	r->p += HEADER_SIZE + 1 + head[HEADER_SIZE];
 	uint32_t base = get32(head), size = get32(head + 4);
 	if (size == 0 || size > (1u << 30) || size & 0xFFF || base & 0xFFF || base > ~size + 1) {
 		snprintf(err, errlen, "%s: bad trace at byte offset %llu: RAM 0x%x bytes at 0x%08x",
@@ -520,18 +572,23 @@ int emu_replay(const char *path, const char *preset, FILE *summary, FILE *stats_
 	e->mem = (mmu_mem){ .ram = &e->ram_view, .nram = 1 };
 	if (!(m = emu_model_new(e, preset, &reset, err, errlen)))
 		goto out;
+	emu_roi *region;
+	if (emu_roi_new(roi, workload, &region, err, errlen))
+		goto out;
+	emu_model_set_roi(m, region);
 	uint64_t count = 0;
 	status = replay_events(r, e, m, path, &count, err, errlen);
 	if (status)
 		goto out;
 	if (accesses)
 		*accesses = count;
-	if (summary)
+	if (summary) {
 		tlb_stats_print(emu_model_tlb(m), summary);
-	if (stats_json) {
-		tlb_stats_json(emu_model_tlb(m), stats_json);
-		fputc('\n', stats_json);
+		emu_roi_print(region, emu_model_tlb(m), summary);
 	}
+	if (stats_json)
+		replay_json(m, stats_json);
+	status = emu_roi_verdict(region, err, errlen);
 out:
 	if (m)
 		emu_model_free(m);

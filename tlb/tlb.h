@@ -173,6 +173,16 @@ typedef struct tlb_size_stats {
 	uint64_t hits, walks;   /* hits at any level; walks that produced this size */
 } tlb_size_stats;
 
+/* Every counter at one moment (tlb_stats_snapshot), or the difference of
+ * two moments (tlb_stats_sub): a region of interest between two markers.
+ * count[TLB_CNT_cycles] is 0 as in the model; read counters with
+ * tlb_stats_counter, which derives it. */
+typedef struct tlb_stats {
+	uint64_t count[TLB_COUNTER_COUNT];
+	tlb_asid_stats asid[256];
+	tlb_size_stats size[TLB_SIZE_COUNT];
+} tlb_stats;
+
 /* ------------------------------------------------------------------------ */
 /* Events for observers (heatmap, UI)                                        */
 
@@ -294,6 +304,21 @@ void tlb_stats_print(const tlb_t *t, FILE *out);
 /* One JSON object: preset, every counter by name, hit rates, per ASID
  * (ASIDs with lookups only) and per page size. No trailing newline. */
 void tlb_stats_json(const tlb_t *t, FILE *out);
+
+/* Snapshots: a copy of every counter (markers are rare; the access path
+ * is not touched).  `to -= from`, counter by counter, per ASID and per
+ * page size included. */
+void tlb_stats_snapshot(const tlb_t *t, tlb_stats *out);
+void tlb_stats_sub(tlb_stats *to, const tlb_stats *from);
+/* The same readings as above, of a snapshot or difference; t gives the
+ * organisation (levels present, base CPI for the derived cycles). */
+uint64_t tlb_stats_counter(const tlb_t *t, const tlb_stats *s, tlb_counter c);
+double tlb_stats_hit_rate(const tlb_t *t, const tlb_stats *s, tlb_level_id level);
+void tlb_stats_print_of(const tlb_t *t, const tlb_stats *s, FILE *out);
+/* The members of tlb_stats_json's object after "preset" ("counters",
+ * "hit_rates", "per_asid", "per_page_size"), each on its own line at the
+ * same indentation, separated by commas, without a trailing one. */
+void tlb_stats_json_members(const tlb_t *t, const tlb_stats *s, FILE *out);
 
 /* Entry iteration, for drawing sets x ways. */
 typedef struct tlb_level_info {

@@ -117,6 +117,66 @@ static void test_micro_and_main(void)
 }
 
 /* main: 6 entries, 2 ways -> 3 sets; a 4K page goes to set VPN % 3. */
+/* Snapshots and their difference: the counters of the accesses between
+ * two snapshots only, per ASID and per page size too, cycles derived from
+ * the differences.  Same TLB and mappings as test_micro_and_main. */
+static void test_snapshots(void)
+{
+	guest_init(&g);
+	guest_map_page(&g, 0x00010000, 0x40100000, 0);
+	guest_map_section(&g, 0xC0000000, 0x40000000, 0);
+	tlb_config c = config(4, 8, 2);
+	tlb_t *t = tlb_new(&c);
+	static tlb_stats before, after, zero;
+
+	/* Before the region: one walk (62 cycles), 10 instructions. */
+	CHECK_EQ(rd(t, 0x00010234, &res), 0);
+	tlb_tick(t, 10);
+	tlb_stats_snapshot(t, &before);
+	/* The region: a D micro hit (0), a fetch that misses the I micro and
+	 * hits main (2), a section walk (0 + 2 + 30), 5 instructions. */
+	CHECK_EQ(rd(t, 0x00010FFC, &res), 0);
+	CHECK_EQ(tlb_access(t, &g.regime, &g.mem, 0x00010000, MMU_FETCH, false, 4, 0, &res), 0);
+	CHECK_EQ(rd(t, 0xC0023456, &res), 0);
+	tlb_tick(t, 5);
+	tlb_stats_snapshot(t, &after);
+	tlb_stats_sub(&after, &before);
+
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_instructions), 5);
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_translation_cycles), 0 + 2 + 32);
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_cycles), 5 + 34); /* base CPI 1 */
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_accesses), 3);
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_dtlb_lookups), 2);
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_dtlb_hits), 1);
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_itlb_misses), 1);
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_main_i_hits), 1);
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_main_d_misses), 1);
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_walks_d), 1);
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_walk_steps_l1), 1);
+	CHECK_EQ(tlb_stats_counter(t, &after, TLB_CNT_walk_steps_l2), 0);
+	/* Per size: the 4K page hit in the D micro and in main, the section
+	 * was walked; per ASID 0: three lookups, one walk. */
+	CHECK_EQ(after.size[TLB_SIZE_4K].hits, 2);
+	CHECK_EQ(after.size[TLB_SIZE_4K].walks, 0);
+	CHECK_EQ(after.size[TLB_SIZE_1M].walks, 1);
+	CHECK_EQ(after.asid[0].lookups, 3);
+	CHECK_EQ(after.asid[0].walks, 1);
+	/* Hit rates of the region: D micro 1 of 2; main 1 of 2 (I hit, D miss). */
+	CHECK(tlb_stats_hit_rate(t, &after, TLB_DTLB) == 0.5);
+	CHECK(tlb_stats_hit_rate(t, &after, TLB_MAIN) == 0.5);
+	CHECK(tlb_stats_hit_rate(t, &after, TLB_WALK_CACHE) == -1); /* absent */
+	/* The whole run is the region plus what came before it. */
+	for (tlb_counter k = 0; k < TLB_COUNTER_COUNT; k++)
+		CHECK_EQ(tlb_stats_counter(t, &before, k) + tlb_stats_counter(t, &after, k),
+			 tlb_counter_get(t, k));
+	/* A snapshot minus itself is all zero. */
+	tlb_stats_snapshot(t, &before);
+	tlb_stats_sub(&before, &before);
+	CHECK(!memcmp(&before, &zero, sizeof zero));
+	tlb_free(t);
+	guest_free(&g);
+}
+
 static void test_set_associative_non_power_of_two(void)
 {
 	guest_init(&g);
@@ -807,6 +867,7 @@ static void test_observer_and_determinism(void)
 int main(void)
 {
 	test_micro_and_main();
+	test_snapshots();
 	test_set_associative_non_power_of_two();
 	test_absent_levels();
 	test_walk_cache();
