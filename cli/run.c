@@ -245,6 +245,14 @@ int cli_run(int argc, char **argv)
 	if (a.dump_at && !a.dumped)
 		fprintf(stderr, "mmuscope run: the guest never reported marker '%s'; dumping at the end\n",
 			a.dump_at);
+	/* Rejected input leaves the old outputs, bar the console that says why. */
+	if (stop == EMU_STOP_EXIT && status == 2) {
+		for (int k = 0; k < OUT_COUNT; k++)
+			if (k != OUT_CONSOLE)
+				cli_output_discard(&a.out[k]);
+		emu_destroy(e);
+		return commit_outputs(&a), 2;
+	}
 	take_dumps(e, &a);
 	if (a.dump_status)
 		status = a.dump_status;
