@@ -60,7 +60,15 @@ static void bench_help(void)
 		"default), exit code, run time, walks per 1000 instructions, translation\n"
 		"cycles as a share of all cycles, hit rates and every TLB counter.\n"
 		"\n"
-		"Exit status: 0 every job ran and exited 0, 1 a guest failed, 2 bad input.\n");
+		"The sweep owns DIR (docs/benchmarks.md): DIR/sweep names it, DIR/lock keeps a\n"
+		"second sweep out, DIR/runs/ holds one record per finished job.  The same\n"
+		"sweep run again resumes an unfinished DIR (only the missing jobs run); any\n"
+		"other sweep's files there are removed first; a DIR that holds other files\n"
+		"and no sweep is refused.  'merge' checks every record (exit 2 naming the\n"
+		"file and line) and exits 1 for a partial sweep (runs missing).\n"
+		"\n"
+		"Exit status: 0 every job ran and exited 0, 1 a guest failed (or, for merge,\n"
+		"runs are missing), 2 bad input.\n");
 }
 
 struct sweep {
