@@ -889,16 +889,31 @@ static int read_records(char *const *dirs, struct record *r)
 	return (int)n;
 }
 
-/* Removes walks-*.png files of out that are not in keep. */
-static void remove_old_charts(const char *out, char keep[][256], unsigned nkeep)
+/* A temporary file cli_output left behind when a sweep or merge was
+ * stopped while writing one of its files: ".NAME.XXXXXX". */
+static bool stopped_write(const char *name)
+{
+	static const char *const ours[] = { ".sweep.", ".results.csv.", ".results.json.",
+					     ".report.md.", ".walks-" };
+	for (size_t k = 0; k < sizeof ours / sizeof ours[0]; k++)
+		if (!strncmp(name, ours[k], strlen(ours[k])))
+			return true;
+	return false;
+}
+
+/* Removes the walks-*.png files of out that are not in keep, and what
+ * stopped writers left. */
+static void remove_stale(const char *out, char keep[][256], unsigned nkeep)
 {
 	DIR *dir = opendir(out);
 	for (struct dirent *de; dir && (de = readdir(dir));) {
 		size_t len = strlen(de->d_name);
-		if (strncmp(de->d_name, "walks-", 6) || len < 10 || strcmp(de->d_name + len - 4, ".png"))
+		bool chart = !strncmp(de->d_name, "walks-", 6) && len >= 10 &&
+			     !strcmp(de->d_name + len - 4, ".png");
+		if (!chart && !stopped_write(de->d_name))
 			continue;
 		bool kept = false;
-		for (unsigned i = 0; i < nkeep && !kept; i++)
+		for (unsigned i = 0; chart && i < nkeep && !kept; i++)
 			kept = !strcmp(keep[i], de->d_name);
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", out, de->d_name);
@@ -943,7 +958,7 @@ static int write_outputs(const char *out, char *const *dirs, unsigned *n, uint64
 	unsigned ncharts = 0;
 	if (write_report(out, r, *n, *jobs, charts, &ncharts))
 		status = 2;
-	remove_old_charts(out, charts, ncharts);
+	remove_stale(out, charts, ncharts);
 	free(r);
 	return status;
 }
@@ -1022,7 +1037,7 @@ static void clear_outputs(const char *out)
 		snprintf(path, sizeof path, "%s/%s", out, names[k]);
 		unlink(path);
 	}
-	remove_old_charts(out, NULL, 0);
+	remove_stale(out, NULL, 0);
 }
 
 /* The first line of DIR/sweep: "SWEEP_ID JOBS SHARD/NSHARDS". */
@@ -1056,13 +1071,15 @@ static bool prepare_dir(const struct sweep *s, bool *done, unsigned *ndone)
 		unsigned others = 0;
 		for (struct dirent *de; dir && (de = readdir(dir));)
 			others += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-				  strcmp(de->d_name, "lock") && strcmp(de->d_name, "runs");
+				  strcmp(de->d_name, "lock") && strcmp(de->d_name, "runs") &&
+				  !stopped_write(de->d_name);
 		if (dir)
 			closedir(dir);
 		snprintf(path, sizeof path, "%s/runs", s->out);
 		dir = opendir(path);
 		for (struct dirent *de; dir && (de = readdir(dir));)
-			others += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+			others += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+				  !strstr(de->d_name, ".rec.");
 		if (dir)
 			closedir(dir);
 		if (others) {

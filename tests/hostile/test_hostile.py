@@ -9,9 +9,11 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
 from clitest import BUILD, MMUSCOPE, bad_input, check, finish, run  # noqa: E402
@@ -145,6 +147,7 @@ def sweep_dir():
     first = os.stat(os.path.join(d, "runs", "0000.rec"))
     os.unlink(os.path.join(d, "runs", "0001.rec"))
     write("sweep/runs/.0001.rec.Ab12Cd", "sweep 0123\nindex 1\n")
+    write("sweep/.results.csv.Q1w2E3", "index,work")
     os.unlink(os.path.join(d, "results.csv"))
     p = run("bench", "merge", "--out", path("partial"), d, timeout=LONG)
     check(p.returncode == 1 and one_line(p, "partial sweep, 1 of its 2 runs")
@@ -155,8 +158,28 @@ def sweep_dir():
     again = os.stat(os.path.join(d, "runs", "0000.rec"))
     check(p.returncode == 0 and "resuming the sweep" in p.stderr and len(rows(d)) == 2
           and (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
-          and records(d) == ["0000.rec", "0001.rec"],
-          "the same sweep resumes: only the missing run is run, the stopped writer's file is gone", p)
+          and records(d) == ["0000.rec", "0001.rec"] and not os.path.exists(path("sweep/.results.csv.Q1w2E3")),
+          "the same sweep resumes: only the missing run is run, stopped writers' files are gone", p)
+    # A real Ctrl-C: wherever it lands, the directory is consistent (whole records;
+    # results only beside every record) and the same command finishes the sweep.
+    c = path("ctrl-c")
+    three = ["--workloads", "random:mb=1 count=3000", "--presets", "cortex-a5,cortex-a7,cortex-a9",
+             "--layouts", "sections", "--quiet", "--jobs", "1", "--out", c]
+    proc = subprocess.Popen([MMUSCOPE, "bench", *three], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while proc.poll() is None and not (os.path.isdir(os.path.join(c, "runs"))
+                                       and any(n.endswith(".rec") for n in os.listdir(os.path.join(c, "runs")))):
+        time.sleep(0.01)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)
+    proc.wait(timeout=LONG)
+    done = [n for n in records(c) if not n.startswith(".")]
+    p = run("bench", "merge", "--out", path("ctrl-c-merged"), c, timeout=LONG)
+    check(p.returncode == (0 if len(done) == 3 else 1)
+          and os.path.exists(os.path.join(c, "results.csv")) == (len(done) == 3),
+          f"Ctrl-C leaves whole records ({len(done)} of 3) and no stale results", p)
+    p = run("bench", *three, timeout=LONG)
+    check(p.returncode == 0 and len(rows(c)) == 3, "the same command then finishes the sweep", p)
     # A second sweep while one holds the directory.
     with open(os.path.join(d, "lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
