@@ -69,8 +69,10 @@ test)
     # The summary reads these logs: an old one must never stand in for a run.
     rm -f build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
     meson test -C build --print-errorlogs --num-processes 2 || status=1
+    # The sanitizers slow everything down several times: the time limits,
+    # hang guards only, grow with them.
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        meson test -C build-asan --print-errorlogs --num-processes 2 || status=1
+        meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
     python3 scripts/test_summary.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json || status=1
     exit $status
     ;;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -65,14 +66,23 @@ static void bench_help(void)
 		"TLB counter.  The report names, per workload, the layout and the preset\n"
 		"with the fewest ROI walks per 1000 accesses.\n"
 		"\n"
-		"Exit status: 0 every job ran and exited 0, 1 a guest failed, 2 bad input.\n");
+		"The sweep owns DIR (docs/benchmarks.md): DIR/sweep names it, DIR/lock keeps a\n"
+		"second sweep out, DIR/runs/ holds one record per finished job.  The same\n"
+		"sweep run again resumes an unfinished DIR (only the missing jobs run); any\n"
+		"other sweep's files there are removed first; a DIR that holds other files\n"
+		"and no sweep is refused.  'merge' checks every record (exit 2 naming the\n"
+		"file and line) and exits 1 for a partial sweep (runs missing).\n"
+		"\n"
+		"Exit status: 0 every job ran and exited 0, 1 a guest failed (or, for merge,\n"
+		"runs are missing), 2 bad input.\n");
 }
 
 struct sweep {
 	char *workloads[MAX_ITEMS], *presets[MAX_ITEMS], *layouts[MAX_ITEMS];
 	unsigned nworkloads, npresets, nlayouts;
 	const char *args, *board, *out;
-	unsigned jobs, shard, nshards;
+	unsigned jobs, shard, nshards, total;
+	char id[17];            /* sweep_id: what the sweep computes, not how it is split */
 	bool quiet;
 };
 
@@ -94,6 +104,18 @@ static const char *item_name(const char *item, char *name, size_t size)
 	const char *colon = strchr(item, ':');
 	snprintf(name, size, "%.*s", (int)(colon ? (size_t)(colon - item) : strlen(item)), item);
 	return colon ? colon + 1 : NULL;
+}
+
+/* A value that goes into the records: one line, of at most max bytes. */
+static int check_text(const char *opt, const char *text, size_t max)
+{
+	if (strlen(text) > max)
+		return cli_usage_error("bench", "%s: '%.40s...' is longer than %zu characters", opt, text,
+				       max);
+	for (const char *c = text; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return cli_usage_error("bench", "%s holds a control character", opt);
+	return -1;
 }
 
 static int parse(int argc, char **argv, struct sweep *s)
@@ -144,6 +166,27 @@ static int parse(int argc, char **argv, struct sweep *s)
 	    (st = split_list("--presets", presets, s->presets, &s->npresets)) >= 0 ||
 	    (st = split_list("--layouts", layouts, s->layouts, &s->nlayouts)) >= 0)
 		return st;
+	/* What a record holds must fit its fields, one line each. */
+	const struct { const char *opt, *text; size_t max; } texts[] = {
+		{ "--args", s->args, 255 }, { "--board", s->board, 15 },
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if ((st = check_text(texts[i].opt, texts[i].text, texts[i].max)) >= 0)
+			return st;
+	for (unsigned i = 0; i < s->nworkloads; i++) {
+		char name[64];
+		const char *own = item_name(s->workloads[i], name, sizeof name);
+		if ((st = check_text("--workloads", s->workloads[i], 63 + 1 + 255)) >= 0 ||
+		    (st = check_text("--workloads", name, 62)) >= 0 ||
+		    (own && (st = check_text("--workloads", own, 255)) >= 0))
+			return st;
+	}
+	for (unsigned i = 0; i < s->npresets; i++)
+		if ((st = check_text("--presets", s->presets[i], 255)) >= 0)
+			return st;
+	for (unsigned i = 0; i < s->nlayouts; i++)
+		if ((st = check_text("--layouts", s->layouts[i], 127)) >= 0)
+			return st;
 	/* Presets, the board and layouts are checked here, so a bad one stops the
 	 * sweep before it starts (a machine is built, not run, for each layout). */
 	char err[512];
@@ -169,18 +212,190 @@ static int parse(int argc, char **argv, struct sweep *s)
 
 /* ---- records ---- */
 
+/* One job's results.  Every field a record file, the CSV, the JSON and the
+ * merge check know is in `fields` below; the counters follow them. */
+typedef struct opt_u64 {
+	bool given;
+	uint64_t value;
+} opt_u64;
+
 struct record {
-	unsigned index;
-	char workload[64], args[128], preset[256], layout[64], board[16], seed[16];
-	char label[200];        /* the workload and its arguments: one report section */
-	int exit_code;
+	char sweep[17];         /* the sweep's identity (sweep_id) */
+	uint64_t jobs, index;
+	char workload[64], args[256], preset[256], layout[128], board[16];
+	opt_u64 seed;           /* the seed= argument, read the way the guest does */
+	int64_t exit_code;
 	double run_time;
 	uint64_t counter[TLB_COUNTER_COUNT];
 	/* The region of interest: "START..END", or "" when the run reported
 	 * no ROI markers, and then roi_counter is the whole run's. */
 	char roi[112];
 	uint64_t roi_counter[TLB_COUNTER_COUNT];
+	char label[330];        /* the workload and its arguments: one report section */
 };
+
+typedef enum field_type { FIELD_TEXT, FIELD_UINT, FIELD_OPT_UINT, FIELD_INT, FIELD_REAL } field_type;
+
+typedef struct field {
+	const char *name;       /* record key, CSV column, JSON member */
+	field_type type;
+	size_t offset, size;    /* in struct record; size: a text field's capacity */
+	double min, max;        /* range of numbers (FIELD_UINT: max only; none: 0 0) */
+	bool column;            /* in results.csv and results.json */
+} field;
+
+#define FIELD(name, type, member, min, max, column) \
+	{ name, type, offsetof(struct record, member), sizeof((struct record *)0)->member, min, max, column }
+static const field fixed_fields[] = {
+	FIELD("sweep", FIELD_TEXT, sweep, 0, 0, false),
+	FIELD("jobs", FIELD_UINT, jobs, 1, MAX_JOBS, false),
+	FIELD("index", FIELD_UINT, index, 0, MAX_JOBS - 1, true),
+	FIELD("workload", FIELD_TEXT, workload, 0, 0, true),
+	FIELD("args", FIELD_TEXT, args, 0, 0, true),
+	FIELD("preset", FIELD_TEXT, preset, 0, 0, true),
+	FIELD("layout", FIELD_TEXT, layout, 0, 0, true),
+	FIELD("board", FIELD_TEXT, board, 0, 0, true),
+	FIELD("seed", FIELD_OPT_UINT, seed, 0, 0, true),
+	FIELD("exit_code", FIELD_INT, exit_code, 0, 255, true),
+	FIELD("run_time_s", FIELD_REAL, run_time, 0, 1e9, true),
+	FIELD("roi", FIELD_TEXT, roi, 0, 0, true),
+};
+#undef FIELD
+#define NFIXED (sizeof fixed_fields / sizeof fixed_fields[0])
+#define NRUN_END (NFIXED + TLB_COUNTER_COUNT)
+#define NFIELDS (NRUN_END + TLB_COUNTER_COUNT)
+
+/* The fixed fields, then one per TLB counter of the whole run (tlb.h),
+ * then one per counter of the ROI ("roi_" and its name; the outputs give
+ * figures computed from them, not the counters themselves). */
+static const field *record_field(size_t k)
+{
+	static field counters[2 * TLB_COUNTER_COUNT];
+	static char roi_names[TLB_COUNTER_COUNT][64];
+	if (k < NFIXED)
+		return &fixed_fields[k];
+	field *f = &counters[k - NFIXED];
+	if (!f->name) {
+		bool roi = k >= NRUN_END;
+		size_t c = roi ? k - NRUN_END : k - NFIXED;
+		const char *name = tlb_counter_name((tlb_counter)c);
+		if (roi)
+			snprintf(roi_names[c], sizeof roi_names[c], "roi_%s", name);
+		*f = (field){ roi ? roi_names[c] : name, FIELD_UINT,
+			      (roi ? offsetof(struct record, roi_counter) : offsetof(struct record, counter))
+			      + c * sizeof(uint64_t), sizeof(uint64_t), 0, 0, !roi };
+	}
+	return f;
+}
+
+static bool is_counter(size_t k)
+{
+	return k >= NFIXED;
+}
+
+static void *field_ptr(const struct record *r, const field *f)
+{
+	return (char *)r + f->offset;
+}
+
+/* A record value as text ("" for an absent seed). */
+static void field_text(const struct record *r, const field *f, char *out, size_t size)
+{
+	const void *p = field_ptr(r, f);
+	switch (f->type) {
+	case FIELD_TEXT: snprintf(out, size, "%s", (const char *)p); break;
+	case FIELD_UINT: snprintf(out, size, "%llu", (unsigned long long)*(const uint64_t *)p); break;
+	case FIELD_OPT_UINT: {
+		const opt_u64 *o = p;
+		if (o->given)
+			snprintf(out, size, "%llu", (unsigned long long)o->value);
+		else
+			*out = 0;
+		break;
+	}
+	case FIELD_INT: snprintf(out, size, "%lld", (long long)*(const int64_t *)p); break;
+	case FIELD_REAL: snprintf(out, size, "%.3f", *(const double *)p); break;
+	}
+}
+
+/* Plain decimal digits only, without overflow. */
+static bool parse_decimal(const char *text, uint64_t *out)
+{
+	if (!isdigit((unsigned char)*text))
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Parses one value into the record; false with the problem in msg. */
+static bool field_parse(struct record *r, const field *f, const char *v, char *msg, size_t len)
+{
+	void *p = field_ptr(r, f);
+	uint64_t u;
+	switch (f->type) {
+	case FIELD_TEXT:
+		if (strlen(v) >= f->size) {
+			snprintf(msg, len, "longer than %zu characters", f->size - 1);
+			return false;
+		}
+		for (const char *c = v; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+				snprintf(msg, len, "holds a control character");
+				return false;
+			}
+		snprintf(p, f->size, "%s", v);
+		return true;
+	case FIELD_OPT_UINT:
+		if (!*v)
+			return true;
+		if (!parse_decimal(v, &u)) {
+			snprintf(msg, len, "'%s' is not empty or a number in 0..%llu", v,
+				 (unsigned long long)UINT64_MAX);
+			return false;
+		}
+		*(opt_u64 *)p = (opt_u64){ true, u };
+		return true;
+	case FIELD_UINT: {
+		bool ranged = f->max > 0;
+		if (!parse_decimal(v, &u) || (ranged && (u < f->min || u > f->max))) {
+			snprintf(msg, len, "'%s' is not a number in %.0f..%s", v, f->min,
+				 ranged ? "" : "18446744073709551615");
+			if (ranged)
+				snprintf(msg + strlen(msg), len - strlen(msg), "%.0f", f->max);
+			return false;
+		}
+		*(uint64_t *)p = u;
+		return true;
+	}
+	case FIELD_INT: {
+		char *end;
+		errno = 0;
+		long long n = strtoll(v, &end, 10);
+		if (!*v || isspace((unsigned char)*v) || errno || *end || n < f->min || n > f->max) {
+			snprintf(msg, len, "'%s' is not a number in %.0f..%.0f", v, f->min, f->max);
+			return false;
+		}
+		*(int64_t *)p = n;
+		return true;
+	}
+	case FIELD_REAL: {
+		char *end;
+		double d = strtod(v, &end);
+		if (!*v || isspace((unsigned char)*v) || *end || !(d >= f->min && d <= f->max)) {
+			snprintf(msg, len, "'%s' is not a number in %g..%g", v, f->min, f->max);
+			return false;
+		}
+		*(double *)p = d;
+		return true;
+	}
+	}
+	return false;
+}
 
 static const char *preset_label(const char *preset)
 {
@@ -188,46 +403,74 @@ static const char *preset_label(const char *preset)
 	return base ? base + 1 : preset;
 }
 
-/* The value of a "key=value" word of guest arguments, or "" if absent. */
-static void arg_value(const char *args, const char *key, char *out, size_t size)
+/* The value of a "key=value" word of guest arguments, or NULL if absent. */
+static const char *arg_value(const char *args, const char *key, char *out, size_t size)
 {
 	size_t klen = strlen(key);
-	*out = 0;
 	for (const char *p = args; (p = strstr(p, key)); p += klen)
 		if ((p == args || p[-1] == ' ' || p[-1] == ',') && p[klen] == '=') {
 			snprintf(out, size, "%.*s", (int)strcspn(p + klen + 1, " ,"), p + klen + 1);
-			return;
+			return out;
 		}
+	return NULL;
 }
 
-/* The record's ROI lines: "roi START..END" and roi_COUNTER for every
- * counter, the whole run's when the workload reported no ROI ("roi "). */
-static void write_roi(FILE *f, const emu_t *e)
+/* A number the way the guest's arg() reads it (firmware/user/ulib.c):
+ * decimal, or 0x and lower-case hex digits. */
+static bool guest_number(const char *text, uint64_t *out)
+{
+	bool hex = text[0] == '0' && text[1] == 'x';
+	const char *digits = text + (hex ? 2 : 0);
+	if (!*digits || strspn(digits, hex ? "0123456789abcdef" : "0123456789") != strlen(digits))
+		return false;
+	errno = 0;
+	*out = strtoull(digits, NULL, hex ? 16 : 10);
+	return errno == 0;
+}
+
+/* Writes a record file: runs/NNNN.rec, whole or not at all. */
+static bool write_record(const char *dir, const struct record *r)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/runs/%04llu.rec", dir, (unsigned long long)r->index);
+	cli_output o;
+	if (!cli_output_open(&o, "bench", path))
+		return false;
+	for (size_t k = 0; k < NFIELDS; k++) {
+		char value[512];
+		field_text(r, record_field(k), value, sizeof value);
+		fprintf(o.f, "%s %s\n", record_field(k)->name, value);
+	}
+	return cli_output_commit(&o);
+}
+
+/* The record's region of interest: its markers and counters, or "" and
+ * the whole run's counters when the workload reported no ROI. */
+static void record_roi(struct record *r, const emu_t *e)
 {
 	const char *start, *end;
 	const tlb_t *t = emu_tlb(e);
 	const tlb_stats *roi = emu_roi_result(e, &start, &end);
 	if (roi)
-		fprintf(f, "roi %s..%s\n", start, end);
-	else
-		fprintf(f, "roi \n");
+		snprintf(r->roi, sizeof r->roi, "%s..%s", start, end);
 	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
-		fprintf(f, "roi_%s %llu\n", tlb_counter_name((tlb_counter)c),
-			(unsigned long long)(roi ? tlb_stats_counter(t, roi, (tlb_counter)c)
-					     : tlb_counter_get(t, (tlb_counter)c)));
+		r->roi_counter[c] = roi ? tlb_stats_counter(t, roi, (tlb_counter)c) : r->counter[c];
 }
 
 /* One job, in a child process: boot, run, write the record. */
 static int run_job(const struct sweep *s, unsigned index, const char *workload_item,
 		   const char *preset, const char *layout_item)
 {
-	char workload[64], layout[64], guest_args[512], seed[16];
+	struct record r = { .jobs = s->total, .index = index };
+	snprintf(r.sweep, sizeof r.sweep, "%s", s->id);
+	char workload[64], layout[64], guest_args[512], seed[32];
 	const char *own_args = item_name(workload_item, workload, sizeof workload);
 	const char *args = own_args ? own_args : s->args;
 	const char *layout_args = item_name(layout_item, layout, sizeof layout);
 	snprintf(guest_args, sizeof guest_args, "%s%s%s", args, *args && layout_args ? " " : "",
 		 layout_args ? layout_args : "");
-	arg_value(guest_args, "seed", seed, sizeof seed);
+	if (arg_value(guest_args, "seed", seed, sizeof seed))
+		r.seed.given = guest_number(seed, &r.seed.value);
 	FILE *devnull = fopen("/dev/null", "w");
 	char err[512];
 	struct timespec t0, t1;
@@ -242,79 +485,92 @@ static int run_job(const struct sweep *s, unsigned index, const char *workload_i
 	}
 	emu_stop stop = emu_run(e, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	int code = stop == EMU_STOP_EXIT ? emu_exit_code(e) : 1;
-	char path[4096];
-	snprintf(path, sizeof path, "%s/runs/%04u.rec", s->out, index);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "mmuscope bench: cannot write %s: %s\n", path, strerror(errno));
-		emu_destroy(e);
-		return 2;
-	}
-	fprintf(f, "index %u\nworkload %s\nargs %s\npreset %s\nlayout %s\nboard %s\nseed %s\n"
-		"exit_code %d\nrun_time %.3f\n", index, workload, args, preset_label(preset),
-		layout_item, s->board, seed, code,
-		(double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9);
-	const tlb_t *t = emu_tlb(e);
+	r.exit_code = stop == EMU_STOP_EXIT ? emu_exit_code(e) & 0xFF : 1;
+	r.run_time = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+	snprintf(r.workload, sizeof r.workload, "%s", workload);
+	snprintf(r.args, sizeof r.args, "%s", args);
+	snprintf(r.preset, sizeof r.preset, "%s", preset_label(preset));
+	snprintf(r.layout, sizeof r.layout, "%s", layout_item);
+	snprintf(r.board, sizeof r.board, "%s", s->board);
 	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
-		fprintf(f, "%s %llu\n", tlb_counter_name((tlb_counter)c),
-			(unsigned long long)tlb_counter_get(t, (tlb_counter)c));
-	write_roi(f, e);
-	fclose(f);
-	fclose(devnull);
+		r.counter[c] = tlb_counter_get(emu_tlb(e), (tlb_counter)c);
+	record_roi(&r, e);
 	emu_destroy(e);
-	return code;
+	fclose(devnull);
+	return write_record(s->out, &r) ? (int)r.exit_code : 2;
 }
 
-static bool read_record(const char *path, struct record *r)
+/* Reads and checks a record file: every field present once, in range, the
+ * file whole.  false after a one-line message naming the file and line
+ * (quiet: no message, for a sweep that resumes and runs it again). */
+static bool read_record(const char *path, struct record *r, bool quiet)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
 	memset(r, 0, sizeof *r);
-	char line[512];
-	unsigned seen = 0;
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\n")] = 0;
-		char *val = strchr(line, ' ');
-		if (!val)
-			continue;
-		*val++ = 0;
-		static const struct { const char *key; size_t off, len; } text[] = {
-			{ "workload", offsetof(struct record, workload), sizeof r->workload },
-			{ "args", offsetof(struct record, args), sizeof r->args },
-			{ "preset", offsetof(struct record, preset), sizeof r->preset },
-			{ "layout", offsetof(struct record, layout), sizeof r->layout },
-			{ "board", offsetof(struct record, board), sizeof r->board },
-			{ "seed", offsetof(struct record, seed), sizeof r->seed },
-			{ "roi", offsetof(struct record, roi), sizeof r->roi },
-		};
-		bool done = false;
-		for (size_t k = 0; k < sizeof text / sizeof text[0] && !done; k++)
-			if (!strcmp(line, text[k].key)) {
-				snprintf((char *)r + text[k].off, text[k].len, "%s", val);
-				done = true;
+	char msg[300] = "";
+	unsigned line = 0;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(msg, sizeof msg, "cannot read it: %s", strerror(errno));
+	} else {
+		bool seen[NFIELDS] = { false };
+		char text[600];
+		while (!*msg && fgets(text, sizeof text, f)) {
+			line++;
+			size_t len = strlen(text);
+			if (!len || text[len - 1] != '\n') {
+				snprintf(msg, sizeof msg, "%s", len == sizeof text - 1 ? "line too long"
+					 : "line cut short (a torn record)");
+				break;
 			}
-		if (done)
-			continue;
-		if (!strcmp(line, "index"))
-			r->index = (unsigned)strtoul(val, NULL, 10), seen++;
-		else if (!strcmp(line, "exit_code"))
-			r->exit_code = atoi(val);
-		else if (!strcmp(line, "run_time"))
-			r->run_time = strtod(val, NULL);
-		else
-			for (int c = 0; c < TLB_COUNTER_COUNT; c++) {
-				const char *name = tlb_counter_name((tlb_counter)c);
-				if (!strcmp(line, name))
-					r->counter[c] = strtoull(val, NULL, 10);
-				else if (!strncmp(line, "roi_", 4) && !strcmp(line + 4, name))
-					r->roi_counter[c] = strtoull(val, NULL, 10);
+			text[len - 1] = 0;
+			char *val = strchr(text, ' ');
+			if (!val) {
+				snprintf(msg, sizeof msg, "'%.40s' is not 'field value'", text);
+				break;
 			}
+			*val++ = 0;
+			size_t k = 0;
+			while (k < NFIELDS && strcmp(record_field(k)->name, text))
+				k++;
+			char problem[200];
+			if (k == NFIELDS)
+				snprintf(msg, sizeof msg, "unknown field '%.40s'", text);
+			else if (seen[k])
+				snprintf(msg, sizeof msg, "%s given twice", text);
+			else if (!field_parse(r, record_field(k), val, problem, sizeof problem))
+				snprintf(msg, sizeof msg, "%s: %s", text, problem);
+			else
+				seen[k] = true;
+		}
+		if (!*msg && ferror(f))
+			snprintf(msg, sizeof msg, "cannot read it: %s", strerror(errno));
+		for (size_t k = 0; !*msg && k < NFIELDS; k++)
+			if (!seen[k])
+				snprintf(msg, sizeof msg, "no %s field (a torn record)", record_field(k)->name),
+					line = 0;
+		fclose(f);
 	}
-	fclose(f);
+	if (!*msg && (strlen(r->sweep) != 16 || strspn(r->sweep, "0123456789abcdef") != 16))
+		snprintf(msg, sizeof msg, "sweep '%s' is not a sweep identity", r->sweep), line = 0;
+	if (!*msg && r->index >= r->jobs)
+		snprintf(msg, sizeof msg, "index %llu is beyond the sweep's %llu jobs",
+			 (unsigned long long)r->index, (unsigned long long)r->jobs), line = 0;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	char expected[32];
+	snprintf(expected, sizeof expected, "%04llu.rec", (unsigned long long)r->index);
+	if (!*msg && strcmp(base, expected))
+		snprintf(msg, sizeof msg, "index %llu belongs in %s", (unsigned long long)r->index,
+			 expected), line = 0;
+	if (*msg) {
+		if (!quiet && line)
+			fprintf(stderr, "mmuscope bench: %s:%u: %s\n", path, line, msg);
+		else if (!quiet)
+			fprintf(stderr, "mmuscope bench: %s: %s\n", path, msg);
+		return false;
+	}
 	snprintf(r->label, sizeof r->label, "%s%s%s", r->workload, *r->args ? " " : "", r->args);
-	return seen == 1 && r->counter[TLB_CNT_instructions] && r->roi_counter[TLB_CNT_instructions];
+	return true;
 }
 
 static double ratio(uint64_t a, uint64_t b)
@@ -410,45 +666,107 @@ static double figure_of(const struct record *r, const struct figure *f)
 
 /* ---- outputs ---- */
 
+/* A CSV field (RFC 4180): quoted when it holds a comma, quote or line end. */
+static void csv_text(FILE *f, const char *v)
+{
+	if (!v[strcspn(v, ",\"\r\n")]) {
+		fputs(v, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', f);
+		fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+static void json_text(FILE *f, const char *v)
+{
+	fputc('"', f);
+	for (; *v; v++) {
+		unsigned char c = (unsigned char)*v;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
 static void write_csv(FILE *f, const struct record *r, unsigned n)
 {
-	fprintf(f, "index,workload,args,preset,layout,board,seed,exit_code,run_time_s,roi");
-	for (size_t k = 0; k < NFIGURES; k++)
-		fprintf(f, ",%s", figures[k].name);
-	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
-		fprintf(f, ",run_%s", tlb_counter_name((tlb_counter)c));
+	const char *sep = "";
+	for (size_t k = 0; k < NFIELDS; k++)
+		if (record_field(k)->column && !is_counter(k))
+			fprintf(f, "%s%s", sep, record_field(k)->name), sep = ",";
+	for (size_t d = 0; d < NFIGURES; d++)
+		fprintf(f, ",%s", figures[d].name);
+	for (size_t k = NFIXED; k < NRUN_END; k++)
+		fprintf(f, ",run_%s", record_field(k)->name);
 	fprintf(f, "\n");
 	for (unsigned i = 0; i < n; i++, r++) {
-		fprintf(f, "%u,%s,\"%s\",%s,\"%s\",%s,%s,%d,%.3f,\"%s\"", r->index,
-			r->workload, r->args, r->preset, r->layout, r->board, r->seed, r->exit_code,
-			r->run_time, r->roi);
-		for (size_t k = 0; k < NFIGURES; k++) {
-			fputc(',', f);
-			fprintf(f, figures[k].format, figure_of(r, &figures[k]));
+		char value[512];
+		sep = "";
+		for (size_t k = 0; k < NFIXED; k++) {
+			if (!record_field(k)->column)
+				continue;
+			field_text(r, record_field(k), value, sizeof value);
+			fputs(sep, f);
+			csv_text(f, value);
+			sep = ",";
 		}
-		for (int c = 0; c < TLB_COUNTER_COUNT; c++)
-			fprintf(f, ",%llu", (unsigned long long)r->counter[c]);
+		for (size_t d = 0; d < NFIGURES; d++) {
+			fputc(',', f);
+			fprintf(f, figures[d].format, figure_of(r, &figures[d]));
+		}
+		for (size_t k = NFIXED; k < NRUN_END; k++) {
+			field_text(r, record_field(k), value, sizeof value);
+			fprintf(f, ",%s", value);
+		}
 		fprintf(f, "\n");
 	}
 }
 
-static void write_json(FILE *f, const struct record *r, unsigned n)
+/* A field as a JSON value: text quoted, numbers bare, an absent seed null. */
+static void json_field(FILE *f, const struct record *r, const field *fl)
 {
-	fprintf(f, "{\n  \"version\": \"%s\",\n  \"runs\": [", MMUSCOPE_VERSION);
+	char value[512];
+	field_text(r, fl, value, sizeof value);
+	if (fl->type == FIELD_TEXT)
+		json_text(f, value);
+	else
+		fputs(fl->type == FIELD_OPT_UINT && !*value ? "null" : value, f);
+}
+
+static void write_json(FILE *f, const struct record *r, unsigned n, const char *sweep,
+		       uint64_t jobs)
+{
+	fprintf(f, "{\n  \"version\": \"%s\",\n  \"sweep\": \"%s\",\n  \"jobs\": %llu,\n  "
+		   "\"partial\": %s,\n  \"runs\": [", MMUSCOPE_VERSION, sweep, (unsigned long long)jobs,
+		n < jobs ? "true" : "false");
 	for (unsigned i = 0; i < n; i++, r++) {
-		fprintf(f, "%s\n    {\"index\": %u, \"workload\": \"%s\", \"args\": \"%s\", "
-			   "\"preset\": \"%s\", \"layout\": \"%s\", \"board\": \"%s\", \"seed\": %s, "
-			   "\"exit_code\": %d, \"run_time_s\": %.3f, \"roi\": \"%s\"",
-			i ? "," : "", r->index, r->workload, r->args, r->preset, r->layout, r->board,
-			*r->seed ? r->seed : "null", r->exit_code, r->run_time, r->roi);
-		for (size_t k = 0; k < NFIGURES; k++) {
-			fprintf(f, ", \"%s\": ", figures[k].name);
-			fprintf(f, figures[k].format, figure_of(r, &figures[k]));
+		fprintf(f, "%s\n    {", i ? "," : "");
+		const char *sep = "";
+		for (size_t k = 0; k < NFIXED; k++) {
+			if (!record_field(k)->column)
+				continue;
+			fprintf(f, "%s\"%s\": ", sep, record_field(k)->name);
+			json_field(f, r, record_field(k));
+			sep = ", ";
+		}
+		for (size_t d = 0; d < NFIGURES; d++) {
+			fprintf(f, ", \"%s\": ", figures[d].name);
+			fprintf(f, figures[d].format, figure_of(r, &figures[d]));
 		}
 		fprintf(f, ", \"run_counters\": {");
-		for (int c = 0; c < TLB_COUNTER_COUNT; c++)
-			fprintf(f, "%s\"%s\": %llu", c ? ", " : "", tlb_counter_name((tlb_counter)c),
-				(unsigned long long)r->counter[c]);
+		for (size_t k = NFIXED; k < NRUN_END; k++) {
+			fprintf(f, "%s\"%s\": ", k > NFIXED ? ", " : "", record_field(k)->name);
+			json_field(f, r, record_field(k));
+		}
 		fprintf(f, "}}");
 	}
 	fprintf(f, "\n  ]\n}\n");
@@ -520,9 +838,17 @@ static int write_chart(const char *path, const struct record *r, unsigned n, con
 					memcpy(px + ((size_t)y * width + x) * 3, bar_colours[l % NCOLOURS], 3);
 		}
 	char err[512];
-	int rc = ui_png_write(path, px, width, H, err, sizeof err);
-	if (rc)
-		fprintf(stderr, "mmuscope bench: %s\n", err);
+	cli_output o;
+	int rc = -1;
+	if (cli_output_open(&o, "bench", path)) {
+		rc = ui_png_write(cli_output_file(&o), px, width, H, err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "mmuscope bench: %s\n", err);
+			cli_output_discard(&o);
+		} else if (!cli_output_commit(&o)) {
+			rc = -1;
+		}
+	}
 	free(px);
 	return rc;
 }
@@ -581,15 +907,17 @@ static void write_winner(FILE *f, const struct record *r, unsigned n, const char
 			items[best]);
 }
 
-static int write_report(const char *dir, const struct record *r, unsigned n)
+/* report.md and a chart per workload; the names of the charts written
+ * go to charts (for removing those of an earlier sweep). */
+static int write_report(const char *dir, const struct record *r, unsigned n, uint64_t jobs,
+			char charts[][256], unsigned *ncharts)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/report.md", dir);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "mmuscope bench: cannot write %s: %s\n", path, strerror(errno));
+	cli_output o;
+	if (!cli_output_open(&o, "bench", path))
 		return 2;
-	}
+	FILE *f = o.f;
 	const char *workloads[MAX_ITEMS], *presets[MAX_ITEMS], *layouts[MAX_ITEMS];
 	unsigned nw = distinct(r, n, offsetof(struct record, label), workloads);
 	unsigned np = distinct(r, n, offsetof(struct record, preset), presets);
@@ -602,7 +930,10 @@ static int write_report(const char *dir, const struct record *r, unsigned n)
 		   "1000 accesses, then translation cycles as a share of all cycles. The winner of "
 		   "each workload has the fewest walks per 1000 accesses.\n",
 		MMUSCOPE_VERSION, n ? r[0].board : "-", n);
+	if (n < jobs)
+		fprintf(f, "\n**A partial sweep: %u of its %llu runs.**\n", n, (unsigned long long)jobs);
 	int status = 0;
+	*ncharts = 0;
 	for (unsigned w = 0; w < nw; w++) {
 		const struct record *first = find(r, n, workloads[w], presets[0], layouts[0]);
 		fprintf(f, "\n## %s\n\nROI: %s.\n\n| preset |", workloads[w],
@@ -626,8 +957,8 @@ static int write_report(const char *dir, const struct record *r, unsigned n)
 			}
 			fprintf(f, "\n");
 		}
-		char chart[256], png[4096];
-		chart_name(workloads[w], chart, sizeof chart);
+		char *chart = charts[(*ncharts)++], png[4096];
+		chart_name(workloads[w], chart, 256);
 		snprintf(png, sizeof png, "%s/%s", dir, chart);
 		if (write_chart(png, r, n, workloads[w], presets, np, layouts, nl))
 			status = 2;
@@ -644,8 +975,7 @@ static int write_report(const char *dir, const struct record *r, unsigned n)
 			fprintf(f, "%s %s = %s", l ? "," : "", colour_names[l % NCOLOURS], layouts[l]);
 		fprintf(f, ".\n");
 	}
-	fclose(f);
-	return status;
+	return cli_output_commit(&o) ? status : 2;
 }
 
 static int cmp_index(const void *a, const void *b)
@@ -654,68 +984,298 @@ static int cmp_index(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Reads DIR/runs/ of every directory and writes the three outputs to out. */
-static int write_outputs(const char *out, char **dirs, unsigned ndirs)
+/* Every record in DIR/runs/ (NULL-ended dirs), checked; records must be
+ * of one sweep and no index may appear twice.  Returns the number read, or
+ * -1 after a one-line message.  Temporary files of writers that were
+ * stopped (".NNNN.rec.XXXXXX") are not records. */
+static int read_records(char *const *dirs, struct record *r)
 {
-	struct record *r = calloc(MAX_JOBS, sizeof *r);
 	unsigned n = 0;
-	int status = 0;
-	for (unsigned d = 0; d < ndirs && r; d++) {
+	char first[4096] = "";
+	static unsigned from[MAX_JOBS];    /* the directory each record came from */
+	for (unsigned d = 0; dirs[d]; d++) {
 		char path[4096];
 		snprintf(path, sizeof path, "%s/runs", dirs[d]);
 		DIR *dir = opendir(path);
 		if (!dir) {
 			fprintf(stderr, "mmuscope bench: %s has no runs/ directory\n", dirs[d]);
-			free(r);
-			return 2;
+			return -1;
 		}
-		for (struct dirent *de; (de = readdir(dir)) && n < MAX_JOBS;) {
+		for (struct dirent *de; (de = readdir(dir));) {
 			size_t len = strlen(de->d_name);
-			if (len < 5 || strcmp(de->d_name + len - 4, ".rec"))
+			if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".rec"))
 				continue;
 			snprintf(path, sizeof path, "%s/runs/%s", dirs[d], de->d_name);
-			if (!read_record(path, &r[n])) {
-				fprintf(stderr, "mmuscope bench: %s is not a complete run record\n", path);
-				status = 2;
-				continue;
+			bool ok = n < MAX_JOBS && read_record(path, &r[n], false);
+			if (ok && !*first)
+				snprintf(first, sizeof first, "%s", path);
+			const char *problem = NULL;
+			if (n == MAX_JOBS)
+				problem = "more records than a sweep has jobs";
+			else if (ok && (strcmp(r[n].sweep, r[0].sweep) || r[n].jobs != r[0].jobs))
+				problem = "belongs to another sweep than";
+			for (unsigned i = 0; ok && !problem && i < n; i++)
+				if (r[i].index == r[n].index)
+					problem = "repeats a run of", snprintf(first, sizeof first,
+						"%s/runs/%04llu.rec", dirs[from[i]], (unsigned long long)r[i].index);
+			if (problem)
+				fprintf(stderr, "mmuscope bench: %s: %s%s%s\n", path, problem,
+					n == MAX_JOBS ? "" : " ", n == MAX_JOBS ? "" : first);
+			if (!ok || problem) {
+				closedir(dir);
+				return -1;
 			}
-			bool dup = false;
-			for (unsigned i = 0; i < n && !dup; i++)
-				dup = r[i].index == r[n].index;
-			n += !dup;
+			from[n++] = d;
 		}
 		closedir(dir);
 	}
-	if (!r)
-		return 2;
-	qsort(r, n, sizeof *r, cmp_index);
-	char path[4096];
-	static const char *const names[] = { "results.csv", "results.json" };
-	for (int k = 0; k < 2; k++) {
-		snprintf(path, sizeof path, "%s/%s", out, names[k]);
-		FILE *f = fopen(path, "w");
-		if (!f) {
-			fprintf(stderr, "mmuscope bench: cannot write %s: %s\n", path, strerror(errno));
-			free(r);
-			return 2;
-		}
-		(k ? write_json : write_csv)(f, r, n);
-		fclose(f);
-	}
-	int rs = write_report(out, r, n);
-	free(r);
-	return status ? status : rs;
+	return (int)n;
 }
 
-static bool make_dirs(const char *out)
+/* A temporary file cli_output left behind when a sweep or merge was
+ * stopped while writing one of its files: ".NAME.XXXXXX". */
+static bool stopped_write(const char *name)
+{
+	static const char *const ours[] = { ".sweep.", ".results.csv.", ".results.json.",
+					     ".report.md.", ".walks-" };
+	for (size_t k = 0; k < sizeof ours / sizeof ours[0]; k++)
+		if (!strncmp(name, ours[k], strlen(ours[k])))
+			return true;
+	return false;
+}
+
+/* Removes the walks-*.png files of out that are not in keep, and what
+ * stopped writers left. */
+static void remove_stale(const char *out, char keep[][256], unsigned nkeep)
+{
+	DIR *dir = opendir(out);
+	for (struct dirent *de; dir && (de = readdir(dir));) {
+		size_t len = strlen(de->d_name);
+		bool chart = !strncmp(de->d_name, "walks-", 6) && len >= 10 &&
+			     !strcmp(de->d_name + len - 4, ".png");
+		if (!chart && !stopped_write(de->d_name))
+			continue;
+		bool kept = false;
+		for (unsigned i = 0; chart && i < nkeep && !kept; i++)
+			kept = !strcmp(keep[i], de->d_name);
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", out, de->d_name);
+		if (!kept)
+			unlink(path);
+	}
+	if (dir)
+		closedir(dir);
+}
+
+/* Reads the runs/ of every directory and writes the outputs to out: 0, or
+ * 2 after a message.  *n: the runs read; *jobs: the sweep's job count. */
+static int write_outputs(const char *out, char *const *dirs, unsigned *n, uint64_t *jobs)
+{
+	struct record *r = calloc(MAX_JOBS, sizeof *r);
+	int got = r ? read_records(dirs, r) : -1;
+	if (got < 0) {
+		free(r);
+		return 2;
+	}
+	*n = (unsigned)got;
+	qsort(r, *n, sizeof *r, cmp_index);
+	*jobs = *n ? r[0].jobs : 0;
+	char path[4096];
+	static const char *const names[] = { "results.csv", "results.json" };
+	int status = 0;
+	for (int k = 0; k < 2; k++) {
+		snprintf(path, sizeof path, "%s/%s", out, names[k]);
+		cli_output o;
+		if (!cli_output_open(&o, "bench", path)) {
+			status = 2;
+			continue;
+		}
+		if (k)
+			write_json(o.f, r, *n, *n ? r[0].sweep : "", *jobs);
+		else
+			write_csv(o.f, r, *n);
+		if (!cli_output_commit(&o))
+			status = 2;
+	}
+	static char charts[MAX_ITEMS][256];
+	unsigned ncharts = 0;
+	if (write_report(out, r, *n, *jobs, charts, &ncharts))
+		status = 2;
+	remove_stale(out, charts, ncharts);
+	free(r);
+	return status;
+}
+
+/* ---- the sweep directory ---- */
+
+/* FNV-1a over what decides the runs' results: the build, the board, the
+ * arguments and the three lists (not --jobs, --shard or --out). */
+static void sweep_id(struct sweep *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	char line[1024];
+	const struct { char **items; unsigned n; } lists[] = {
+		{ s->workloads, s->nworkloads }, { s->presets, s->npresets }, { s->layouts, s->nlayouts },
+	};
+	snprintf(line, sizeof line, "%s\n%s\n%s\n", MMUSCOPE_VERSION, s->board, s->args);
+	for (size_t l = 0; l <= sizeof lists / sizeof lists[0]; l++) {
+		for (const char *c = line; *c; c++)
+			h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+		if (l == sizeof lists / sizeof lists[0])
+			break;
+		for (unsigned i = 0; i < lists[l].n; i++) {
+			for (const char *c = lists[l].items[i]; *c; c++)
+				h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+			h = (h ^ ',') * 0x100000001b3ull;
+		}
+		snprintf(line, sizeof line, "\n");
+	}
+	snprintf(s->id, sizeof s->id, "%016llx", (unsigned long long)h);
+}
+
+/* Takes DIR/lock for this process and its jobs (released when they end);
+ * the fd stays open on purpose.  false after a message. */
+static bool lock_dir(const char *out)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/runs", out);
-	if ((mkdir(out, 0777) && errno != EEXIST) || (mkdir(path, 0777) && errno != EEXIST)) {
+	snprintf(path, sizeof path, "%s/lock", out);
+	int fd = open(path, O_RDWR | O_CREAT, 0666);
+	if (fd < 0) {
 		fprintf(stderr, "mmuscope bench: cannot create %s: %s\n", path, strerror(errno));
 		return false;
 	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "mmuscope bench: %s is in use by another sweep or merge\n", out);
+		close(fd);
+		return false;
+	}
 	return true;
+}
+
+/* Removes records of runs/ (all, or only the temporary files of writers
+ * that were stopped: ".NNNN.rec.XXXXXX"). */
+static void clear_records(const char *out, bool only_temporary)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/runs", out);
+	DIR *dir = opendir(path);
+	for (struct dirent *de; dir && (de = readdir(dir));) {
+		size_t len = strlen(de->d_name);
+		bool temporary = strstr(de->d_name, ".rec.") != NULL;
+		if (temporary || (!only_temporary && len > 4 && !strcmp(de->d_name + len - 4, ".rec"))) {
+			snprintf(path, sizeof path, "%s/runs/%s", out, de->d_name);
+			unlink(path);
+		}
+	}
+	if (dir)
+		closedir(dir);
+}
+
+/* Removes the results, report and charts of out. */
+static void clear_outputs(const char *out)
+{
+	static const char *const names[] = { "results.csv", "results.json", "report.md" };
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", out, names[k]);
+		unlink(path);
+	}
+	remove_stale(out, NULL, 0);
+}
+
+/* The first line of DIR/sweep: "SWEEP_ID JOBS SHARD/NSHARDS". */
+static void sweep_line(const struct sweep *s, char *out, size_t size)
+{
+	snprintf(out, size, "%s %u %u/%u", s->id, s->total, s->shard, s->nshards);
+}
+
+/* Makes out this sweep's directory: creates and locks it; a directory of
+ * the same sweep and shard that is not finished is resumed (done[j] set for
+ * every run whose record is whole), any other sweep's files are removed, and
+ * a directory that holds no sweep is refused.  false after a message. */
+static bool prepare_dir(const struct sweep *s, bool *done, unsigned *ndone)
+{
+	char path[4096], line[128], want[128];
+	snprintf(path, sizeof path, "%s/runs", s->out);
+	if ((mkdir(s->out, 0777) && errno != EEXIST) || (mkdir(path, 0777) && errno != EEXIST)) {
+		fprintf(stderr, "mmuscope bench: cannot create %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	if (!lock_dir(s->out))
+		return false;
+	snprintf(path, sizeof path, "%s/sweep", s->out);
+	FILE *f = fopen(path, "r");
+	bool owned = f != NULL, same = f && fgets(line, sizeof line, f);
+	if (f)
+		fclose(f);
+	if (!owned) {
+		/* Only what this command just made may be there: lock and runs/. */
+		DIR *dir = opendir(s->out);
+		unsigned others = 0;
+		for (struct dirent *de; dir && (de = readdir(dir));)
+			others += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+				  strcmp(de->d_name, "lock") && strcmp(de->d_name, "runs") &&
+				  !stopped_write(de->d_name);
+		if (dir)
+			closedir(dir);
+		snprintf(path, sizeof path, "%s/runs", s->out);
+		dir = opendir(path);
+		for (struct dirent *de; dir && (de = readdir(dir));)
+			others += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+				  !strstr(de->d_name, ".rec.");
+		if (dir)
+			closedir(dir);
+		if (others) {
+			fprintf(stderr, "mmuscope bench: %s holds files but no sweep (no %s/sweep): "
+				"choose another --out\n", s->out, s->out);
+			return false;
+		}
+	}
+	sweep_line(s, want, sizeof want);
+	same = same && !strncmp(line, want, strlen(want)) && line[strlen(want)] == '\n';
+	*ndone = 0;
+	unsigned mine = 0;
+	for (unsigned j = s->shard; same && j < s->total; j += s->nshards) {
+		struct record r;
+		snprintf(path, sizeof path, "%s/runs/%04u.rec", s->out, j);
+		mine++;
+		done[j] = read_record(path, &r, true) && !strcmp(r.sweep, s->id) && r.jobs == s->total;
+		*ndone += done[j];
+	}
+	if (same && *ndone < mine) {
+		if (!s->quiet)
+			fprintf(stderr, "mmuscope bench: resuming the sweep in %s: %u of %u runs done\n",
+				s->out, *ndone, mine);
+		/* Records that were not whole are run again; outputs are remade. */
+		for (unsigned j = s->shard; j < s->total; j += s->nshards)
+			if (!done[j]) {
+				snprintf(path, sizeof path, "%s/runs/%04u.rec", s->out, j);
+				unlink(path);
+			}
+		clear_records(s->out, true);
+		clear_outputs(s->out);
+		return true;
+	}
+	memset(done, 0, s->total * sizeof *done);
+	*ndone = 0;
+	clear_records(s->out, false);
+	clear_outputs(s->out);
+	snprintf(path, sizeof path, "%s/sweep", s->out);
+	cli_output o;
+	if (!cli_output_open(&o, "bench", path))
+		return false;
+	fprintf(o.f, "%s\nboard %s\nargs %s\n", want, s->board, s->args);
+	const struct { const char *name; char *const *items; unsigned n; } lists[] = {
+		{ "workloads", s->workloads, s->nworkloads }, { "presets", s->presets, s->npresets },
+		{ "layouts", s->layouts, s->nlayouts },
+	};
+	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+		fprintf(o.f, "%s ", lists[l].name);
+		for (unsigned i = 0; i < lists[l].n; i++)
+			fprintf(o.f, "%s%s", i ? "," : "", lists[l].items[i]);
+		fprintf(o.f, "\n");
+	}
+	return cli_output_commit(&o);
 }
 
 static void progress(unsigned done, unsigned total)
@@ -731,27 +1291,55 @@ static void progress(unsigned done, unsigned total)
 static int bench_merge(int argc, char **argv)
 {
 	const char *out = NULL;
-	char *dirs[256];
+	char *dirs[257];
 	unsigned ndirs = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
 			bench_help();
 			return 0;
 		}
-		if (!strcmp(argv[i], "--out") && i + 1 < argc)
+		if (!strcmp(argv[i], "--out") && i + 1 < argc && !out)
 			out = argv[++i];
 		else if (argv[i][0] == '-')
-			return cli_usage_error("bench", "merge: unknown option '%s'", argv[i]);
-		else if (ndirs < 256)
+			return cli_usage_error("bench", "merge: unexpected option '%s'", argv[i]);
+		else if (ndirs == 256)
+			return cli_usage_error("bench", "merge: at most 256 shard directories");
+		else
 			dirs[ndirs++] = argv[i];
 	}
+	dirs[ndirs] = NULL;
 	if (!out || !ndirs)
 		return cli_usage_error("bench", "merge needs --out DIR and at least one shard directory");
+	for (unsigned d = 0; d < ndirs; d++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/runs", dirs[d]);
+		struct stat st;
+		if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "mmuscope bench: %s has no runs/ directory\n", dirs[d]);
+			return 2;
+		}
+	}
 	if (mkdir(out, 0777) && errno != EEXIST) {
 		fprintf(stderr, "mmuscope bench: cannot create %s: %s\n", out, strerror(errno));
 		return 2;
 	}
-	return write_outputs(out, dirs, ndirs);
+	if (!lock_dir(out))
+		return 2;
+	unsigned n;
+	uint64_t jobs;
+	int status = write_outputs(out, dirs, &n, &jobs);
+	if (status)
+		return status;
+	if (!n) {
+		fprintf(stderr, "mmuscope bench: merge: the shard directories hold no run records\n");
+		return 2;
+	}
+	if (n < jobs) {
+		fprintf(stderr, "mmuscope bench: merge: a partial sweep, %u of its %llu runs\n", n,
+			(unsigned long long)jobs);
+		return 1;
+	}
+	return 0;
 }
 
 int cli_bench(int argc, char **argv)
@@ -762,17 +1350,24 @@ int cli_bench(int argc, char **argv)
 	int status = parse(argc, argv, &s);
 	if (status >= 0)
 		return status;
-	if (!make_dirs(s.out))
-		return 2;
-	unsigned total = s.nworkloads * s.npresets * s.nlayouts, mine = 0;
+	unsigned total = s.nworkloads * s.npresets * s.nlayouts, mine = 0, already = 0;
 	if (total > MAX_JOBS)
 		return cli_usage_error("bench", "%u jobs: at most %d", total, MAX_JOBS);
+	s.total = total;
+	sweep_id(&s);
+	static bool done_before[MAX_JOBS];
+	if (!prepare_dir(&s, done_before, &already))
+		return 2;
 	for (unsigned j = s.shard; j < total; j += s.nshards)
-		mine++;
+		mine += !done_before[j];
 	bool bar = !s.quiet && isatty(2);
 	unsigned next = s.shard, running = 0, done = 0, failed = 0, bad_input = 0;
 	fflush(NULL);
 	while (next < total || running) {
+		if (next < total && done_before[next]) {
+			next += s.nshards;
+			continue;
+		}
 		if (next < total && running < s.jobs) {
 			unsigned w = next / (s.npresets * s.nlayouts), p = next / s.nlayouts % s.npresets,
 				 l = next % s.nlayouts;
@@ -798,8 +1393,10 @@ int cli_bench(int argc, char **argv)
 		if (bar)
 			progress(done, mine);
 	}
-	char *out = (char *)s.out;
-	status = write_outputs(s.out, &out, 1);
+	char *dirs[] = { (char *)s.out, NULL };
+	unsigned n;
+	uint64_t jobs;
+	status = write_outputs(s.out, dirs, &n, &jobs);
 	if (bad_input) {
 		fprintf(stderr, "mmuscope bench: %u job(s) rejected their workload or arguments\n",
 			bad_input);

@@ -1,4 +1,5 @@
 /* mmuscope: dispatch to the subcommands. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,23 +51,27 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
-bool cli_parse_u64(const char *opt, const char *text, uint64_t max, uint64_t *out)
+bool cli_u64(const char *text, uint64_t max, uint64_t *out)
 {
+	/* strtoull would take leading blanks and a sign (" -5" is 2^64-5) */
+	if (!text || !isdigit((unsigned char)*text))
+		return false;
 	char *end;
 	errno = 0;
-	if (!text || !*text || *text == '-') {
-		fprintf(stderr, "mmuscope: %s needs a non-negative number, got '%s'\n", opt,
-			text ? text : "");
-		return false;
-	}
 	unsigned long long v = strtoull(text, &end, 0);
-	if (errno || *end || v > max) {
-		fprintf(stderr, "mmuscope: %s: '%s' is not a number in 0..%llu\n", opt, text,
-			(unsigned long long)max);
+	if (errno || *end || v > max)
 		return false;
-	}
 	*out = v;
 	return true;
+}
+
+bool cli_parse_u64(const char *opt, const char *text, uint64_t max, uint64_t *out)
+{
+	if (cli_u64(text, max, out))
+		return true;
+	fprintf(stderr, "mmuscope: %s: '%s' is not a number in 0..%llu\n", opt, text ? text : "",
+		(unsigned long long)max);
+	return false;
 }
 
 /* The index of name in a NULL-ended list, or -1. */
@@ -84,8 +89,13 @@ int cli_next_option(cli_args *a, char **opt, char **val)
 		return 0;
 	*opt = a->argv[a->i];
 	*val = NULL;
-	if (listed(a->flags, *opt) >= 0)
+	int flag = listed(a->flags, *opt);
+	if (flag >= 0) {
+		if (a->flags_seen >> flag & 1)
+			return cli_usage_error(a->cmd, "option %s given twice", *opt);
+		a->flags_seen |= 1ull << flag;
 		return 1;
+	}
 	if (strncmp(*opt, "--", 2) != 0)
 		return cli_usage_error(a->cmd, "unexpected argument '%s'", *opt);
 	char *eq = strchr(*opt, '=');
@@ -96,7 +106,7 @@ int cli_next_option(cli_args *a, char **opt, char **val)
 	int k = listed(a->valued, *opt);
 	if (k < 0)
 		return cli_usage_error(a->cmd, "unknown option '%s'", *opt);
-	if (a->seen >> k & 1)
+	if (a->seen >> k & 1 && !(a->repeatable && listed(a->repeatable, *opt) >= 0))
 		return cli_usage_error(a->cmd, "option %s given twice", *opt);
 	a->seen |= 1ull << k;
 	if (!eq && a->i + 1 < a->argc)
@@ -141,8 +151,16 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+		if (!strcmp(argv[1], commands[i].name)) {
+			int status = commands[i].run(argc - 1, argv + 1);
+			errno = 0;
+			if (fflush(stdout) != 0 || ferror(stdout)) {
+				fprintf(stderr, "mmuscope %s: cannot write the standard output: %s\n",
+					argv[1], strerror(errno ? errno : EIO));
+				return 2;
+			}
+			return status;
+		}
 	fprintf(stderr, "mmuscope: unknown command '%s' (see 'mmuscope --help')\n", argv[1]);
 	return 2;
 }

@@ -105,9 +105,14 @@ int cli_pte(int argc, char **argv)
 {
 	uint64_t pte = 0, ext = 0;
 	bool have_pte = false;
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(opt, "--help")) {
+	const char *check = NULL;
+	static const char *const flags[] = { "--help", "-h", NULL };
+	static const char *const valued[] = { "--check", "--linux", "--ext", NULL };
+	cli_args args = { .cmd = "pte", .argc = argc, .argv = argv, .flags = flags, .valued = valued };
+	char *opt, *val;
+	int more;
+	while ((more = cli_next_option(&args, &opt, &val)) == 1) {
+		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
 			printf("usage: mmuscope pte --linux VALUE [--ext nG|VALUE]\n"
 			       "       mmuscope pte --check FILE.jsonl\n"
 			       "\n"
@@ -117,26 +122,25 @@ int cli_pte(int argc, char **argv)
 			       "against\nthat rule (exit 1 if any differs).\n");
 			return 0;
 		} else if (!strcmp(opt, "--check")) {
-			if (!val)
-				return cli_usage_error("pte", "--check needs a file");
-			return check_dump(val);
+			check = val;
 		} else if (!strcmp(opt, "--linux")) {
 			if (!cli_parse_u64("--linux", val, 0xFFFFFFFFu, &pte))
 				return 2;
 			have_pte = true;
-			i++;
-		} else if (!strcmp(opt, "--ext")) {
-			if (val && !strcmp(val, "nG"))
-				ext = PTE_EXT_NG;
-			else if (!cli_parse_u64("--ext", val, PTE_EXT_NG, &ext))
-				return 2;
-			else if (ext & ~(uint64_t)PTE_EXT_NG)
-				return cli_usage_error("pte", "--ext may only carry nG (0x800)");
-			i++;
-		} else {
-			return cli_usage_error("pte", "unknown option '%s'", opt);
+		} else if (!strcmp(val, "nG")) {
+			ext = PTE_EXT_NG;
+		} else if (!cli_parse_u64("--ext", val, PTE_EXT_NG, &ext)) {
+			return 2;
+		} else if (ext & ~(uint64_t)PTE_EXT_NG) {
+			return cli_usage_error("pte", "--ext may only carry nG (0x800)");
 		}
 	}
+	if (more)
+		return more;
+	if (check && (have_pte || args.seen >> 2 & 1))
+		return cli_usage_error("pte", "--check takes no --linux or --ext");
+	if (check)
+		return check_dump(check);
 	if (!have_pte)
 		return cli_usage_error("pte", "--linux VALUE is required");
 	decode_linux((uint32_t)pte);

@@ -1,6 +1,5 @@
 /* mmuscope replay: run a recorded trace through the MMU/TLB model alone,
  * under any TLB preset. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,7 +15,7 @@ static double seconds_between(const struct timespec *a, const struct timespec *b
 int cli_replay(int argc, char **argv)
 {
 	const char *trace = NULL, *preset = "cortex-a5", *stats = NULL, *roi = NULL;
-	bool quiet = false;
+	bool quiet = false, preset_given = false, stats_given = false;
 	for (int i = 1; i < argc; i++) {
 		const char *opt = argv[i];
 		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
@@ -34,14 +33,22 @@ int cli_replay(int argc, char **argv)
 			return 0;
 		}
 		if (!strcmp(opt, "--quiet")) {
+			if (quiet)
+				return cli_usage_error("replay", "option %s given twice", opt);
 			quiet = true;
 		} else if (!strcmp(opt, "--roi")) {
 			if (i + 1 >= argc)
 				return cli_usage_error("replay", "option %s needs a value", opt);
+			if (roi)
+				return cli_usage_error("replay", "option %s given twice", opt);
 			roi = argv[++i];
 		} else if (!strcmp(opt, "--preset") || !strcmp(opt, "--stats")) {
 			if (i + 1 >= argc)
 				return cli_usage_error("replay", "option %s needs a value", opt);
+			bool *given = opt[2] == 'p' ? &preset_given : &stats_given;
+			if (*given)
+				return cli_usage_error("replay", "option %s given twice", opt);
+			*given = true;
 			*(opt[2] == 'p' ? &preset : &stats) = argv[++i];
 		} else if (opt[0] == '-' || trace) {
 			return cli_usage_error("replay", "unexpected argument '%s'", opt);
@@ -54,27 +61,26 @@ int cli_replay(int argc, char **argv)
 	char err[512];
 	if (emu_roi_check_spec(roi, err, sizeof err))
 		return cli_usage_error("replay", "%s", err);
-	FILE *json = NULL;
-	if (stats && !(json = fopen(stats, "w"))) {
-		fprintf(stderr, "mmuscope replay: cannot write %s: %s\n", stats, strerror(errno));
+	cli_output json = { 0 };
+	if (stats && !cli_output_open(&json, "replay", stats))
 		return 2;
-	}
 	uint64_t accesses = 0;
 	/* CPU time as well as wall time: on a shared machine the wall clock
 	 * also counts the time other processes had the core. */
 	struct timespec wall0, wall1, cpu0, cpu1;
 	clock_gettime(CLOCK_MONOTONIC, &wall0);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
-	int status = emu_replay(trace, preset, roi, quiet ? NULL : stdout, json, &accesses, err,
+	int status = emu_replay(trace, preset, roi, quiet ? NULL : stdout, json.f, &accesses, err,
 				sizeof err);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
 	clock_gettime(CLOCK_MONOTONIC, &wall1);
-	if (json)
-		fclose(json);
 	if (status) {
+		cli_output_discard(&json);
 		fprintf(stderr, "mmuscope replay: %s\n", err);
 		return status;
 	}
+	if (stats && !cli_output_commit(&json))
+		return 2;
 	double wall = seconds_between(&wall0, &wall1), cpu = seconds_between(&cpu0, &cpu1);
 	if (!quiet)
 		printf("replayed      %llu accesses in %.3f s (%.3f s CPU): %.1f M accesses/s, "

@@ -1,5 +1,4 @@
 /* mmuscope run: boot the guest and run a workload under the model. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,10 +61,15 @@ static void run_help(void)
 		"never reached, reported after the summary).\n");
 }
 
+/* The output files, each opened (so its path checked) before the run and
+ * renamed into place after it (cli_output). */
+enum { OUT_STATS, OUT_HEATMAP, OUT_CONSOLE, OUT_DUMP_PT, OUT_DUMP_RAM, OUT_TRACE, OUT_COUNT };
+
 struct run_args {
 	emu_options emu;
 	uint64_t max_insns;
-	const char *stats, *heatmap, *console, *dump_pt, *dump_ram, *dump_at;
+	const char *path[OUT_COUNT], *dump_at;
+	cli_output out[OUT_COUNT];
 	bool quiet, dumped;
 	emu_t *machine;         /* for the marker callback */
 	int dump_status;
@@ -93,13 +97,13 @@ static int parse(int argc, char **argv, struct run_args *a)
 		if (machine)
 			continue;
 		if (!strcmp(opt, "--quiet")) a->quiet = true;
-		else if (!strcmp(opt, "--stats")) a->stats = val;
-		else if (!strcmp(opt, "--heatmap")) a->heatmap = val;
-		else if (!strcmp(opt, "--console")) a->console = val;
-		else if (!strcmp(opt, "--dump-pt")) a->dump_pt = val;
-		else if (!strcmp(opt, "--dump-ram")) a->dump_ram = val;
+		else if (!strcmp(opt, "--stats")) a->path[OUT_STATS] = val;
+		else if (!strcmp(opt, "--heatmap")) a->path[OUT_HEATMAP] = val;
+		else if (!strcmp(opt, "--console")) a->path[OUT_CONSOLE] = val;
+		else if (!strcmp(opt, "--dump-pt")) a->path[OUT_DUMP_PT] = val;
+		else if (!strcmp(opt, "--dump-ram")) a->path[OUT_DUMP_RAM] = val;
 		else if (!strcmp(opt, "--dump-at")) a->dump_at = val;
-		else if (!strcmp(opt, "--trace")) a->emu.trace = val;
+		else if (!strcmp(opt, "--trace")) a->path[OUT_TRACE] = val;
 		else if (!strcmp(opt, "--roi")) a->emu.roi = val;
 		else if (!strcmp(opt, "--max-insns")) {
 			if (!cli_parse_u64("--max-insns", val, UINT64_MAX, &a->max_insns))
@@ -115,19 +119,39 @@ static int parse(int argc, char **argv, struct run_args *a)
 	char err[512];
 	if (emu_roi_check_spec(a->emu.roi, err, sizeof err))
 		return cli_usage_error("run", "%s", err);
-	if (a->dump_at && !a->dump_pt && !a->dump_ram)
+	if (a->dump_at && !a->path[OUT_DUMP_PT] && !a->path[OUT_DUMP_RAM])
 		return cli_usage_error("run", "--dump-at needs --dump-pt or --dump-ram");
-	if (!a->emu.model && (a->stats || a->heatmap || a->emu.preset))
+	if (!a->emu.model && (a->path[OUT_STATS] || a->path[OUT_HEATMAP] || a->emu.preset))
 		return cli_usage_error("run", "--stats, --heatmap and --preset need --model on");
 	return -1;
 }
 
-static FILE *open_output(const char *path)
+/* Opens every output given; false (all closed again) if one cannot be. */
+static bool open_outputs(struct run_args *a)
 {
-	FILE *f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "mmuscope run: cannot write %s: %s\n", path, strerror(errno));
-	return f;
+	for (int k = 0; k < OUT_COUNT; k++)
+		if (a->path[k] && !cli_output_open(&a->out[k], "run", a->path[k])) {
+			while (k--)
+				cli_output_discard(&a->out[k]);
+			return false;
+		}
+	return true;
+}
+
+/* Commits every output that is still open; false if one failed. */
+static bool commit_outputs(struct run_args *a)
+{
+	bool ok = true;
+	for (int k = 0; k < OUT_COUNT; k++)
+		if (a->out[k].f)
+			ok &= cli_output_commit(&a->out[k]);
+	return ok;
+}
+
+static void discard_outputs(struct run_args *a)
+{
+	for (int k = 0; k < OUT_COUNT; k++)
+		cli_output_discard(&a->out[k]);
 }
 
 /* Writes the requested dumps once; a failure makes the run's status 2. */
@@ -136,20 +160,21 @@ static void take_dumps(emu_t *e, struct run_args *a)
 	if (a->dumped)
 		return;
 	a->dumped = true;
-	if (a->dump_pt) {
-		FILE *f = open_output(a->dump_pt);
-		if (f) {
-			emu_dump_pt(e, f);
-			if (fclose(f) != 0)
-				f = NULL;
-		}
-		if (!f)
+	if (a->path[OUT_DUMP_PT]) {
+		emu_dump_pt(e, a->out[OUT_DUMP_PT].f);
+		if (!cli_output_commit(&a->out[OUT_DUMP_PT]))
 			a->dump_status = 2;
 	}
-	if (a->dump_ram) {
+	const char *dump_ram = a->path[OUT_DUMP_RAM];
+	if (dump_ram) {
 		char err[512];
-		if (!emu_dump_ram(e, a->dump_ram, err, sizeof err)) {
+		if (!emu_dump_ram(e, cli_output_file(&a->out[OUT_DUMP_RAM]), err, sizeof err)) {
 			fprintf(stderr, "mmuscope run: %s\n", err);
+			cli_output_discard(&a->out[OUT_DUMP_RAM]);
+			a->dump_status = 2;
+			return;
+		}
+		if (!cli_output_commit(&a->out[OUT_DUMP_RAM])) {
 			a->dump_status = 2;
 			return;
 		}
@@ -160,7 +185,7 @@ static void take_dumps(emu_t *e, struct run_args *a)
 			"  mmuscope walk --mem %s@0x%08x --ttbr0 0x%08x --ttbr1 0x%08x --ttbcr 0x%x "
 			"--dacr 0x%08x --sctlr 0x%08x --prrr 0x%08x --nmrr 0x%08x --contextidr 0x%x%s "
 			"--va VA\n",
-			a->dump_ram, a->dump_ram, emu_ram_base(e), r.ttbr0, r.ttbr1, r.ttbcr, r.dacr,
+			dump_ram, dump_ram, emu_ram_base(e), r.ttbr0, r.ttbr1, r.ttbcr, r.dacr,
 			r.sctlr, r.prrr, r.nmrr, r.contextidr, r.has_pxn ? " --pxn" : "");
 	}
 }
@@ -178,16 +203,16 @@ int cli_run(int argc, char **argv)
 	int status = parse(argc, argv, &a);
 	if (status >= 0)
 		return status;
-	FILE *console = NULL;
-	if (a.console && !(console = open_output(a.console)))
+	if (!open_outputs(&a))
 		return 2;
-	a.emu.console = console;
+	a.emu.console = a.out[OUT_CONSOLE].f;
+	if (a.path[OUT_TRACE])
+		a.emu.trace = cli_output_file(&a.out[OUT_TRACE]);
 	char err[512];
 	emu_t *e = emu_create(&a.emu, err, sizeof err);
 	if (!e) {
 		fprintf(stderr, "mmuscope run: %s\n", err);
-		if (console)
-			fclose(console);
+		discard_outputs(&a);
 		return 2;
 	}
 	if (a.dump_at) {
@@ -195,7 +220,6 @@ int cli_run(int argc, char **argv)
 		emu_set_events(e, &(emu_events){ .ctx = &a, .on_marker = dump_at_marker });
 	}
 	emu_stop stop = emu_run(e, a.max_insns);
-	fflush(console ? console : stdout);
 	status = 0;
 	switch (stop) {
 	case EMU_STOP_EXIT:
@@ -224,28 +248,33 @@ int cli_run(int argc, char **argv)
 	}
 	if (!emu_end_trace(e)) {
 		fprintf(stderr, "mmuscope run: the trace %s could not be written completely\n",
-			a.emu.trace);
+			a.path[OUT_TRACE]);
+		cli_output_discard(&a.out[OUT_TRACE]);
 		status = 2;
 	}
 	if (a.dump_at && !a.dumped)
 		fprintf(stderr, "mmuscope run: the guest never reported marker '%s'; dumping at the end\n",
 			a.dump_at);
+	/* Rejected input leaves the old outputs, bar the console that says why. */
+	if (stop == EMU_STOP_EXIT && status == 2) {
+		for (int k = 0; k < OUT_COUNT; k++)
+			if (k != OUT_CONSOLE)
+				cli_output_discard(&a.out[k]);
+		emu_destroy(e);
+		return commit_outputs(&a), 2;
+	}
 	take_dumps(e, &a);
 	if (a.dump_status)
 		status = a.dump_status;
 	if (!a.quiet)
 		emu_print_summary(e, stdout);
-	if (a.stats) {
-		FILE *f = open_output(a.stats);
-		if (!f) {
-			status = 2;
-		} else {
-			emu_write_json(e, f);
-			fclose(f);
-		}
-	}
-	if (a.heatmap && ui_heatmap_png(emu_heatmap(e), UI_METRIC_WALKS, a.heatmap, err, sizeof err) != 0) {
+	if (a.path[OUT_STATS])
+		emu_write_json(e, a.out[OUT_STATS].f);
+	if (a.path[OUT_HEATMAP] &&
+	    ui_heatmap_png(emu_heatmap(e), UI_METRIC_WALKS, cli_output_file(&a.out[OUT_HEATMAP]), err,
+			   sizeof err) != 0) {
 		fprintf(stderr, "mmuscope run: %s\n", err);
+		cli_output_discard(&a.out[OUT_HEATMAP]);
 		status = 2;
 	}
 	/* After the whole run's report: an --roi marker never reached. */
@@ -255,7 +284,7 @@ int cli_run(int argc, char **argv)
 		status = 2;
 	}
 	emu_destroy(e);
-	if (console)
-		fclose(console);
+	if (!commit_outputs(&a))
+		status = 2;
 	return status;
 }

@@ -8,10 +8,13 @@
  * error (reported as file:line). */
 #include <lauxlib.h>
 #include <lualib.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/scenario.h"
@@ -142,6 +145,16 @@ static const char *show(lua_State *L, int index, char *buf, size_t len)
 }
 
 /* ---- helpers shared with scenario_mm.c ---------------------------------- */
+
+int scen_error(lua_State *L, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return luaL_error(L, "%s", msg);
+}
 
 emu_t *scen_machine(lua_State *L)
 {
@@ -324,6 +337,70 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 	check_seconds(L);
 }
 
+/* The seconds limit is enforced from outside the Lua VM as well: the hooks
+ * above run only between Lua instructions, and a script can spend any time
+ * inside one C call (a backtracking string.find).  SIGALRM at the limit sets
+ * a hook that stops the script at its next instruction (lua_sethook may be
+ * called from a signal handler); if the script is still inside a C call a
+ * grace period later, the process ends with exit 2.  A guest run is not
+ * such a call: its slices check the clock themselves. */
+enum { WATCHDOG_GRACE_SECONDS = 2 };
+static lua_State *volatile watched;
+static volatile sig_atomic_t watchdog_alarms, in_guest;
+static char watchdog_message[512];
+static size_t watchdog_message_len;
+
+static void timeout_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	scenario *s = scen_of(L);
+	fail_and_stop(L, "timeout", "the scenario ran longer than %.0f s (--timeout)", s->timeout_seconds);
+}
+
+static void arm_timer(double seconds)
+{
+	struct itimerval t = { .it_value = { .tv_sec = (time_t)seconds,
+					     .tv_usec = (suseconds_t)((seconds - (time_t)seconds) * 1e6) } };
+	setitimer(ITIMER_REAL, &t, NULL);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (!watched)
+		return;
+	if (!watchdog_alarms++) {
+		lua_sethook(watched, timeout_hook, LUA_MASKCOUNT, 1);
+		arm_timer(WATCHDOG_GRACE_SECONDS);
+	} else if (in_guest) {
+		arm_timer(WATCHDOG_GRACE_SECONDS);
+	} else {
+		ssize_t ignored = write(STDERR_FILENO, watchdog_message, watchdog_message_len);
+		(void)ignored;
+		_exit(2);
+	}
+}
+
+static void watchdog_start(scenario *s)
+{
+	snprintf(watchdog_message, sizeof watchdog_message,
+		 "mmuscope scenario: %s: still inside one call %d s after the %.0f s timeout; "
+		 "stopped\n", s->file, WATCHDOG_GRACE_SECONDS, s->timeout_seconds);
+	watchdog_message_len = strlen(watchdog_message);
+	watchdog_alarms = 0;
+	watched = s->L;
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	arm_timer(s->timeout_seconds);
+}
+
+static void watchdog_stop(void)
+{
+	arm_timer(0);
+	watched = NULL;
+}
+
 /* The guest's health after every run: a crash or a disagreement with QEMU
  * ends the scenario. */
 static void check_machine(lua_State *L, emu_stop stop)
@@ -356,7 +433,9 @@ static emu_stop run_for(lua_State *L, uint64_t insns)
 			n = insns - done;
 		if (n > slice)
 			n = slice;
+		in_guest = 1;
 		emu_stop stop = emu_run(s->e, n);
+		in_guest = 0;
 		check_machine(L, stop);
 		if (stop != EMU_STOP_INSN_LIMIT)
 			return stop;
@@ -789,6 +868,108 @@ static int open_mm(lua_State *L)
 	return 1;
 }
 
+/* print goes to the report: on stdout, as TAP comments with --tap. */
+static int scen_print(lua_State *L)
+{
+	scenario *s = scen_of(L);
+	int n = lua_gettop(L);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	if (s->tap)
+		luaL_addstring(&b, "# ");
+	for (int i = 1; i <= n; i++) {
+		if (i > 1)
+			luaL_addchar(&b, '\t');
+		luaL_tolstring(L, i, NULL);
+		luaL_addvalue(&b);
+	}
+	luaL_addchar(&b, '\n');
+	luaL_pushresult(&b);
+	fputs(lua_tostring(L, -1), stdout);
+	return 0;
+}
+
+/* load, for text chunks only: a binary chunk can break the VM. */
+static int scen_load(lua_State *L)
+{
+	const char *mode = luaL_optstring(L, 3, "t");
+	if (strcmp(mode, "t"))
+		return scen_error(L, "load: only text chunks (mode \"t\") may be loaded");
+	bool env = lua_gettop(L) >= 4;  /* an explicit nil env is an env */
+	lua_settop(L, 4);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	lua_pushliteral(L, "t");
+	if (env)
+		lua_pushvalue(L, 4);
+	lua_call(L, env ? 4 : 3, LUA_MULTRET);
+	return lua_gettop(L) - 4;
+}
+
+/* A scenario is something people share: it gets the language (base,
+ * string, table, math, utf8), the clock and date from os, and mm; no files,
+ * processes, modules or exit (docs/scenarios.md: the sandbox). */
+static void open_sandbox(lua_State *L)
+{
+	static const struct { const char *name; lua_CFunction open; } libs[] = {
+		{ LUA_GNAME, luaopen_base }, { LUA_STRLIBNAME, luaopen_string },
+		{ LUA_TABLIBNAME, luaopen_table }, { LUA_MATHLIBNAME, luaopen_math },
+		{ LUA_UTF8LIBNAME, luaopen_utf8 },
+	};
+	for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+		luaL_requiref(L, libs[i].name, libs[i].open, 1);
+		lua_pop(L, 1);
+	}
+	static const char *const removed[] = { "dofile", "loadfile", NULL };
+	for (size_t i = 0; removed[i]; i++) {
+		lua_pushnil(L);
+		lua_setglobal(L, removed[i]);
+	}
+	lua_getglobal(L, "load");
+	lua_pushcclosure(L, scen_load, 1);
+	lua_setglobal(L, "load");
+	lua_pushcfunction(L, scen_print);
+	lua_setglobal(L, "print");
+	luaopen_os(L);          /* not registered anywhere: only three calls are kept */
+	lua_createtable(L, 0, 3);
+	static const char *const kept[] = { "clock", "time", "date", NULL };
+	for (size_t i = 0; kept[i]; i++) {
+		lua_getfield(L, -2, kept[i]);
+		lua_setfield(L, -2, kept[i]);
+	}
+	lua_setglobal(L, "os");
+	lua_pop(L, 1);
+}
+
+/* Message handler: every script error names file:line and the problem,
+ * whatever was raised (error({}) too). */
+static int error_where(lua_State *L)
+{
+	if (lua_touserdata(L, 1) == &abort_sentinel)
+		return 1;
+	const char *msg;
+	if (lua_type(L, 1) == LUA_TSTRING)
+		msg = lua_tostring(L, 1);
+	else if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+		msg = lua_tostring(L, -1);
+	else
+		msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+	lua_Debug ar;
+	for (int level = 1; lua_getstack(L, level, &ar); level++) {
+		lua_getinfo(L, "Sl", &ar);
+		if (ar.currentline <= 0)
+			continue;
+		size_t n = strlen(ar.short_src);
+		if (!strncmp(msg, ar.short_src, n) && msg[n] == ':')
+			break;
+		lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
+		return 1;
+	}
+	lua_pushstring(L, msg);
+	return 1;
+}
+
 /* Runs one file; returns 0, 1 (an expectation failed) or 2 (script error). */
 static int run_file(scenario *s)
 {
@@ -800,15 +981,18 @@ static int run_file(scenario *s)
 	s->L = L;
 	s->waiting = false;
 	*(scenario **)lua_getextraspace(L) = s;
-	luaL_openlibs(L);
+	open_sandbox(L);
 	luaL_requiref(L, "mm", open_mm, 1);
 	lua_pop(L, 1);
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, 100000);
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	unsigned failed_before = s->failed;
+	lua_pushcfunction(L, error_where);
+	watchdog_start(s);
 	int status = luaL_loadfile(L, s->file);
 	if (status == LUA_OK)
-		status = lua_pcall(L, 0, 0, 0);
+		status = lua_pcall(L, 0, 0, 1);
+	watchdog_stop();
 	int rc = 0;
 	if (status != LUA_OK && lua_touserdata(L, -1) != &abort_sentinel) {
 		const char *msg = lua_tostring(L, -1);
@@ -846,6 +1030,9 @@ int cli_scenario(int argc, char **argv)
 {
 	scenario s = { .timeout_insns = 400000000, .timeout_seconds = 60 };
 	unsigned number = 0;
+	/* Each report line goes out whole as it is made: the watchdog may end
+	 * the process without a chance to flush. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	s.number = &number;
 	int first_file = argc;
 	for (int i = 1; i < argc; i++) {
@@ -861,17 +1048,16 @@ int cli_scenario(int argc, char **argv)
 			uint64_t v;
 			if (n && val[n - 1] == 's') {
 				char digits[32];
-				if (n - 1 >= sizeof digits)
-					return cli_usage_error("scenario", "--timeout '%s' is too long", val);
-				memcpy(digits, val, n - 1);
-				digits[n - 1] = 0;
-				if (!cli_parse_u64("--timeout", digits, 86400, &v) || !v)
-					return cli_usage_error("scenario", "--timeout: seconds must be 1..86400");
+				snprintf(digits, sizeof digits, "%.*s", (int)(n - 1), val);
+				if (n - 1 >= sizeof digits || !cli_u64(digits, 86400, &v) || !v)
+					return cli_usage_error("scenario", "--timeout '%s': seconds must be "
+							       "1..86400", val);
 				s.timeout_seconds = (double)v;
 			} else {
-				if (!cli_parse_u64("--timeout", val, UINT64_MAX / 2, &v) || !v)
-					return cli_usage_error("scenario", "--timeout needs N (instructions) "
-							       "or Ns (seconds), N > 0");
+				if (!cli_u64(val, UINT64_MAX / 2, &v) || !v)
+					return cli_usage_error("scenario", "--timeout '%s': give N "
+							       "(instructions) or Ns (seconds), N > 0",
+							       val ? val : "");
 				s.timeout_insns = v;
 			}
 		} else if (opt[0] == '-' && opt[1]) {

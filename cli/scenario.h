@@ -13,6 +13,9 @@
 emu_t *scen_machine(lua_State *L);
 /* The firmware image the machine runs (for its symbols). */
 const char *scen_firmware(lua_State *L);
+/* luaL_error with printf's formats (lua_pushfstring knows no %x or %u):
+ * raises "file:line: message". */
+int scen_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads an integer argument or field that must be a 32-bit value. */
 uint32_t scen_check_u32(lua_State *L, int index, const char *what);
 /* Table field helpers: absent fields give the default. */

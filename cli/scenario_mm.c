@@ -112,7 +112,7 @@ static int mm_pte(lua_State *L)
 	walk_args(L, "pte", &w);
 	const mmu_trace *t = &w.t;
 	if (t->nsteps == 0)
-		return luaL_error(L, "pte: 0x%08x: no descriptor was read (MMU off?)", w.va);
+		return scen_error(L, "pte: 0x%08x: no descriptor was read (MMU off?)", w.va);
 	lua_createtable(L, 0, 6);
 	scen_set_int(L, "l1", t->step[0].value);
 	scen_set_int(L, "l1_addr", t->step[0].addr);
@@ -153,7 +153,7 @@ static int mm_pte_set(lua_State *L)
 	uint32_t hw_addr = t.nsteps == 2 ? t.step[1].addr : 0, linux_pte;
 	if (!(hw_addr & LINUX_PTE_OFFSET) ||
 	    !emu_phys_read32(e, hw_addr - LINUX_PTE_OFFSET, &linux_pte))
-		return luaL_error(L, "pte_set: 0x%08x is not mapped by a Linux page table", va);
+		return scen_error(L, "pte_set: 0x%08x is not mapped by a Linux page table", va);
 	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
 		lua_getfield(L, 2, bits[i].name);
 		if (!lua_isnil(L, -1))
@@ -193,7 +193,7 @@ static int mm_reg(lua_State *L)
 	const char *name = luaL_checkstring(L, 1);
 	uint32_t v;
 	if (!emu_reg_by_name(e, name, &v))
-		return luaL_error(L, "reg: unknown register '%s' (r0..r15, sp, lr, pc, cpsr, spsr)",
+		return scen_error(L, "reg: unknown register '%s' (r0..r15, sp, lr, pc, cpsr, spsr)",
 				  name);
 	lua_pushinteger(L, v);
 	return 1;
@@ -205,7 +205,7 @@ static int mm_cp15(lua_State *L)
 	const char *name = luaL_checkstring(L, 1);
 	uint32_t v;
 	if (!emu_cp15_by_name(e, name, &v))
-		return luaL_error(L, "cp15: unknown register '%s' (sctlr, ttbr0, ttbr1, ttbcr, dacr, "
+		return scen_error(L, "cp15: unknown register '%s' (sctlr, ttbr0, ttbr1, ttbcr, dacr, "
 				  "dfsr, ifsr, dfar, ifar, par, prrr, nmrr, vbar, contextidr)", name);
 	lua_pushinteger(L, v);
 	return 1;
@@ -216,7 +216,7 @@ static int mm_read32(lua_State *L)
 	emu_t *e = scen_machine(L);
 	uint32_t pa = scen_check_u32(L, 1, "read32: pa"), v;
 	if (!emu_phys_read32(e, pa, &v))
-		return luaL_error(L, "read32: PA 0x%08x is not in guest RAM", pa);
+		return scen_error(L, "read32: PA 0x%08x is not in guest RAM", pa);
 	lua_pushinteger(L, v);
 	return 1;
 }
@@ -227,7 +227,7 @@ static int mm_write32(lua_State *L)
 	emu_t *e = scen_machine(L);
 	uint32_t pa = scen_check_u32(L, 1, "write32: pa"), v = scen_check_u32(L, 2, "write32: value");
 	if (!emu_phys_write32(e, pa, v))
-		return luaL_error(L, "write32: PA 0x%08x is not in guest RAM", pa);
+		return scen_error(L, "write32: PA 0x%08x is not in guest RAM", pa);
 	return 0;
 }
 
@@ -248,16 +248,16 @@ static bool for_each_task(lua_State *L, emu_t *e,
 {
 	uint32_t base, size;
 	if (!emu_elf_symbol(scen_firmware(L), "tasks", &base, &size) || !size || size % NR_TASKS)
-		luaL_error(L, "tasks: the firmware has no task table ('tasks' symbol)");
+		scen_error(L, "tasks: the firmware has no task table ('tasks' symbol)");
 	uint32_t stride = size / NR_TASKS;
 	for (uint32_t i = 0; i < NR_TASKS; i++) {
 		uint32_t task[TASK_WORDS], mm[MM_WORDS] = { 0 };
 		if (!emu_virt_read(e, base + i * stride, task, sizeof task))
-			luaL_error(L, "tasks: cannot read the task table at 0x%08x", base);
+			scen_error(L, "tasks: cannot read the task table at 0x%08x", base);
 		if (task[TASK_STATE] == 0) /* TASK_UNUSED */
 			continue;
 		if (task[TASK_MM] && !emu_virt_read(e, task[TASK_MM], mm, sizeof mm))
-			luaL_error(L, "tasks: pid %u: cannot read its mm at 0x%08x", task[TASK_PID],
+			scen_error(L, "tasks: pid %u: cannot read its mm at 0x%08x", task[TASK_PID],
 				   task[TASK_MM]);
 		if (fn(L, task, mm, ctx))
 			return true;
@@ -315,7 +315,7 @@ static void regime_for(lua_State *L, emu_t *e, int opts, mmu_regime *r)
 		return;
 	struct asid_search s = { .asid = asid };
 	if (!for_each_task(L, e, match_asid, &s))
-		luaL_error(L, "no task has ASID %u (see mm.tasks())", asid);
+		scen_error(L, "no task has ASID %u (see mm.tasks())", asid);
 	r->ttbr0 = (s.pgd - PAGE_OFFSET + emu_ram_base(e)) | (r->ttbr0 & 0x3FFFu);
 	r->contextidr = (r->contextidr & ~0xFFu) | asid;
 }
@@ -364,9 +364,9 @@ static int mm_tlb_flush(lua_State *L)
 	bool has_va = scen_opt_u32(L, 1, "va", &va), has_asid = scen_opt_u32(L, 1, "asid", &asid);
 	bool all = scen_opt_bool(L, 1, "all", false);
 	if (all == (has_va || has_asid))
-		return luaL_error(L, "tlb_flush: give all=true, or va= and/or asid=");
+		return scen_error(L, "tlb_flush: give all=true, or va= and/or asid=");
 	if (has_asid && asid > 255)
-		return luaL_error(L, "tlb_flush: asid %u is not 0..255", asid);
+		return scen_error(L, "tlb_flush: asid %u is not 0..255", asid);
 	if (all)
 		emu_tlb_maintain(e, TLB_OP_TLBIALL, 0);
 	else if (has_va && has_asid)
@@ -388,7 +388,7 @@ static int mm_tlb_insert(lua_State *L)
 	scen_check_keys(L, 1, "tlb_insert", keys);
 	uint32_t va;
 	if (!scen_opt_u32(L, 1, "va", &va))
-		return luaL_error(L, "tlb_insert: va= is required");
+		return scen_error(L, "tlb_insert: va= is required");
 	mmu_fault f = emu_tlb_prime(e, va, kind_from(L, 1), scen_opt_bool(L, 1, "user", false));
 	lua_pushboolean(L, f.type == MMU_FAULT_NONE);
 	if (f.type == MMU_FAULT_NONE)
@@ -417,21 +417,21 @@ static int mm_inject(lua_State *L)
 		if (!strcmp(kind, kinds[i].name))
 			inj.type = kinds[i].type;
 	if (!inj.type)
-		return luaL_error(L, "inject: kind must be walk_abort, translation, permission, "
+		return scen_error(L, "inject: kind must be walk_abort, translation, permission, "
 				  "domain, access_flag or alignment");
 	lua_pop(L, 1);
 	if (!scen_opt_u32(L, 1, "va", &inj.va))
-		return luaL_error(L, "inject: va= is required");
+		return scen_error(L, "inject: va= is required");
 	uint32_t level = 0, count = 1;
 	scen_opt_u32(L, 1, "level", &level);
 	scen_opt_u32(L, 1, "count", &count);
 	if (level > 2 || count == 0)
-		return luaL_error(L, "inject: level must be 1 or 2 and count at least 1");
+		return scen_error(L, "inject: level must be 1 or 2 and count at least 1");
 	inj.level = level;
 	inj.count = count;
 	char err[160];
 	if (!emu_inject(e, &inj, err, sizeof err))
-		return luaL_error(L, "inject: %s", err);
+		return scen_error(L, "inject: %s", err);
 	return 0;
 }
 

@@ -34,9 +34,32 @@ static void ui_help(void)
 		"  --size WxH              window size (default 1280x800)\n"
 		"  --break-va VA           w/f/b pause only on accesses to VA's 4 KB page\n"
 		"  --break-pc PC           ... and only by the instruction at PC\n"
-		"  --break-marker NAME     m pauses only at this marker\n"
+		"  --break-marker NAME     m pauses only at this marker (exit 2 if the guest\n"
+		"                          never reports it)\n"
 		"\n"
 		"Exit status: 0 done, 1 the UI failed, 2 bad input or no SDL2 in this build.\n");
+}
+
+/* The guest checks the workload's name and arguments only after it booted
+ * (about 1.7 M instructions); a quick run without the model finds out
+ * before the window opens.  2 after a message if they were rejected. */
+static int rejected_workload(const emu_options *eo)
+{
+	enum { CHECK_INSNS = 4000000 };
+	FILE *quiet = fopen("/dev/null", "w");
+	emu_options check = *eo;
+	check.model = false;
+	check.preset = NULL;
+	check.console = quiet;
+	char err[512];
+	emu_t *e = quiet ? emu_create(&check, err, sizeof err) : NULL;
+	bool rejected = e && emu_run(e, CHECK_INSNS) == EMU_STOP_EXIT && emu_exit_code(e) == 2;
+	emu_destroy(e);
+	if (quiet)
+		fclose(quiet);
+	if (rejected)
+		fprintf(stderr, "mmuscope ui: guest exited with code 2 (bad workload or arguments)\n");
+	return rejected ? 2 : 0;
 }
 
 int cli_ui(int argc, char **argv)
@@ -105,26 +128,62 @@ int cli_ui(int argc, char **argv)
 		fprintf(stderr, "mmuscope ui: unavailable: this build has no SDL2\n");
 		return 2;
 	}
-	FILE *out = NULL;
-	if (console && !(out = fopen(console, "w"))) {
-		fprintf(stderr, "mmuscope ui: cannot write %s: %s\n", console, strerror(errno));
+	/* Every input and output checked before the machine starts. */
+	FILE *script = uo.script ? fopen(uo.script, "r") : NULL;
+	if (uo.script && !script) {
+		fprintf(stderr, "mmuscope ui: cannot read %s: %s\n", uo.script, strerror(errno));
 		return 2;
 	}
-	eo.console = out;
+	if (script)
+		fclose(script);
+	enum { OUT_CONSOLE, OUT_SCREENSHOT, OUT_STATE, OUT_COUNT };
+	const char *paths[OUT_COUNT] = { console, uo.screenshot, uo.state };
+	cli_output outs[OUT_COUNT] = { 0 };
+	for (int k = 0; k < OUT_COUNT; k++)
+		if (paths[k] && !cli_output_open(&outs[k], "ui", paths[k])) {
+			while (k--)
+				cli_output_discard(&outs[k]);
+			return 2;
+		}
+	eo.console = outs[OUT_CONSOLE].f;
+	if (uo.screenshot)
+		uo.screenshot = cli_output_file(&outs[OUT_SCREENSHOT]);
+	if (uo.state)
+		uo.state = cli_output_file(&outs[OUT_STATE]);
 	char err[512];
 	emu_t *e = emu_create(&eo, err, sizeof err);
-	if (!e) {
+	int status = e ? rejected_workload(&eo) : 2;
+	if (!e)
 		fprintf(stderr, "mmuscope ui: %s\n", err);
-		if (out)
-			fclose(out);
-		return 2;
+	if (status) {
+		emu_destroy(e);
+		for (int k = 0; k < OUT_COUNT; k++)
+			cli_output_discard(&outs[k]);
+		return status;
 	}
 	uo.metric = m;
-	int status = ui_run(e, &uo, err, sizeof err) == 0 ? 0 : 1;
+	status = ui_run(e, &uo, err, sizeof err) == 0 ? 0 : 1;
 	if (status)
 		fprintf(stderr, "mmuscope ui: %s\n", err);
+	/* The firmware exits 2 when it rejects the workload or its arguments. */
+	if (emu_exit_code(e) == 2) {
+		fprintf(stderr, "mmuscope ui: guest exited with code 2 (bad workload or arguments)\n");
+		status = 2;
+	}
+	bool marker_seen = !uo.break_marker;
+	for (size_t i = 0; !marker_seen && i < emu_marker_count(e); i++)
+		marker_seen = !strcmp(emu_marker(e, i), uo.break_marker);
+	if (!marker_seen && status != 2) {
+		fprintf(stderr, "mmuscope ui: the guest never reported marker '%s' (--break-marker)\n",
+			uo.break_marker);
+		status = 2;
+	}
 	emu_destroy(e);
-	if (out)
-		fclose(out);
+	for (int k = 0; k < OUT_COUNT; k++) {
+		if (status == 1 && k != OUT_CONSOLE)  /* the UI failed before writing it */
+			cli_output_discard(&outs[k]);
+		else if (outs[k].f && !cli_output_commit(&outs[k]))
+			status = 2;
+	}
 	return status;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "mmu/mmu.h"
@@ -78,15 +79,14 @@ static int load_image(struct walk_args *a, const char *spec)
 		free(path);
 		return 2;
 	}
-	long size = -1;
-	if (fseek(f, 0, SEEK_END) == 0)
-		size = ftell(f);
-	rewind(f);
+	struct stat st;
+	int64_t size = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
 	int status = -1;
 	uint8_t *buf = NULL;
 	if (size <= 0 || (uint64_t)size > (1ull << 32) - pa) {
 		fprintf(stderr, "mmuscope walk: %s is %s\n", path,
-			size <= 0 ? "empty or not a regular file" : "too large to fit below 4 GB at that address");
+			size < 0 ? "not a regular file" : size == 0 ? "empty"
+			: "too large to fit below 4 GB at that address");
 		status = 2;
 	} else if (!(buf = malloc((size_t)size)) || fread(buf, 1, (size_t)size, f) != (size_t)size) {
 		fprintf(stderr, "mmuscope walk: cannot read %s\n", path);
@@ -126,8 +126,16 @@ static int parse(int argc, char **argv, struct walk_args *a)
 		{ "--nmrr", offsetof(mmu_regime, nmrr) },
 		{ "--contextidr", offsetof(mmu_regime, contextidr) },
 	};
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
+	static const char *const flags[] = { "--help", "-h", "--write", "--fetch", "--user", "--json",
+		"--pxn", NULL };
+	static const char *const valued[] = { "--ttbr0", "--ttbr1", "--ttbcr", "--dacr", "--sctlr",
+		"--prrr", "--nmrr", "--contextidr", "--va", "--size", "--mem", NULL };
+	static const char *const repeatable[] = { "--mem", NULL };
+	cli_args args = { .cmd = "walk", .argc = argc, .argv = argv, .flags = flags, .valued = valued,
+			  .repeatable = repeatable };
+	char *opt, *val;
+	int more;
+	while ((more = cli_next_option(&args, &opt, &val)) == 1) {
 		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
 			walk_help();
 			return 0;
@@ -142,47 +150,36 @@ static int parse(int argc, char **argv, struct walk_args *a)
 			*(opt[2] == 'u' ? &a->user : opt[2] == 'j' ? &a->json : &a->regime.has_pxn) = true;
 			continue;
 		}
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		uint64_t n;
 		bool found = false;
 		for (size_t r = 0; r < sizeof regs / sizeof regs[0] && !found; r++) {
 			if (strcmp(opt, regs[r].name))
 				continue;
 			found = true;
-			if (!val)
-				return cli_usage_error("walk", "option %s needs a value", opt);
 			if (!cli_parse_u64(opt, val, UINT32_MAX, &n))
 				return 2;
 			*(uint32_t *)((char *)&a->regime + regs[r].offset) = (uint32_t)n;
 			a->have_ttbr0 |= !strcmp(opt, "--ttbr0");
-			i++;
 		}
 		if (found)
 			continue;
-		if (!strcmp(opt, "--va") || !strcmp(opt, "--size") || !strcmp(opt, "--mem")) {
-			if (!val)
-				return cli_usage_error("walk", "option %s needs a value", opt);
-			i++;
-			if (opt[2] == 'm') {
-				int status = load_image(a, val);
-				if (status >= 0)
-					return status;
-			} else if (opt[2] == 'v') {
-				if (!cli_parse_u64("--va", val, UINT32_MAX, &n))
-					return 2;
-				a->va = (uint32_t)n;
-				a->have_va = true;
-			} else {
-				if (!cli_parse_u64("--size", val, 8, &n) || (n & (n - 1)) || !n) {
-					fprintf(stderr, "mmuscope walk: --size takes 1, 2, 4 or 8\n");
-					return 2;
-				}
-				a->size = (unsigned)n;
-			}
-			continue;
+		if (!strcmp(opt, "--mem")) {
+			int status = load_image(a, val);
+			if (status >= 0)
+				return status;
+		} else if (!strcmp(opt, "--va")) {
+			if (!cli_parse_u64("--va", val, UINT32_MAX, &n))
+				return 2;
+			a->va = (uint32_t)n;
+			a->have_va = true;
+		} else {
+			if (!cli_u64(val, 8, &n) || (n & (n - 1)) || !n)
+				return cli_usage_error("walk", "--size takes 1, 2, 4 or 8, not '%s'", val);
+			a->size = (unsigned)n;
 		}
-		return cli_usage_error("walk", "unknown option '%s'", opt);
 	}
+	if (more)
+		return more;
 	if (!a->have_va)
 		return cli_usage_error("walk", "--va is required");
 	if (!a->have_ttbr0)

@@ -250,7 +250,7 @@ int tlb_preset_parse(const char *text, const char *file, tlb_config *cfg, char *
 	struct { char key[48]; unsigned line; } seen[MAX_KEYS];
 	unsigned nseen = 0, lineno = 0;
 	bool ways_set[TLB_LEVEL_COUNT] = { false };
-	bool named = false;
+	bool named = false, sized = false;
 	char msg[200];
 
 	tlb_config_default(cfg);
@@ -307,6 +307,7 @@ int tlb_preset_parse(const char *text, const char *file, tlb_config *cfg, char *
 		snprintf(seen[nseen].key, sizeof seen[nseen].key, "%s", key);
 		seen[nseen++].line = lineno;
 		named |= !strcmp(key, "name");
+		sized |= strlen(key) > 8 && !strcmp(key + strlen(key) - 8, ".entries");
 	}
 	/* Ways default to the entry count: fully associative. */
 	for (tlb_level_id id = 0; id < TLB_LEVEL_COUNT; id++)
@@ -328,6 +329,13 @@ int tlb_preset_parse(const char *text, const char *file, tlb_config *cfg, char *
 			if (!strcmp(seen[i].key, entries))
 				at = seen[i].line;
 		snprintf(err, errlen, "%s:%u: %s: %s", file, at, field, msg);
+		return -1;
+	}
+	/* An empty file must not pass for an organisation without TLBs: that
+	 * one says so with entries = 0. */
+	if (!sized) {
+		snprintf(err, errlen, "%s: no TLB level is given (set itlb.entries, dtlb.entries, "
+			 "main.entries or walk_cache.entries; 0 for none)", file);
 		return -1;
 	}
 	return 0;

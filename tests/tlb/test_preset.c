@@ -123,6 +123,13 @@ static void test_bad(void)
 		  "bad.tlb:2: main.entries: duplicate key (first set on line 1)");
 	CHECK_STR(parse("micro_4k_only = maybe\n"),
 		  "bad.tlb:1: micro_4k_only: expected yes or no, got 'maybe'");
+	/* Nothing said about any level is not an organisation without TLBs
+	 * (issue 18): that one is written out as entries = 0. */
+	CHECK_STR(parse(""), "bad.tlb: no TLB level is given (set itlb.entries, dtlb.entries, "
+		  "main.entries or walk_cache.entries; 0 for none)");
+	CHECK_STR(parse("# only a comment\nname = x\n"), "bad.tlb: no TLB level is given (set "
+		  "itlb.entries, dtlb.entries, main.entries or walk_cache.entries; 0 for none)");
+	CHECK_STR(parse("itlb.entries = 0\ndtlb.entries = 0\n"), "ok");
 	CHECK_STR(parse("main.lockable = 4\n"),
 		  "bad.tlb:1: main.lockable: lockdown entries need a main TLB (main.entries > 0)");
 	CHECK_STR(parse("main.entries = 8\nmain.lockable = 65\n"),

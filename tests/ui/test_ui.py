@@ -35,7 +35,7 @@ def state(path):
 
 def run(mmuscope, args, env=None):
     p = subprocess.run([mmuscope, 'ui', '--console', os.devnull] + args, capture_output=True,
-                       text=True, timeout=60, env=env)
+                       text=True, timeout=600, env=env)
     if p.returncode != 0:
         sys.exit('mmuscope ui %s: exit %d: %s' % (' '.join(args), p.returncode, p.stderr))
     return p
@@ -90,7 +90,7 @@ def window(mmuscope, tmp):
     open(script, 'w').write(SCRIPT)
     p = subprocess.run(['xvfb-run', '-a', '-s', '-screen 0 1280x800x24', mmuscope, 'ui', '--console',
                         os.devnull, '--paused', '--frames', '300', '--script',
-                        script, '--state', st], capture_output=True, text=True, timeout=60,
+                        script, '--state', st], capture_output=True, text=True, timeout=600,
                        env=dict(os.environ, SDL_VIDEODRIVER='x11'))
     if p.returncode != 0:
         sys.exit('xvfb-run mmuscope ui: exit %d: %s' % (p.returncode, p.stderr))
