@@ -64,8 +64,12 @@ static uint32_t block_insn_count(emu_t *e, uint32_t va, uint32_t size, bool thum
  * block (same start and size), else the code is decoded. */
 static uint32_t running_block_insns(emu_t *e, uint32_t va, uint32_t size, bool thumb)
 {
+	/* uc_ctl_request_cache's macro shifts the signed 3 (read-write) into
+	 * bit 31, undefined behaviour in C; the same value, built unsigned. */
+	const uc_control_type request_cache =
+		(uc_control_type)(UC_CTL_TB_REQUEST_CACHE | 3u << 30 | 2u << 26);
 	uc_tb tb;
-	if (thumb && uc_ctl_request_cache(e->uc, (uint64_t)va, &tb) == UC_ERR_OK &&
+	if (thumb && uc_ctl(e->uc, request_cache, (uint64_t)va, &tb) == UC_ERR_OK &&
 	    tb.pc == va && tb.size == size)
 		return tb.icount;
 	return block_insn_count(e, va, size, thumb);
