@@ -64,19 +64,23 @@ static uint8_t *virt_to_host(emu_t *e, const mmu_regime *r, uint32_t va, bool wr
 	return e->ram + (pa - e->board->ram_base);
 }
 
-static bool copy_virt(emu_t *e, uint32_t va, void *buf, size_t len, bool write)
+/* The model's shadow is the CPU's regime (checked at aborts and exit)
+ * and much cheaper than reading eight CP15 registers from unicorn. */
+static void current_regime(emu_t *e, mmu_regime *r)
 {
-	/* The model's shadow is the CPU's regime (checked at aborts and exit)
-	 * and much cheaper than reading eight CP15 registers from unicorn. */
-	mmu_regime r;
 	if (e->model)
-		r = *emu_model_regime(e->model);
+		*r = *emu_model_regime(e->model);
 	else
-		emu_read_regime(e, &r);
+		emu_read_regime(e, r);
+}
+
+static bool copy_virt(emu_t *e, const mmu_regime *r, uint32_t va, void *buf, size_t len,
+		      bool write)
+{
 	uint8_t *p = buf;
 	while (len) {
 		size_t room;
-		uint8_t *host = virt_to_host(e, &r, va, write, &room);
+		uint8_t *host = virt_to_host(e, r, va, write, &room);
 		if (!host)
 			return false;
 		size_t n = len < room ? len : room;
@@ -96,23 +100,33 @@ static bool copy_virt(emu_t *e, uint32_t va, void *buf, size_t len, bool write)
 
 bool emu_read_virt(emu_t *e, uint32_t va, void *buf, size_t len)
 {
-	return copy_virt(e, va, buf, len, false);
+	mmu_regime r;
+	current_regime(e, &r);
+	return copy_virt(e, &r, va, buf, len, false);
+}
+
+bool emu_read_virt_in(emu_t *e, const mmu_regime *r, uint32_t va, void *buf, size_t len)
+{
+	return copy_virt(e, r, va, buf, len, false);
 }
 
 bool emu_write_virt(emu_t *e, uint32_t va, const void *buf, size_t len)
 {
-	return copy_virt(e, va, (void *)buf, len, true);
+	mmu_regime r;
+	current_regime(e, &r);
+	return copy_virt(e, &r, va, (void *)buf, len, true);
 }
 
 static const struct {
 	uint32_t mode, offset;
 	bool mask_async;
+	const char *name;
 } exception_info[] = {
-	[EMU_EXC_UND]  = { 0x1B, 0x04, false },
-	[EMU_EXC_SVC]  = { 0x13, 0x08, false },
-	[EMU_EXC_PABT] = { 0x17, 0x0C, true },
-	[EMU_EXC_DABT] = { 0x17, 0x10, true },
-	[EMU_EXC_IRQ]  = { 0x12, 0x18, true },
+	[EMU_EXC_UND]  = { 0x1B, 0x04, false, "undefined instruction" },
+	[EMU_EXC_SVC]  = { 0x13, 0x08, false, "supervisor call" },
+	[EMU_EXC_PABT] = { 0x17, 0x0C, true, "prefetch abort" },
+	[EMU_EXC_DABT] = { 0x17, 0x10, true, "data abort" },
+	[EMU_EXC_IRQ]  = { 0x12, 0x18, true, "IRQ" },
 };
 
 /* Takes an exception the way an ARMv7-A core without Security or
@@ -126,6 +140,23 @@ void emu_exception_enter(emu_t *e, emu_exception kind, uint32_t lr, const emu_fa
 	if (fault && emu_inject_take(e, fault, &injected))
 		fault = &injected;
 	uint32_t cpsr, sctlr = emu_cp15_read(e, 1, 0, 0, 0);
+	uint32_t base = (sctlr & SCTLR_V) ? 0xFFFF0000u : emu_cp15_read(e, 12, 0, 0, 0);
+	uint32_t vector = base + exception_info[kind].offset;
+	/* A handler that cannot run one instruction (its vector does not
+	 * translate, or faults again) is entered again and again inside one
+	 * uc_emu_start, where no instruction budget can end it.  The stop
+	 * comes before any register write: a PC write would cancel it. */
+	if (e->exc_taken && e->exc_insns == e->insns && e->exc_vector == vector) {
+		if (fault)
+			emu_fail(e, "exception loop at 0x%08x (%s, FSR 0x%03x, FAR 0x%08x)", vector,
+				 exception_info[kind].name, fault->fsr, fault->va);
+		else
+			emu_fail(e, "exception loop at 0x%08x (%s)", vector, exception_info[kind].name);
+		return;
+	}
+	e->exc_taken = true;
+	e->exc_insns = e->insns;
+	e->exc_vector = vector;
 	uc_reg_read(e->uc, UC_ARM_REG_CPSR, &cpsr);
 	uint32_t next = cpsr & ~(PSR_MODE_MASK | PSR_T | PSR_E | PSR_IT_LOW | PSR_J | PSR_IT_HIGH);
 	next |= exception_info[kind].mode | PSR_I;
@@ -151,8 +182,7 @@ void emu_exception_enter(emu_t *e, emu_exception kind, uint32_t lr, const emu_fa
 		e->events.on_exception(e->events.ctx, kind, pc, fault ? fault->fsr : 0,
 				       fault ? fault->va : 0);
 	}
-	uint32_t base = (sctlr & SCTLR_V) ? 0xFFFF0000u : emu_cp15_read(e, 12, 0, 0, 0);
 	/* Unicorn takes the instruction set state from bit 0 of a PC write. */
-	uint32_t pc = (base + exception_info[kind].offset) | ((next & PSR_T) ? 1 : 0);
+	uint32_t pc = vector | ((next & PSR_T) ? 1 : 0);
 	uc_reg_write(e->uc, UC_ARM_REG_PC, &pc);
 }

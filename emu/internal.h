@@ -103,6 +103,11 @@ struct emu {
 	uint32_t *scanned;      /* blocks already scanned for MCRs */
 	size_t scanned_count, scanned_cap;
 	uint64_t disagreements;
+	/* The last exception entered: its vector and the instruction count
+	 * then (an exception loop retires nothing between two entries). */
+	bool exc_taken;
+	uint64_t exc_insns;
+	uint32_t exc_vector;
 	emu_heat heat;
 
 	char **markers;
@@ -131,12 +136,43 @@ void emu_cp15_write(emu_t *e, unsigned crn, unsigned opc1, unsigned crm, unsigne
 /* Reads guest virtual memory with the current regime (no model counting);
  * false if any byte does not translate to RAM. */
 bool emu_read_virt(emu_t *e, uint32_t va, void *buf, size_t len);
+/* The same through a regime the caller read. */
+bool emu_read_virt_in(emu_t *e, const mmu_regime *r, uint32_t va, void *buf, size_t len);
 bool emu_write_virt(emu_t *e, uint32_t va, const void *buf, size_t len);
 
 /* inject.c: at exception entry, swaps in an injected fault (true, *out
  * set); and whether the model must drop this TLB maintenance operation. */
 bool emu_inject_take(emu_t *e, const emu_fault *fault, emu_fault *out);
 bool emu_inject_drop_tlbi(emu_t *e);
+
+/* decode.c: one load or store instruction's data accesses: `count` of
+ * `size` bytes at consecutive addresses from emu_mem_address's (a swap
+ * loads, then stores, at the one address), in the order QEMU makes them
+ * and unicorn's memory hook sees them. */
+typedef struct emu_mem_insn {
+	unsigned count;
+	uint8_t size;
+	bool write, swap;
+	bool unprivileged;      /* LDRT, STRT...: PL0 permissions at PL1 */
+	/* Address: base register rn (15: the PC as the instruction reads it,
+	 * word-aligned for literals) with an offset, immediate or register
+	 * rm shifted, applied before the access (pre) or after; a multiple
+	 * transfer counts `count` words up or down from rn. */
+	uint8_t rn, rm, shift_type, shift_n;
+	uint32_t imm;
+	bool pre, up, multiple, literal;
+} emu_mem_insn;
+/* False (count 0) for an instruction without data accesses this decoder
+ * can place; the Thumb one takes both halfwords of a 32-bit encoding. */
+bool emu_decode_arm(uint32_t insn, emu_mem_insn *m);
+bool emu_decode_thumb(uint16_t first, uint16_t second, emu_mem_insn *m);
+/* The first access's address, reading the registers now. */
+uint32_t emu_mem_address(emu_t *e, const emu_mem_insn *m, uint32_t pc, bool thumb);
+
+/* code_pages.c: unicorn 2.0.1's self-modifying-code check, skipped for
+ * RAM pages that never held code (bytes of RAM at ram_addr 0). */
+void emu_code_pages_register(uc_engine *uc, uint64_t ram_bytes);
+void emu_code_pages_unregister(uc_engine *uc);
 
 /* elf.c: loads the image into RAM; returns the entry point or sets err. */
 bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t errlen);

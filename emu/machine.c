@@ -57,6 +57,24 @@ static uint32_t block_insn_count(emu_t *e, uint32_t va, uint32_t size, bool thum
 	return n;
 }
 
+/* The block about to run: unicorn has just translated or found it, and its
+ * translation block holds the instruction count, cheaper to ask for than
+ * decoding Thumb code through the MMU (with the model off, that reads the
+ * CP15 registers from unicorn for every Thumb block).  The TB must be this
+ * block (same start and size), else the code is decoded. */
+static uint32_t running_block_insns(emu_t *e, uint32_t va, uint32_t size, bool thumb)
+{
+	/* uc_ctl_request_cache's macro shifts the signed 3 (read-write) into
+	 * bit 31, undefined behaviour in C; the same value, built unsigned. */
+	const uc_control_type request_cache =
+		(uc_control_type)(UC_CTL_TB_REQUEST_CACHE | 3u << 30 | 2u << 26);
+	uc_tb tb;
+	if (thumb && uc_ctl(e->uc, request_cache, (uint64_t)va, &tb) == UC_ERR_OK &&
+	    tb.pc == va && tb.size == size)
+		return tb.icount;
+	return block_insn_count(e, va, size, thumb);
+}
+
 /* The block hook counts a block's instructions in e->insns as it starts
  * (the timer and the budget need them then) and tells the model once the
  * block is over: at the next block, at an exception, or when the run
@@ -107,72 +125,13 @@ static bool condition_passes(uint32_t cond, uint32_t cpsr)
 	return (cond & 1) ? !r : r;
 }
 
-/* Memory accesses an ARM-state instruction makes, one memory hook call each
- * as QEMU performs them: LDRD/STRD, SWP and RFE two, LDM/STM one per
- * register; 0 for everything that does not access memory (PLD included). */
-static unsigned arm_accesses(uint32_t w)
-{
-	if (w >> 28 == 0xF)
-		return (w & 0x0E500000u) == 0x08100000u ? 2 : 0; /* RFE */
-	switch ((w >> 25) & 7) {
-	case 2: return 1;                          /* LDR/STR{B} immediate */
-	case 3: return (w & 0x10) ? 0 : 1;         /* register offset; else media */
-	case 4: return (unsigned)__builtin_popcount(w & 0xFFFF); /* LDM/STM */
-	case 0:
-		if ((w & 0x90) != 0x90)
-			return 0;
-		if ((w & 0x60) == 0) {             /* multiplies, SWP, exclusives */
-			if ((w & 0x0FB00FF0u) == 0x01000090u)
-				return 2;          /* SWP{B} */
-			return (w & 0x0F800000u) == 0x01800000u ? 1 + ((w >> 21 & 3) == 1) : 0;
-		}
-		/* LDRH/STRH/LDRSB/LDRSH; LDRD (L=0, op 10) and STRD (op 11). */
-		return !(w & (1u << 20)) && (w & 0x40) ? 2 : 1;
-	default: return 0;
-	}
-}
-
-static uint32_t core_reg(emu_t *e, unsigned n, uint32_t pc)
-{
-	static const int ids[15] = { UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
-		UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8,
-		UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_SP,
-		UC_ARM_REG_LR };
-	uint32_t v = pc + 8;
-	if (n < 15)
-		uc_reg_read(e->uc, ids[n], &v);
-	return v;
-}
-
-/* Would the load/store w at pc, with the registers as they are now, make
+/* Would the load/store at pc, with the registers as they are now, make
  * its first access at va?  Only asked of a conditional one, whose
  * condition cannot be judged on today's flags when an instruction between
- * it and the access set them.  Forms with a shifted register are taken as
- * matching. */
-static bool first_access_at(emu_t *e, uint32_t w, uint32_t pc, uint32_t va)
+ * it and the access set them. */
+static bool first_access_at(emu_t *e, const emu_mem_insn *m, uint32_t pc, uint32_t va)
 {
-	uint32_t rn = core_reg(e, w >> 16 & 15, pc), offset;
-	bool pre = w & (1u << 24), up = w & (1u << 23);
-	switch ((w >> 25) & 7) {
-	case 2: offset = w & 0xFFF; break;
-	case 3:
-		if (w & 0xFF0)
-			return true;
-		offset = core_reg(e, w & 15, pc);
-		break;
-	case 4: {
-		uint32_t n = (uint32_t)__builtin_popcount(w & 0xFFFF);
-		uint32_t lowest = up ? rn + (pre ? 4 : 0) : rn - 4 * n + (pre ? 0 : 4);
-		return lowest == va;
-	}
-	case 0:
-		if ((w & 0x60) == 0)
-			return rn == va;   /* SWP, exclusives: [Rn] */
-		offset = (w & (1u << 22)) ? ((w >> 4) & 0xF0) | (w & 0xF) : core_reg(e, w & 15, pc);
-		break;
-	default: return true;
-	}
-	return (pre ? (up ? rn + offset : rn - offset) : rn) == va;
+	return emu_mem_address(e, m, pc, false) == va;
 }
 
 static bool block_word(emu_t *e, uint32_t pc, uint32_t *w)
@@ -207,17 +166,17 @@ static uint32_t access_pc(emu_t *e, uint32_t va)
 		uint32_t w;
 		if (!block_word(e, pc, &w))
 			break;
-		unsigned n = arm_accesses(w);
-		if (!n)
+		emu_mem_insn m;
+		if (!emu_decode_arm(w, &m))
 			continue;
 		if (w >> 28 < 0xE) {
 			if (!have_cpsr)
 				uc_reg_read(e->uc, UC_ARM_REG_CPSR, &cpsr), have_cpsr = true;
-			if (!condition_passes(w >> 28, cpsr) || !first_access_at(e, w, pc, va))
+			if (!condition_passes(w >> 28, cpsr) || !first_access_at(e, &m, pc, va))
 				continue;
 		}
 		e->access_next = pc + 4;
-		e->access_left = n - 1;
+		e->access_left = m.count - 1;
 		return e->access_pc = pc;
 	}
 	return e->access_pc; /* more accesses than the decoder expects: keep the last */
@@ -452,7 +411,7 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 	}
 	while (e->insns >= e->timer_deadline)
 		emu_timer_expire(e);
-	if (emu_irq_line(e) && !(cpsr & PSR_I)) {
+	if (!(cpsr & PSR_I) && emu_irq_line(e)) {
 		/* The block has not run: LR_irq = its first instruction + 4. */
 		emu_exception_enter(e, EMU_EXC_IRQ, va + 4, NULL);
 		return;
@@ -476,7 +435,7 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 	/* A step retires only the block's first instruction. */
 	if (e->stepping)
 		e->stepping = 2;
-	e->block_insns = e->stepping ? 1 : block_insn_count(e, va, size, thumb);
+	e->block_insns = e->stepping ? 1 : running_block_insns(e, va, size, thumb);
 	e->insns += e->block_insns;
 }
 
@@ -556,15 +515,19 @@ static void far_probe_stop(emu_t *e)
 /* The fault for an abort QEMU raised: the model's prediction when it made
  * one for this access, otherwise a fresh architectural walk (and, with the
  * model on, a reported disagreement). */
-static emu_fault abort_fault(emu_t *e, mmu_kind kind, uint32_t va_hint, bool user)
+static emu_fault abort_fault(emu_t *e, const mmu_regime *r, mmu_kind kind, uint32_t va_hint,
+			    bool user)
 {
 	if (kind != MMU_FETCH && e->predicted.valid) {
 		emu_fault f = e->predicted;
 		e->predicted.valid = false;
 		return f;
 	}
-	mmu_regime r;
-	emu_read_regime(e, &r);
+	mmu_regime cpu;
+	if (!r) {
+		emu_read_regime(e, &cpu);
+		r = &cpu;
+	}
 	mmu_entry entry;
 	uint32_t va = va_hint;
 	mmu_fault f;
@@ -572,7 +535,7 @@ static emu_fault abort_fault(emu_t *e, mmu_kind kind, uint32_t va_hint, bool use
 		uint64_t pa;
 		f = emu_model_access(e->model, va, kind, user, 4, va, &pa);
 	} else {
-		f = mmu_translate(&r, va, kind, user, 1, &e->mem, NULL, &entry, NULL);
+		f = mmu_translate(r, va, kind, user, 1, &e->mem, NULL, &entry, NULL);
 	}
 	if (f.type == MMU_FAULT_NONE && kind != MMU_FETCH && (va & 3)) {
 		/* LDRD/LDM/STRD/exclusives demand alignment even with SCTLR.A = 0;
@@ -590,6 +553,44 @@ static emu_fault abort_fault(emu_t *e, mmu_kind kind, uint32_t va_hint, bool use
 	}
 	return (emu_fault){ .valid = true, .kind = kind, .va = va, .fault = f,
 			    .fsr = mmu_fsr(&f, kind) };
+}
+
+/* With the model off there is no memory hook, so QEMU's data abort does
+ * not say which access aborted: decode the instruction at pc and walk its
+ * accesses in the order QEMU makes them; the first the architecture faults
+ * is the one QEMU aborted.  None faulting, the first misaligned one is
+ * (abort_fault: an alignment fault).  False for an instruction it cannot
+ * read or place. */
+static bool decoded_abort(emu_t *e, uint32_t pc, bool thumb, bool user, emu_fault *out)
+{
+	mmu_regime r;
+	emu_read_regime(e, &r);
+	emu_mem_insn m;
+	uint16_t hw[2] = { 0, 0 };
+	uint32_t w = 0;
+	bool decoded = thumb ? emu_read_virt_in(e, &r, pc, &hw[0], 2) &&
+				       (!thumb_is_32bit(hw[0]) ||
+					emu_read_virt_in(e, &r, pc + 2, &hw[1], 2)) &&
+				       emu_decode_thumb(hw[0], hw[1], &m)
+			     : emu_read_virt_in(e, &r, pc, &w, 4) && emu_decode_arm(w, &m);
+	if (!decoded)
+		return false;
+	uint32_t first = emu_mem_address(e, &m, pc, thumb), va = first, misaligned = 0;
+	bool found = false, have_misaligned = false;
+	mmu_kind kind = m.write ? MMU_WRITE : MMU_READ;
+	for (unsigned i = 0; i < m.count && !found; i++) {
+		kind = m.swap ? (i ? MMU_WRITE : MMU_READ) : kind;
+		va = m.swap ? first : first + i * m.size;
+		mmu_entry entry;
+		found = mmu_translate(&r, va, kind, user || m.unprivileged, 1, &e->mem, NULL, &entry,
+				      NULL).type != MMU_FAULT_NONE;
+		if (!have_misaligned && (va & 3))
+			misaligned = va, have_misaligned = true;
+	}
+	if (!found && have_misaligned)
+		va = misaligned;
+	*out = abort_fault(e, &r, kind, va, user || m.unprivileged);
+	return true;
 }
 
 /* LR_und is the next instruction: +4 in ARM state, +2 after a 16-bit Thumb
@@ -623,18 +624,24 @@ static void intr_hook(uc_engine *uc, uint32_t intno, void *opaque)
 	case EXCP_PREFETCH_ABORT: {
 		cut_block(e, pc);
 		emu_check_regime(e, "at a prefetch abort");
-		emu_fault f = abort_fault(e, MMU_FETCH, pc, user);
+		emu_fault f = abort_fault(e, NULL, MMU_FETCH, pc, user);
 		emu_exception_enter(e, EMU_EXC_PABT, pc + 4, &f);
 		break;
 	}
 	case EXCP_DATA_ABORT: {
 		cut_block(e, pc);
-		if (!e->model && !e->far_probe && far_probe_start(e, pc, thumb))
-			break; /* the retry aborts again, now with the address known */
-		far_probe_stop(e);
 		emu_check_regime(e, "at a data abort");
-		uint32_t far = e->predicted.valid ? e->predicted.va : e->last_data_va;
-		emu_fault f = abort_fault(e, e->last_data_write ? MMU_WRITE : MMU_READ, far, user);
+		emu_fault f;
+		if (e->model) {
+			uint32_t far = e->predicted.valid ? e->predicted.va : e->last_data_va;
+			f = abort_fault(e, NULL, e->last_data_write ? MMU_WRITE : MMU_READ, far, user);
+		} else if (e->far_probe || !decoded_abort(e, pc, thumb, user, &f)) {
+			if (!e->far_probe && far_probe_start(e, pc, thumb))
+				break; /* the retry aborts again, now with the address known */
+			far_probe_stop(e);
+			f = abort_fault(e, NULL, e->last_data_write ? MMU_WRITE : MMU_READ,
+					e->last_data_va, user);
+		}
 		emu_exception_enter(e, EMU_EXC_DABT, pc + 8, &f);
 		break;
 	}
@@ -781,6 +788,7 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 		set_error(err, errlen, "unicorn: cannot create an ARM engine");
 		goto fail;
 	}
+	emu_code_pages_register(e->uc, e->ram_size);
 	uc_hook h;
 	if (uc_ctl_set_cpu_model(e->uc, board->cpu_model) != UC_ERR_OK ||
 	    uc_mem_map_ptr(e->uc, board->ram_base, e->ram_size, UC_PROT_ALL, e->ram) != UC_ERR_OK ||
@@ -846,8 +854,10 @@ void emu_destroy(emu_t *e)
 {
 	if (!e)
 		return;
-	if (e->uc)
+	if (e->uc) {
+		emu_code_pages_unregister(e->uc);
 		uc_close(e->uc);
+	}
 	emu_end_trace(e);
 	if (e->model)
 		emu_model_free(e->model);
