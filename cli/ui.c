@@ -120,7 +120,8 @@ int cli_ui(int argc, char **argv)
 		return 2;
 	}
 	uo.metric = m;
-	int status = ui_run(e, &uo, err, sizeof err) == 0 ? 0 : 1;
+	uo.machine = &eo;
+	int status = ui_run(&e, &uo, err, sizeof err) == 0 ? 0 : 1;
 	if (status)
 		fprintf(stderr, "mmuscope ui: %s\n", err);
 	emu_destroy(e);

@@ -28,6 +28,35 @@ static void next_asid(ui_t *u)
 	}
 }
 
+/* The PC as the CPU holds it between instructions. */
+static uint32_t pc_now(ui_t *u)
+{
+	uint32_t pc = 0, cpsr = 0;
+	emu_reg_by_name(u->e, "pc", &pc);
+	emu_reg_by_name(u->e, "cpsr", &cpsr);
+	return pc | (cpsr & 0x20 ? 1 : 0);
+}
+
+/* The status line for a stop that ends the run. */
+static void note_stop(ui_t *u)
+{
+	if (u->last_stop == EMU_STOP_EXIT)
+		snprintf(u->status, sizeof u->status, "the guest exited with code %d; r restarts it from boot",
+			 emu_exit_code(u->e));
+	else if (u->last_stop == EMU_STOP_ERROR)
+		snprintf(u->status, sizeof u->status, "the guest stopped: %.100s; r restarts it", emu_error(u->e));
+}
+
+/* After the guest exited nothing runs: say so instead of seeking. */
+static bool guest_done(ui_t *u)
+{
+	if (u->last_stop != EMU_STOP_EXIT && u->last_stop != EMU_STOP_ERROR)
+		return false;
+	note_stop(u);
+	u->running = false;
+	return true;
+}
+
 static void seek(ui_t *u, ui_seek s)
 {
 	u->seek = s;
@@ -36,7 +65,6 @@ static void seek(ui_t *u, ui_seek s)
 
 static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 {
-	ui_walk *w = &u->walk;
 	if (k == SDLK_QUESTION || (k == SDLK_SLASH && (mod & KMOD_SHIFT))) {
 		u->help = !u->help;
 		return;
@@ -50,26 +78,37 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 			u->view = UI_VIEW_HEATMAP, u->hover = -1;
 		break;
 	case SDLK_SPACE:
-		u->running = !u->running;
+		u->running = !u->running && !guest_done(u);
 		u->seek = UI_SEEK_NONE;
 		break;
 	case SDLK_s:
+		if (guest_done(u))
+			break;
 		u->running = false;
 		u->seek = UI_SEEK_NONE;
 		u->last_stop = emu_step(u->e);
-		snprintf(u->status, sizeof u->status, "stepped one instruction");
+		note_stop(u);
+		ui_cpu_read(u, pc_now(u), &u->step);
+		u->has_step = true;
+		u->view = UI_VIEW_WALK;
 		break;
 	case SDLK_w:
 		u->view = UI_VIEW_WALK;
-		if (w->valid && w->stage + 1 < ui_walk_stages(w))
-			w->stage++;
-		else
+		if (!ui_story_advance(u) && !guest_done(u))
 			seek(u, UI_SEEK_WALK);
 		break;
-	case SDLK_f: u->view = UI_VIEW_WALK; seek(u, UI_SEEK_FAULT); break;
-	case SDLK_m: seek(u, UI_SEEK_MARKER); break;
+	case SDLK_f:
+		u->view = UI_VIEW_WALK;
+		if (!guest_done(u))
+			seek(u, UI_SEEK_FAULT);
+		break;
+	case SDLK_m:
+		if (!guest_done(u))
+			seek(u, UI_SEEK_MARKER);
+		break;
 	case SDLK_b:
-		if (u->opt.has_break_va || u->opt.has_break_pc) {
+		if (guest_done(u)) {
+		} else if (u->opt.has_break_va || u->opt.has_break_pc) {
 			u->view = UI_VIEW_WALK;
 			seek(u, UI_SEEK_BREAK);
 		} else {
@@ -94,7 +133,8 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 			u->speed /= 2;
 		break;
 	case SDLK_a: next_asid(u); break;
-	case SDLK_r: ui_reset_counts(u); snprintf(u->status, sizeof u->status, "counters reset"); break;
+	case SDLK_c: ui_reset_counts(u); snprintf(u->status, sizeof u->status, "counters cleared"); break;
+	case SDLK_r: u->restart = true; break;
 	default: break;
 	}
 }
@@ -169,9 +209,12 @@ static int script_step(ui_t *u, script *s, char *err, size_t errlen)
 	if (u->frame == 0)
 		return 0; /* clicks need the grid of a drawn frame */
 	if (s->until_paused) {
-		if (u->running && s->wait--)
+		if (u->running && s->wait) {
+			s->wait--;
 			return 0;
+		}
 		s->until_paused = false;
+		s->wait = 0;
 	} else if (s->wait) {
 		s->wait--;
 		return 0;
@@ -250,6 +293,28 @@ static int write_png(ui_t *u, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
+static void write_story(const ui_t *u, FILE *f)
+{
+	const ui_story *st = &u->story;
+	if (!u->walk.valid || u->walk.fault.type == MMU_FAULT_NONE)
+		return;
+	static const char *const phases[] = { "fault", "handler", "retry" };
+	fprintf(f, "story_phase=%s\nstory_aborted=%d\nstory_l1=0x%08x,0x%08x\n", phases[st->phase],
+		st->aborted, st->l1_before, st->l1_after);
+	if (st->has_pte)
+		fprintf(f, "story_pte_addr=0x%08x\nstory_hw=0x%08x,0x%08x\nstory_linux=0x%08x,0x%08x\n",
+			st->pte_addr, st->hw_before, st->hw_after, st->linux_before, st->linux_after);
+	if (!st->has_retry)
+		return;
+	fprintf(f, "story_handler_insns=%llu\nstory_ops=", (unsigned long long)st->handler_insns);
+	for (unsigned i = 0; i < st->nops && i < UI_STORY_OPS; i++)
+		fprintf(f, "%s%s:0x%08x", i ? "," : "", tlb_op_name(st->ops[i].op), st->ops[i].rt);
+	const ui_walk *r = &st->retry;
+	fprintf(f, "\nretry_va=0x%08x\nretry_pc=0x%08x\nretry_walked=%d\nretry_fault=%s\nretry_stage=%u\n"
+		"retry_stages=%u\n", r->va, r->pc, r->walked, mmu_fault_name(r->fault.type), r->stage,
+		ui_walk_stages(r));
+}
+
 static int write_state(ui_t *u, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "w");
@@ -275,14 +340,19 @@ static int write_state(ui_t *u, const char *path, char *err, size_t errlen)
 			"walk_fault=%s\nwalk_fsr=0x%03x\nwalk_linux=%d\nwalk_linux_pte=0x%08x\nwalk_disasm=%s\n"
 			"walk_kind=%s\nwalk_user=%d\nwalk_desc=",
 			w->va, w->pc, w->stage, ui_walk_stages(w), w->walked ? w->trace.nsteps : 0,
-			mmu_fault_name(w->fault.type), w->fsr, w->has_linux, w->linux_pte, w->disasm,
+			mmu_fault_name(w->fault.type), w->fsr, w->has_linux, w->linux_pte, w->cpu.disasm,
 			w->kind == MMU_FETCH ? "fetch" : w->kind == MMU_WRITE ? "write" : "read", w->user);
 	for (unsigned i = 0; w->valid && w->walked && i < w->trace.nsteps; i++)
 		fprintf(f, "%s0x%08x", i ? "," : "", w->trace.step[i].value);
 	if (w->valid)
 		fputc('\n', f);
+	write_story(u, f);
+	if (u->has_step)
+		fprintf(f, "step_pc=0x%08x\nstep_disasm=%s\nstep_cpsr=0x%08x\n", u->step.regs[15] & ~1u,
+			u->step.disasm, u->step.regs[16]);
 	if (u->marker[0])
 		fprintf(f, "marker=%s\n", u->marker);
+	fprintf(f, "restarts=%u\nexited=%d\nstatus=%s\n", u->restarts, u->last_stop == EMU_STOP_EXIT, u->status);
 	if (fclose(f) != 0) {
 		snprintf(err, errlen, "cannot write %s", path);
 		return -1;
@@ -299,25 +369,33 @@ static bool make_canvas(ui_t *u, int w, int h)
 	return u->canvas != NULL;
 }
 
+/* A fault whose instruction never runs again (the process was killed)
+ * ends the search for its retry. */
+enum { RETRY_LIMIT = 2000000 };
+
 static void advance(ui_t *u)
 {
 	if (!u->running)
 		return;
 	u->last_stop = emu_run(u->e, u->speed);
+	if (u->last_stop == EMU_STOP_INSN_LIMIT && u->seek == UI_SEEK_RETRY &&
+	    emu_insns(u->e) - u->story.abort_insns > RETRY_LIMIT) {
+		snprintf(u->status, sizeof u->status, "no retry of the fault within %u instructions", RETRY_LIMIT);
+		u->seek = UI_SEEK_NONE;
+		u->running = false;
+	}
 	if (u->last_stop == EMU_STOP_INSN_LIMIT)
 		return;
 	u->running = false;
-	if (u->last_stop == EMU_STOP_EXIT)
-		snprintf(u->status, sizeof u->status, "the guest exited with code %d", emu_exit_code(u->e));
-	else if (u->last_stop == EMU_STOP_ERROR)
-		snprintf(u->status, sizeof u->status, "%s", emu_error(u->e));
+	if (u->last_stop == EMU_STOP_EXIT || u->last_stop == EMU_STOP_ERROR)
+		note_stop(u);
 	else if (u->seek == UI_SEEK_NONE && u->marker[0])
 		snprintf(u->status, sizeof u->status, "paused; last marker '%s'", u->marker);
 	if (u->last_stop != EMU_STOP_REQUESTED)
 		u->seek = UI_SEEK_NONE;
 }
 
-static void free_ui(ui_t *u)
+static void free_spaces(ui_t *u)
 {
 	for (int i = 0; i < 256; i++) {
 		if (!u->space[i])
@@ -325,7 +403,38 @@ static void free_ui(ui_t *u)
 		for (int mb = 0; mb < 4096; mb++)
 			free(u->space[i]->page[mb]);
 		free(u->space[i]);
+		u->space[i] = NULL;
 	}
+}
+
+/* `r`: a fresh machine from the same options, booted from the start; the
+ * UI forgets what it recorded, keeps how it shows it. */
+static int restart(ui_t *u, emu_t **ep, char *err, size_t errlen)
+{
+	u->restart = false;
+	emu_t *e = emu_create(u->opt.machine, err, errlen);
+	if (!e)
+		return -1;
+	emu_set_events(*ep, NULL);
+	emu_destroy(*ep);
+	*ep = u->e = e;
+	free_spaces(u);
+	memset(&u->walk, 0, sizeof u->walk);
+	memset(&u->story, 0, sizeof u->story);
+	u->has_step = false;
+	u->seek = UI_SEEK_NONE;
+	u->last_stop = EMU_STOP_INSN_LIMIT;
+	u->marker[0] = 0;
+	u->running = true;
+	u->restarts++;
+	snprintf(u->status, sizeof u->status, "restarted from boot");
+	ui_record_start(u);
+	return 0;
+}
+
+static void free_ui(ui_t *u)
+{
+	free_spaces(u);
 	for (int lv = 0; lv < TLB_LEVEL_COUNT; lv++) {
 		free(u->snap[lv].key);
 		free(u->snap[lv].flash);
@@ -339,8 +448,9 @@ static void free_ui(ui_t *u)
 	free(u);
 }
 
-int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen)
+int ui_run(emu_t **ep, const ui_options *opt, char *err, size_t errlen)
 {
+	emu_t *e = *ep;
 	if (!emu_tlb(e)) {
 		snprintf(err, errlen, "the UI needs the model on");
 		return -1;
@@ -361,6 +471,7 @@ int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen)
 	u->opt = *opt;
 	u->speed = opt->speed ? opt->speed : DEFAULT_SPEED;
 	u->running = !opt->paused;
+	u->last_stop = EMU_STOP_INSN_LIMIT;
 	u->log_scale = true;
 	u->metric = opt->metric;
 	u->hover = -1;
@@ -401,6 +512,8 @@ int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen)
 			}
 			handle(u, &ev);
 		}
+		if (u->restart && opt->machine && restart(u, ep, err, errlen) != 0)
+			goto out;
 		advance(u);
 		ui_render(u);
 		memset(u->hits, 0, sizeof u->hits);
@@ -420,7 +533,7 @@ int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen)
 	if (rc == 0 && opt->state)
 		rc = write_state(u, opt->state, err, errlen);
 out:
-	emu_set_events(e, NULL);
+	emu_set_events(u->e, NULL);
 	if (s.f)
 		fclose(s.f);
 	free_ui(u);

@@ -19,8 +19,18 @@ typedef struct ui_space {
 	ui_counts *page[4096];  /* 256 per MB, allocated on first use */
 } ui_space;
 
-/* Why the emulation should pause. */
-typedef enum ui_seek { UI_SEEK_NONE, UI_SEEK_WALK, UI_SEEK_FAULT, UI_SEEK_MARKER, UI_SEEK_BREAK } ui_seek;
+/* Why the emulation should pause.  UI_SEEK_RETRY: until the faulting
+ * instruction runs again after its handler. */
+typedef enum ui_seek {
+	UI_SEEK_NONE, UI_SEEK_WALK, UI_SEEK_FAULT, UI_SEEK_MARKER, UI_SEEK_BREAK, UI_SEEK_RETRY
+} ui_seek;
+
+/* The CPU at one moment: registers and the instruction at the PC. */
+typedef struct ui_cpu {
+	uint32_t regs[17];      /* r0..r12, sp, lr, pc, cpsr */
+	bool thumb;
+	char disasm[200];
+} ui_cpu;
 
 /* One translation caught for the walk stepper: the walk as the model did it
  * and what the guest and the CPU looked like at that moment. */
@@ -38,10 +48,30 @@ typedef struct ui_walk {
 	mmu_entry entry;
 	bool has_linux;         /* small page in a Linux PTE table */
 	uint32_t linux_pte;
-	uint32_t regs[17];      /* r0..r12, sp, lr, pc, cpsr */
-	char disasm[200];
+	ui_cpu cpu;
 	unsigned stage;         /* steps revealed so far, 0 .. ui_walk_stages()-1 */
 } ui_walk;
+
+enum { UI_STORY_OPS = 8 };
+
+/* The whole story of a caught fault: the faulting access (ui.walk), what
+ * the guest's handler changed in the tables and the TLB maintenance it
+ * issued, then the retry of the same instruction. */
+typedef struct ui_story {
+	enum { UI_STORY_FAULT, UI_STORY_HANDLER, UI_STORY_RETRY } phase;
+	bool aborted;           /* the abort for the fault was taken */
+	uint64_t abort_insns;   /* instructions retired before the faulting one */
+	uint32_t l1_addr, l1_before, l1_after;
+	bool has_pte;           /* the page's hardware PTE address is known */
+	bool pte_existed;       /* ... and its L2 table existed at the fault */
+	uint32_t pte_addr, hw_before, hw_after, linux_before, linux_after;
+	unsigned nops;          /* TLB maintenance ops the handler issued */
+	struct { tlb_op op; uint32_t rt; } ops[UI_STORY_OPS];
+	bool has_retry;
+	uint64_t retry_block_insns; /* retired before the block the retry starts */
+	uint64_t handler_insns; /* instructions between the fault and its retry */
+	ui_walk retry;
+} ui_story;
 
 typedef enum ui_view { UI_VIEW_HEATMAP, UI_VIEW_L2, UI_VIEW_TLB, UI_VIEW_WALK, UI_VIEW_COUNT } ui_view;
 
@@ -73,6 +103,9 @@ struct ui {
 	uint8_t asid;           /* current, as CONTEXTIDR says */
 	ui_seek seek;
 	ui_walk walk, pending;
+	ui_story story;
+	bool has_step;          /* `s` stepped since the last walk was caught */
+	ui_cpu step;            /* the CPU after the last `s` */
 	const void *hits[UI_HIT_SLOTS]; /* TLB entries that hit this frame */
 	char marker[64];        /* the last marker the guest reported */
 	/* presentation */
@@ -83,7 +116,8 @@ struct ui {
 	int cw, ch;             /* glyph cell */
 	ui_view view;
 	ui_metric metric;
-	bool log_scale, help, running, quit;
+	bool log_scale, help, running, quit, restart;
+	unsigned restarts;
 	uint8_t shown_asid;
 	int selected_mb;        /* the L2 view's MB */
 	int hover;              /* cell under the mouse: MB or page, -1 none */
@@ -99,12 +133,18 @@ struct ui {
 
 /* record.c */
 void ui_record_start(ui_t *u);
+/* Reads the registers and disassembles the instruction at pc. */
+void ui_cpu_read(ui_t *u, uint32_t pc, ui_cpu *cpu);
 ui_space *ui_space_get(ui_t *u, uint8_t asid);
 const ui_counts *ui_page_counts(const ui_space *s, unsigned mb, unsigned page);
 void ui_reset_counts(ui_t *u);
 unsigned ui_walk_stages(const ui_walk *w);
 uint32_t ui_metric_value(const ui_counts *c, ui_metric m);
 bool ui_entry_hit(const ui_t *u, const void *entry);
+
+/* The palette. */
+enum { UI_BG = 0x18181c, UI_TEXT = 0xe6e6e6, UI_DIM = 0x9a9aa0, UI_HEAD = 0xffd75a, UI_BAD = 0xff6464,
+       UI_GOOD = 0x78e678 };
 
 /* draw.c */
 bool ui_font_open(ui_t *u, char *err, size_t errlen);
@@ -116,6 +156,12 @@ int ui_text(ui_t *u, int x, int y, uint32_t rgb, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 uint32_t ui_scale_colour(double t);
 uint32_t ui_kind_colour(mmu_desc_kind k);
+
+/* stepper.c */
+void ui_draw_stepper(ui_t *u, int x, int y);
+/* `w`: reveal the story's next stage, or run on to the fault's retry; false when the story is told (run to the next walk). */
+bool ui_story_advance(ui_t *u);
+const char *ui_kind_name(mmu_kind k);
 
 /* views.c */
 void ui_render(ui_t *u);

@@ -8,8 +8,8 @@
 
 enum { BAR = 22, PANEL_W = 480 };
 
-static const uint32_t BG = 0x18181c, EMPTY = 0x303034, TEXT = 0xe6e6e6, DIM = 0x9a9aa0,
-		      HEAD = 0xffd75a, BAD = 0xff6464, GOOD = 0x78e678;
+static const uint32_t BG = UI_BG, EMPTY = 0x303034, TEXT = UI_TEXT, DIM = UI_DIM, HEAD = UI_HEAD,
+		      GOOD = UI_GOOD;
 
 uint32_t ui_l1_desc(ui_t *u, uint8_t asid, unsigned mb, uint32_t *addr)
 {
@@ -298,157 +298,6 @@ static void draw_counters(ui_t *u, int x, int y, int bottom)
 	}
 }
 
-/* ---- walk stepper ------------------------------------------------------- */
-
-typedef struct field { int lo, hi; const char *name; } field;
-
-static const field hw_fields[] = { { 0, 0, "XN" }, { 1, 1, "1" }, { 2, 2, "B" }, { 3, 3, "C" },
-	{ 4, 5, "AP" }, { 6, 8, "TEX" }, { 9, 9, "APX" }, { 10, 10, "S" }, { 11, 11, "nG" },
-	{ 12, 31, "page base address" } };
-static const field linux_fields[] = { { 0, 0, "P" }, { 1, 1, "Y" }, { 2, 5, "MT" }, { 6, 6, "D" },
-	{ 7, 7, "RO" }, { 8, 8, "U" }, { 9, 9, "XN" }, { 10, 10, "S" }, { 11, 11, "NO" },
-	{ 12, 31, "PFN" } };
-static const field va_fields[] = { { 0, 11, "offset" }, { 12, 19, "L2 index" }, { 20, 31, "L1 index" } };
-static const field va_section[] = { { 0, 19, "section offset" }, { 20, 31, "L1 index" } };
-
-/* A word as 32 boxes, bit 31 on the left, with field names under them;
- * bits that differ from `other` are drawn red. */
-static int draw_bits(ui_t *u, int x, int y, const char *title, uint32_t w, const field *f, size_t nf,
-		     const uint32_t *other)
-{
-	int bw = 2 * u->cw + 2;
-	ui_text(u, x, y, TEXT, "%s", title);
-	x += 16 * u->cw;
-	for (int b = 31; b >= 0; b--) {
-		int bx = x + (31 - b) * bw;
-		bool one = w >> b & 1, diff = other && ((w ^ *other) >> b & 1);
-		ui_fill(u, bx, y, bw - 2, u->ch, diff ? 0x6e2828 : one ? 0x2d5a8c : 0x26262a);
-		ui_text(u, bx + u->cw / 2, y, one ? 0xffffff : DIM, "%d", one);
-	}
-	for (size_t i = 0; i < nf; i++) {
-		int left = x + (31 - f[i].hi) * bw, right = x + (32 - f[i].lo) * bw - 2;
-		ui_fill(u, left, y + u->ch + 1, right - left, 1, 0x808088);
-		int len = (int)strlen(f[i].name) * u->cw;
-		if (len <= right - left + u->cw)
-			ui_text(u, left + (right - left - len) / 2, y + u->ch + 2, DIM, "%s", f[i].name);
-	}
-	ui_text(u, x + 32 * bw + 6, y, TEXT, "0x%08x", w);
-	return y + 2 * u->ch + 6;
-}
-
-static const char *kind_name(mmu_kind k)
-{
-	return k == MMU_FETCH ? "fetch" : k == MMU_WRITE ? "write" : "read";
-}
-
-static void draw_walk(ui_t *u, int x, int y)
-{
-	const ui_walk *w = &u->walk;
-	unsigned stages = ui_walk_stages(w);
-	if (!w->valid) {
-		ui_text(u, x, y, HEAD, "%s", "Walk stepper");
-		ui_text(u, x, y + 2 * u->ch, TEXT, "%s", "No walk caught yet.  Press w to run to the next table walk,");
-		ui_text(u, x, y + 3 * u->ch, TEXT, "%s", "f to the next fault (a young-bit fault shows the Linux PTE),");
-		ui_text(u, x, y + 4 * u->ch, TEXT, "%s", "then w again to reveal one step at a time.");
-		return;
-	}
-	ui_text(u, x, y, HEAD, "Walk stepper: step %u of %u   (w: next step, then next walk; f: next fault)",
-		w->stage + 1, stages);
-	y += u->ch + 4;
-	ui_text(u, x, y, TEXT, "%s %s at VA 0x%08x by the instruction at PC 0x%08x, ASID %u, %s",
-		w->user ? "user" : "kernel", kind_name(w->kind), w->va, w->pc, w->asid,
-		w->walked ? "missed every TLB level: walk" : "hit in a TLB: no walk, only the check");
-	ui_text(u, x, y += u->ch, GOOD, "  %08x:  %s%s", w->pc, w->disasm, w->thumb ? "   (Thumb)" : "");
-	y += u->ch;
-	for (int i = 0; i < 17; i += 6) {
-		int cx = x;
-		static const char *const rn[17] = { "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8",
-			"r9", "r10", "r11", "r12", "sp", "lr", "pc", "cpsr" };
-		for (int j = i; j < i + 6 && j < 17; j++)
-			cx = ui_text(u, cx, y, DIM, "%4s %08x  ", rn[j], w->regs[j]);
-		y += u->ch;
-	}
-	y += 6;
-	/* 1: the VA split and the base register. */
-	const mmu_regime *r = &w->regime;
-	unsigned n = r->ttbcr & MMU_TTBCR_N;
-	bool section = w->walked && w->trace.nsteps == 1;
-	y = draw_bits(u, x, y, "1. VA", w->va, section ? va_section : va_fields, section ? 2 : 3, NULL);
-	ui_text(u, x, y, TEXT, "   L1 index VA[31:20] = 0x%03x   L2 index VA[19:12] = 0x%02x   offset = 0x%03x",
-		w->va >> 20, (w->va >> 12) & 0xFF, w->va & 0xFFF);
-	ui_text(u, x, y += u->ch, TEXT, "   TTBCR.N = %u: VA %s -> TTBR%u = 0x%08x, L1 table at 0x%08x", n,
-		n ? (w->trace.ttbr ? "above the TTBR0 range" : "below 2^(32-N)") : "any (N = 0)",
-		w->trace.ttbr, w->trace.ttbr ? r->ttbr1 : r->ttbr0, w->trace.table);
-	y += u->ch + 6;
-	unsigned stage = 1;
-	for (unsigned i = 0; w->walked && i < w->trace.nsteps; i++, stage++) {
-		if (w->stage < stage)
-			return;
-		const mmu_step *s = &w->trace.step[i];
-		char d[128];
-		mmu_desc_format(&s->desc, d, sizeof d);
-		if (s->level == 1)
-			ui_text(u, x, y, HEAD, "%u. L1 descriptor address = table 0x%08x | (0x%03x << 2) = 0x%08x",
-				stage + 1, w->trace.table, w->va >> 20, s->addr);
-		else
-			ui_text(u, x, y, HEAD, "%u. L2 descriptor address = L2 table 0x%08x | (0x%02x << 2) = 0x%08x",
-				stage + 1, s->addr & ~0x3FFu, (w->va >> 12) & 0xFF, s->addr);
-		y += u->ch;
-		if (!s->ok) {
-			ui_text(u, x, y, BAD, "   outside RAM: external abort on the walk");
-			y += u->ch + 4;
-			continue;
-		}
-		ui_text(u, x, y, TEXT, "   raw 0x%08x -> %s   (%u cycles)", s->value, d, s->cycles);
-		y += u->ch + 2;
-		if (s->level == 2 && w->has_linux) {
-			uint32_t hw = s->value, lx = w->linux_pte;
-			y = draw_bits(u, x, y, "   hardware PTE", hw, hw_fields, 10, NULL);
-			uint32_t want = emu_linux_pte_to_hw(lx, hw & 0x800);
-			y = draw_bits(u, x, y, "   Linux PTE", lx, linux_fields, 10, NULL);
-			ui_text(u, x, y, DIM, "   Linux PTE at 0x%08x (2 KB below): %s %s %s; set_pte_ext of it gives 0x%08x%s",
-				s->addr - 2048, lx & 1 ? "present" : "not present", lx & 2 ? "young" : "OLD",
-				lx & 64 ? "dirty" : "clean", want, want == hw ? " = the hardware PTE" : " (differs!)");
-			y += u->ch;
-			if ((lx & 1) && !(lx & 2) && hw == 0)
-				ui_text(u, x, y, HEAD, "   young-bit emulation: the page is present but old, so its hardware PTE is 0 and the access faults"), y += u->ch;
-		}
-		y += 4;
-	}
-	if (w->stage < stage)
-		return;
-	/* The check: domain, then AP, against the access. */
-	ui_text(u, x, y, HEAD, "%u. Permission check (%s %s)", stage + 1, w->user ? "user" : "kernel",
-		kind_name(w->kind));
-	y += u->ch;
-	if (w->has_entry) {
-		unsigned dom = w->entry.domain, dacr = (r->dacr >> (2 * dom)) & 3;
-		static const char *const dn[4] = { "no access", "client: AP checked", "reserved", "manager: no check" };
-		ui_text(u, x, y, TEXT, "   domain %u: DACR 0x%08x bits [%u:%u] = %u, %s", dom, r->dacr,
-			2 * dom + 1, 2 * dom, dacr, dn[dacr]);
-		ui_text(u, x, y += u->ch, TEXT, "   AP[2:0] = %u%u%u  XN %u  PXN %u  (APX=1: read-only; AP[1]=1: user access)",
-			w->entry.ap >> 2 & 1, w->entry.ap >> 1 & 1, w->entry.ap & 1, w->entry.xn, w->entry.pxn);
-	} else {
-		ui_text(u, x, y, DIM, "   no entry: the walk itself faulted, nothing to check");
-	}
-	y += u->ch + 4;
-	if (w->stage < ++stage)
-		return;
-	ui_text(u, x, y, HEAD, "%u. Result", stage + 1);
-	y += u->ch;
-	if (w->fault.type == MMU_FAULT_NONE) {
-		ui_text(u, x, y, GOOD, "   translated: PA 0x%08llx (%u KB %s)",
-			(unsigned long long)mmu_entry_pa(&w->entry, w->va), (1u << w->entry.size_log2) >> 10,
-			mmu_desc_kind_name(w->entry.kind));
-	} else {
-		ui_text(u, x, y, BAD, "   %s fault, level %u, domain %u: %s 0x%03x, %s 0x%08x",
-			mmu_fault_name(w->fault.type), w->fault.level, w->fault.domain,
-			w->kind == MMU_FETCH ? "IFSR" : "DFSR", w->fsr, w->kind == MMU_FETCH ? "IFAR" : "DFAR", w->va);
-		ui_text(u, x, y += u->ch, DIM, "   FS = 0x%02x%s; the guest's abort handler sees these registers",
-			(w->fsr & 0xF) | (w->fsr >> 6 & 0x10), w->fsr & 0x800 ? ", WnR = 1 (write)" : "");
-	}
-}
-
 /* ---- frame -------------------------------------------------------------- */
 
 static const char *const help_lines[] = {
@@ -507,7 +356,7 @@ void ui_render(ui_t *u)
 	} else if (u->view == UI_VIEW_TLB) {
 		draw_tlb(u, 12, top, px - 24);
 	} else {
-		draw_walk(u, 12, top);
+		ui_draw_stepper(u, 12, top);
 	}
 	if (u->view != UI_VIEW_WALK) {
 		draw_hover(u, px, top);
@@ -515,7 +364,7 @@ void ui_render(ui_t *u)
 		const ui_walk *w = &u->walk;
 		ui_text(u, px, y, HEAD, "%s", "last walk caught");
 		if (w->valid)
-			ui_text(u, px, y + u->ch, TEXT, "VA 0x%08x %s: %s%s", w->va, kind_name(w->kind),
+			ui_text(u, px, y + u->ch, TEXT, "VA 0x%08x %s: %s%s", w->va, ui_kind_name(w->kind),
 				w->fault.type ? mmu_fault_name(w->fault.type) : "translated",
 				w->fault.type ? " fault" : "");
 		else
