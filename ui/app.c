@@ -17,15 +17,16 @@ bool ui_available(void)
  * (1.9 M) fills the heatmap over some 1.5 s, slow enough to watch. */
 enum { DEFAULT_SPEED = 20000 };
 
+/* `a`: pin the next ASID seen; past the last one, follow the running one. */
 static void next_asid(ui_t *u)
 {
-	for (int i = 1; i <= 256; i++) {
-		uint8_t a = (uint8_t)(u->shown_asid + i);
+	for (int a = u->pinned ? u->shown_asid + 1 : 0; a < 256; a++)
 		if (u->space[a]) {
-			u->shown_asid = a;
+			u->shown_asid = (uint8_t)a;
+			u->pinned = true;
 			return;
 		}
-	}
+	u->pinned = false;
 }
 
 /* The PC as the CPU holds it between instructions. */
@@ -74,7 +75,7 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 	case SDLK_ESCAPE:
 		if (u->help)
 			u->help = false;
-		else if (u->view == UI_VIEW_L2)
+		else if (u->view == UI_VIEW_L2 || u->view == UI_VIEW_PAGES)
 			u->view = UI_VIEW_HEATMAP, u->hover = -1;
 		break;
 	case SDLK_SPACE:
@@ -116,7 +117,7 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 		}
 		break;
 	case SDLK_TAB:
-		u->view = u->view == UI_VIEW_HEATMAP || u->view == UI_VIEW_L2 ? UI_VIEW_TLB
+		u->view = u->view <= UI_VIEW_PAGES ? UI_VIEW_TLB
 			  : u->view == UI_VIEW_TLB ? UI_VIEW_WALK : UI_VIEW_HEATMAP;
 		u->hover = -1;
 		break;
@@ -124,6 +125,12 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 		u->metric = (ui_metric)(k - SDLK_1);
 		break;
 	case SDLK_g: u->log_scale = !u->log_scale; break;
+	case SDLK_z:
+		u->view = u->view == UI_VIEW_PAGES ? UI_VIEW_HEATMAP : UI_VIEW_PAGES;
+		u->hover = -1;
+		break;
+	case SDLK_UP: case SDLK_PAGEUP: ui_pages_scroll(u, -1); break;
+	case SDLK_DOWN: case SDLK_PAGEDOWN: ui_pages_scroll(u, 1); break;
 	case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS:
 		if (u->speed < (1ull << 40))
 			u->speed *= 2;
@@ -139,12 +146,30 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 	}
 }
 
+static bool inside(const SDL_Rect *r, int x, int y)
+{
+	return x >= r->x && y >= r->y && x < r->x + r->w && y < r->y + r->h;
+}
+
 static void click(ui_t *u, int x, int y)
 {
+	if (u->view != UI_VIEW_WALK && ui_hot_click(u, x, y))
+		return;
+	for (size_t i = 0; u->view == UI_VIEW_HEATMAP && i < ui_region_count; i++)
+		if (inside(&u->region_at[i], x, y)) {
+			u->view = UI_VIEW_PAGES;
+			ui_pages_show(u, ui_regions[i].start >> 20);
+			u->hover = -1;
+			return;
+		}
 	int cell = ui_cell_at(u, x, y);
 	if (cell < 0)
 		return;
-	if (u->view == UI_VIEW_HEATMAP) {
+	if (u->view == UI_VIEW_PAGES) {
+		u->selected_mb = cell >> 8;
+		u->view = UI_VIEW_L2;
+		u->hover = cell & 0xFF;
+	} else if (u->view == UI_VIEW_HEATMAP) {
 		u->selected_mb = cell;
 		u->view = UI_VIEW_L2;
 		u->hover = -1;
@@ -158,7 +183,15 @@ static void handle(ui_t *u, const SDL_Event *ev)
 	switch (ev->type) {
 	case SDL_QUIT: u->quit = true; break;
 	case SDL_KEYDOWN: key(u, ev->key.keysym.sym, ev->key.keysym.mod); break;
-	case SDL_MOUSEMOTION: u->hover = ui_cell_at(u, ev->motion.x, ev->motion.y); break;
+	case SDL_MOUSEMOTION:
+		u->mouse_x = ev->motion.x;
+		u->mouse_y = ev->motion.y;
+		u->hover = ui_cell_at(u, ev->motion.x, ev->motion.y);
+		break;
+	case SDL_MOUSEWHEEL:
+		if (u->view == UI_VIEW_PAGES)
+			ui_pages_scroll(u, ev->wheel.y > 0 ? -1 : 1);
+		break;
 	case SDL_MOUSEBUTTONDOWN:
 		if (ev->button.button == SDL_BUTTON_LEFT)
 			click(u, ev->button.x, ev->button.y);
@@ -173,7 +206,27 @@ typedef struct script {
 	FILE *f;
 	unsigned line, wait;
 	bool until_paused;
+	/* until KEY FIELD=VALUE N: press KEY whenever paused until the state
+	 * has that line, at most N times. */
+	char until_key[32], until_line[96];
+	unsigned until_left;
 } script;
+
+static void state_lines(ui_t *u, FILE *f);
+
+static bool state_has(ui_t *u, const char *line)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return false;
+	state_lines(u, f);
+	fclose(f);
+	bool found = buf && strstr(buf, line) != NULL;
+	free(buf);
+	return found;
+}
 
 static bool push_key(const char *name)
 {
@@ -208,6 +261,19 @@ static int script_step(ui_t *u, script *s, char *err, size_t errlen)
 {
 	if (u->frame == 0)
 		return 0; /* clicks need the grid of a drawn frame */
+	if (s->until_key[0]) {
+		if (u->running)
+			return 0;
+		if (state_has(u, s->until_line)) {
+			s->until_key[0] = 0;
+		} else if (s->until_left--) {
+			return push_key(s->until_key) ? 0 : -1;
+		} else {
+			snprintf(err, errlen, "%s: line %u: no '%.40s' after pressing %s", u->opt.script, s->line,
+				 s->until_line + 1, s->until_key);
+			return -1;
+		}
+	}
 	if (s->until_paused) {
 		if (u->running && s->wait) {
 			s->wait--;
@@ -247,16 +313,43 @@ static int script_step(ui_t *u, script *s, char *err, size_t errlen)
 	if ((!strcmp(cmd, "click") || !strcmp(cmd, "hover")) && *arg && !*end) {
 		/* A VA: the centre of its cell in the grid shown now. */
 		int cell = u->view == UI_VIEW_L2 ? (int)((v >> 12) & 0xFF) : (int)(v >> 20);
-		if (u->view != UI_VIEW_HEATMAP && u->view != UI_VIEW_L2) {
-			snprintf(err, errlen, "%s: line %u: no grid on screen to %s", u->opt.script, s->line, cmd);
+		if (u->view == UI_VIEW_PAGES ? !ui_pages_cell_centre(u, (uint32_t)v, &x, &y)
+		    : u->view != UI_VIEW_HEATMAP && u->view != UI_VIEW_L2) {
+			snprintf(err, errlen, "%s: line %u: no cell of 0x%lx on screen to %s", u->opt.script, s->line,
+				 v, cmd);
 			return -1;
 		}
-		ui_cell_centre(u, cell, &x, &y);
+		if (u->view != UI_VIEW_PAGES)
+			ui_cell_centre(u, cell, &x, &y);
 		push_mouse(SDL_MOUSEMOTION, x, y);
 		if (!strcmp(cmd, "click")) {
 			push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
 			push_mouse(SDL_MOUSEBUTTONUP, x, y);
 		}
+		return 0;
+	}
+	char key[32], field[80];
+	unsigned times;
+	if (!strcmp(cmd, "until") && sscanf(arg, "%31s %79s %u", key, field, &times) == 3 &&
+	    SDL_GetKeyFromName(key) != SDLK_UNKNOWN) {
+		snprintf(s->until_key, sizeof s->until_key, "%s", key);
+		snprintf(s->until_line, sizeof s->until_line, "\n%s\n", field);
+		s->until_left = times;
+		return 0;
+	}
+	if (!strcmp(cmd, "click-hot") && (!strcmp(arg, "page") || (*arg && !*end))) {
+		/* The hottest list's line N (0: the hottest MB), or its hottest page. */
+		if (!strcmp(arg, "page"))
+			for (v = 0; v < u->nhot && !u->hot[v].page; v++)
+				;
+		if (v >= u->nhot || !u->hot[v].at.w) {
+			snprintf(err, errlen, "%s: line %u: no hottest line %lu on screen", u->opt.script, s->line, v);
+			return -1;
+		}
+		const SDL_Rect *r = &u->hot[v].at;
+		push_mouse(SDL_MOUSEMOTION, r->x + r->w / 2, r->y + r->h / 2);
+		push_mouse(SDL_MOUSEBUTTONDOWN, r->x + r->w / 2, r->y + r->h / 2);
+		push_mouse(SDL_MOUSEBUTTONUP, r->x + r->w / 2, r->y + r->h / 2);
 		return 0;
 	}
 	if (!strcmp(cmd, "screenshot") && *arg)
@@ -266,7 +359,7 @@ static int script_step(ui_t *u, script *s, char *err, size_t errlen)
 		return 0;
 	}
 	snprintf(err, errlen, "%s: line %u: cannot do '%s %s' (key NAME, click VA, hover VA, wait N, "
-		 "until-paused N, screenshot FILE, quit)", u->opt.script, s->line, cmd, arg);
+		 "until-paused N, until KEY FIELD=VALUE N, click-hot N|page, screenshot FILE, quit)", u->opt.script, s->line, cmd, arg);
 	return -1;
 }
 
@@ -298,6 +391,8 @@ static void write_story(const ui_t *u, FILE *f)
 	const ui_story *st = &u->story;
 	if (!u->walk.valid || u->walk.fault.type == MMU_FAULT_NONE)
 		return;
+	const char *bit = st->has_pte && u->walk.has_linux ? ui_emulated_bit(st->linux_before, st->hw_before) : NULL;
+	fprintf(f, "story_emulated=%s\n", bit ? bit : "none");
 	static const char *const phases[] = { "fault", "handler", "retry" };
 	fprintf(f, "story_phase=%s\nstory_aborted=%d\nstory_l1=0x%08x,0x%08x\n", phases[st->phase],
 		st->aborted, st->l1_before, st->l1_after);
@@ -310,9 +405,9 @@ static void write_story(const ui_t *u, FILE *f)
 	for (unsigned i = 0; i < st->nops && i < UI_STORY_OPS; i++)
 		fprintf(f, "%s%s:0x%08x", i ? "," : "", tlb_op_name(st->ops[i].op), st->ops[i].rt);
 	const ui_walk *r = &st->retry;
-	fprintf(f, "\nretry_va=0x%08x\nretry_pc=0x%08x\nretry_walked=%d\nretry_fault=%s\nretry_stage=%u\n"
-		"retry_stages=%u\n", r->va, r->pc, r->walked, mmu_fault_name(r->fault.type), r->stage,
-		ui_walk_stages(r));
+	fprintf(f, "\nretry_va=0x%08x\nretry_pc=0x%08x\nretry_walked=%d\nretry_refaulted=%d\nretry_fault=%s\n"
+		"retry_stage=%u\nretry_stages=%u\n", r->va, r->pc, r->walked, st->retry_refaulted,
+		mmu_fault_name(r->fault.type), r->stage, ui_walk_stages(r));
 }
 
 static int write_state(ui_t *u, const char *path, char *err, size_t errlen)
@@ -322,7 +417,18 @@ static int write_state(ui_t *u, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
-	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "l2", "tlb", "walk" };
+	state_lines(u, f);
+	if (fclose(f) != 0) {
+		snprintf(err, errlen, "cannot write %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The UI's state as key=value lines (--state, and the script's until). */
+static void state_lines(ui_t *u, FILE *f)
+{
+	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "l2", "pages", "tlb", "walk" };
 	const ui_walk *w = &u->walk;
 	uint64_t walks = 0;
 	for (unsigned a = 0; a < 256; a++)
@@ -347,17 +453,20 @@ static int write_state(ui_t *u, const char *path, char *err, size_t errlen)
 	if (w->valid)
 		fputc('\n', f);
 	write_story(u, f);
+	fprintf(f, "width=%d\nheight=%d\npinned=%d\nrunning_asid=%u\nactive_mbs=%u\npage_scroll=%u\n",
+		u->canvas->w, u->canvas->h, u->pinned, u->asid, u->nactive, u->page_scroll);
+	for (unsigned i = 0; i < u->nhot; i++)
+		fprintf(f, "hot%u=0x%08x,%s,%u\n", i, u->hot[i].va, u->hot[i].page ? "page" : "mb", u->hot[i].value);
+	for (int p = 0; p < UI_PANE_COUNT; p++)
+		if (u->pane_shown[p])
+			fprintf(f, "pane_%s=%d,%d,%d,%d\n", ui_pane_names[p], u->pane[p].x, u->pane[p].y,
+				u->pane[p].w, u->pane[p].h);
 	if (u->has_step)
 		fprintf(f, "step_pc=0x%08x\nstep_disasm=%s\nstep_cpsr=0x%08x\n", u->step.regs[15] & ~1u,
 			u->step.disasm, u->step.regs[16]);
 	if (u->marker[0])
 		fprintf(f, "marker=%s\n", u->marker);
 	fprintf(f, "restarts=%u\nexited=%d\nstatus=%s\n", u->restarts, u->last_stop == EMU_STOP_EXIT, u->status);
-	if (fclose(f) != 0) {
-		snprintf(err, errlen, "cannot write %s", path);
-		return -1;
-	}
-	return 0;
 }
 
 /* ---- the loop --------------------------------------------------------- */
@@ -475,6 +584,7 @@ int ui_run(emu_t **ep, const ui_options *opt, char *err, size_t errlen)
 	u->log_scale = true;
 	u->metric = opt->metric;
 	u->hover = -1;
+	u->tlb_hover_level = -1;
 	u->selected_mb = 0xC00;
 	int w = opt->width ? opt->width : 1280, h = opt->height ? opt->height : 800;
 	int rc = -1;
@@ -487,6 +597,7 @@ int ui_run(emu_t **ep, const ui_options *opt, char *err, size_t errlen)
 		snprintf(err, errlen, "SDL: %s", SDL_GetError());
 		goto out;
 	}
+	SDL_SetWindowMinimumSize(u->window, UI_MIN_W, UI_MIN_H);
 	for (int lv = 0; lv < TLB_LEVEL_COUNT; lv++) {
 		ui_tlb_snap *sn = &u->snap[lv];
 		sn->count = tlb_entry_count(emu_tlb(e), (tlb_level_id)lv);

@@ -68,12 +68,36 @@ typedef struct ui_story {
 	unsigned nops;          /* TLB maintenance ops the handler issued */
 	struct { tlb_op op; uint32_t rt; } ops[UI_STORY_OPS];
 	bool has_retry;
+	/* The retry hit the TLB's entry from before the change, whose check
+	 * faulted: the model dropped it and walked again (tlb_refault_slow). */
+	bool retry_refaulted;
+	uint64_t refaults_at_abort;
 	uint64_t retry_block_insns; /* retired before the block the retry starts */
 	uint64_t handler_insns; /* instructions between the fault and its retry */
 	ui_walk retry;
 } ui_story;
 
-typedef enum ui_view { UI_VIEW_HEATMAP, UI_VIEW_L2, UI_VIEW_TLB, UI_VIEW_WALK, UI_VIEW_COUNT } ui_view;
+typedef enum ui_view {
+	UI_VIEW_HEATMAP, UI_VIEW_L2, UI_VIEW_PAGES, UI_VIEW_TLB, UI_VIEW_WALK, UI_VIEW_COUNT
+} ui_view;
+
+/* The window's panes; each is drawn clipped to its rectangle. */
+typedef enum ui_pane {
+	UI_PANE_HEADER, UI_PANE_MAIN, UI_PANE_SIDE, UI_PANE_STATUS, UI_PANE_KEYS, UI_PANE_HELP,
+	UI_PANE_COUNT
+} ui_pane;
+extern const char *const ui_pane_names[UI_PANE_COUNT];
+
+/* The smallest window every pane fits in. */
+enum { UI_MIN_W = 1024, UI_MIN_H = 640 };
+
+/* One line of the "hottest" list: an MB or a page, and where it was drawn. */
+enum { UI_HOT = 5 };
+typedef struct ui_hot {
+	uint32_t va, value;
+	bool page;
+	SDL_Rect at;
+} ui_hot;
 
 /* A named VA range outlined on the heatmap.  Data, so that more (user
  * stack, heap) are one line each. */
@@ -118,9 +142,21 @@ struct ui {
 	ui_metric metric;
 	bool log_scale, help, running, quit, restart;
 	unsigned restarts;
-	uint8_t shown_asid;
+	uint8_t shown_asid;     /* the running ASID unless pinned */
+	bool pinned;            /* `a` chose shown_asid */
 	int selected_mb;        /* the L2 view's MB */
-	int hover;              /* cell under the mouse: MB or page, -1 none */
+	int hover;              /* cell under the mouse: MB (heatmap), page (L2),
+				 * MB << 8 | page (page view); -1 none */
+	uint16_t active[4096];  /* the page view's MBs: those with page counters */
+	unsigned nactive, page_scroll; /* ... and the first one shown */
+	ui_hot hot[2 * UI_HOT]; /* hottest MBs, then hottest pages */
+	unsigned nhot;
+	int mouse_x, mouse_y;
+	int tlb_hover_level;    /* the TLB entry under the mouse; -1 none */
+	unsigned tlb_hover_index;
+	SDL_Rect region_at[16]; /* the heatmap's region labels, for clicks */
+	SDL_Rect pane[UI_PANE_COUNT];
+	bool pane_shown[UI_PANE_COUNT];
 	uint64_t speed;         /* instructions per frame */
 	uint64_t frame;
 	emu_stop last_stop;
@@ -162,6 +198,27 @@ void ui_draw_stepper(ui_t *u, int x, int y);
 /* `w`: reveal the story's next stage, or run on to the fault's retry; false when the story is told (run to the next walk). */
 bool ui_story_advance(ui_t *u);
 const char *ui_kind_name(mmu_kind k);
+/* "young" or "dirty" when a hardware PTE is weaker than its Linux PTE
+ * because Linux emulates that bit by faults, else NULL. */
+const char *ui_emulated_bit(uint32_t linux_pte, uint32_t hw_pte);
+/* A Linux PTE in words: "present young dirty", or "none (no page)" for 0. */
+const char *ui_linux_state(uint32_t lx, char *buf, size_t len);
+
+/* pages.c */
+void ui_pages_draw(ui_t *u, SDL_Rect r);
+int ui_pages_cell_at(const ui_t *u, int x, int y);
+/* The centre of a page's cell; false when its MB is not on screen. */
+bool ui_pages_cell_centre(const ui_t *u, uint32_t va, int *x, int *y);
+/* Scrolls the page view so that MB mb (or the next active one) is on top. */
+void ui_pages_show(ui_t *u, unsigned mb);
+void ui_pages_scroll(ui_t *u, int bands);
+void ui_hot_draw(ui_t *u, int x, int y, int bottom);
+/* A click on a hottest line: opens its MB or page; false if none there. */
+bool ui_hot_click(ui_t *u, int x, int y);
+/* The active MBs of the shown address space (u->active). */
+void ui_active_update(ui_t *u);
+/* The descriptor kind that maps va in the shown address space. */
+mmu_desc_kind ui_va_kind(ui_t *u, uint32_t va);
 
 /* views.c */
 void ui_render(ui_t *u);

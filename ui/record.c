@@ -240,6 +240,8 @@ static void capture_retry(ui_t *u, const emu_access *a)
 	st->has_retry = true;
 	st->phase = UI_STORY_HANDLER;
 	st->handler_insns = st->retry_block_insns - st->abort_insns;
+	st->retry_refaulted = tlb_counter_get(emu_tlb(u->e), TLB_CNT_stale_refaults) > st->refaults_at_abort &&
+			      st->retry.walked;
 	emu_phys_read32(u->e, st->l1_addr, &st->l1_after);
 	if (!st->has_pte && walk_pte_addr(&st->retry, &st->pte_addr))
 		st->has_pte = true; /* the handler made the L2 table */
@@ -317,6 +319,7 @@ static void on_exception(void *ctx, emu_exception kind, uint32_t pc, uint32_t fs
 	    !u->story.aborted && far == w->va) {
 		u->story.aborted = true;
 		u->story.abort_insns = emu_insns(u->e); /* exact: the block was cut at the fault */
+		u->story.refaults_at_abort = tlb_counter_get(emu_tlb(u->e), TLB_CNT_stale_refaults);
 	}
 }
 

@@ -54,7 +54,7 @@ static int draw_bits(ui_t *u, int x, int y, const char *title, uint32_t w, const
 }
 
 /* A Linux PTE in words: "present young dirty", "none" for 0. */
-static const char *linux_state(uint32_t lx, char *buf, size_t len)
+const char *ui_linux_state(uint32_t lx, char *buf, size_t len)
 {
 	if (!lx)
 		snprintf(buf, len, "none (no page)");
@@ -65,20 +65,30 @@ static const char *linux_state(uint32_t lx, char *buf, size_t len)
 	return buf;
 }
 
-/* Why Linux left the hardware PTE weaker than the Linux PTE allows: the
- * young and dirty bits emulated by faults (set_pte_ext, ARM_NOTES §5). */
-static int explain_linux(ui_t *u, int x, int y, uint32_t lx, uint32_t hw)
+const char *ui_emulated_bit(uint32_t lx, uint32_t hw)
 {
 	bool present = lx & L_PTE_VALID, young = lx & L_PTE_YOUNG, dirty = lx & L_PTE_DIRTY,
 	     rdonly = lx & L_PTE_RDONLY;
 	if (present && !young && hw == 0)
+		return "young";
+	if (present && young && !dirty && !rdonly && (hw & 0x200))
+		return "dirty";
+	return NULL;
+}
+
+/* Why Linux left the hardware PTE weaker than the Linux PTE allows: the
+ * young and dirty bits emulated by faults (set_pte_ext, ARM_NOTES §5). */
+static int explain_linux(ui_t *u, int x, int y, uint32_t lx, uint32_t hw)
+{
+	const char *bit = ui_emulated_bit(lx, hw);
+	if (!bit)
+		return y;
+	if (!strcmp(bit, "young"))
 		ui_text(u, x, y, HEAD, "   young-bit emulation: the page is present but old, so its hardware PTE is 0 "
 			"and any access faults");
-	else if (present && young && !dirty && !rdonly && (hw & 0x200))
+	else
 		ui_text(u, x, y, HEAD, "   dirty-bit emulation: the page is writable but clean, so its hardware PTE is "
 			"read-only (APX=1)");
-	else
-		return y;
 	return y + u->ch;
 }
 
@@ -90,7 +100,7 @@ static int draw_pte_pair(ui_t *u, int x, int y, uint32_t addr, uint32_t hw, uint
 	y = draw_bits(u, x, y, "   Linux PTE", lx, linux_fields, NFIELDS, NULL);
 	uint32_t want = emu_linux_pte_to_hw(lx, hw & 0x800);
 	ui_text(u, x, y, DIM, "   Linux PTE at 0x%08x (2 KB below): %s; set_pte_ext gives 0x%08x%s", addr - 2048,
-		linux_state(lx, st, sizeof st), want, want == hw ? " = the hardware PTE" : " (differs!)");
+		ui_linux_state(lx, st, sizeof st), want, want == hw ? " = the hardware PTE" : " (differs!)");
 	return explain_linux(u, x, y + u->ch, lx, hw);
 }
 
@@ -261,7 +271,7 @@ static void draw_handler(ui_t *u, int x, int y)
 		y = draw_bits(u, x, y, "   after", st->hw_after, hw_fields, NFIELDS, &st->hw_before);
 		if (st->pte_addr & 0x800) {
 			ui_text(u, x, y, HEAD, "Linux PTE [0x%08x]: %s -> %s", st->pte_addr - 2048,
-				linux_state(st->linux_before, a, sizeof a), linux_state(st->linux_after, b, sizeof b));
+				ui_linux_state(st->linux_before, a, sizeof a), ui_linux_state(st->linux_after, b, sizeof b));
 			y += u->ch + 2;
 			y = draw_bits(u, x, y, "   before", st->linux_before, linux_fields, NFIELDS, NULL);
 			y = draw_bits(u, x, y, "   after", st->linux_after, linux_fields, NFIELDS, &st->linux_before);
@@ -348,6 +358,11 @@ void ui_draw_stepper(ui_t *u, int x, int y)
 		ui_text(u, x, y, GOOD, "retry of the fault at PC 0x%08x, %llu instructions later", w->pc,
 			(unsigned long long)st->handler_insns);
 		y += u->ch;
+		if (st->retry_refaulted) {
+			ui_text(u, x, y, DIM, "(it hit the TLB's entry from before the change; that entry's check faulted, "
+				"so the model dropped it and walked again, as QEMU does)");
+			y += u->ch;
+		}
 	}
 	draw_access(u, shown, x, y);
 }
