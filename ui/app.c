@@ -255,6 +255,7 @@ static void push_mouse(Uint32 type, int x, int y)
 }
 
 static int write_png(ui_t *u, const char *path, char *err, size_t errlen);
+static int write_state(ui_t *u, const char *path, char *err, size_t errlen);
 
 /* One script step per frame; returns -1 on a bad line (err set). */
 static int script_step(ui_t *u, script *s, char *err, size_t errlen)
@@ -352,6 +353,8 @@ static int script_step(ui_t *u, script *s, char *err, size_t errlen)
 		push_mouse(SDL_MOUSEBUTTONUP, r->x + r->w / 2, r->y + r->h / 2);
 		return 0;
 	}
+	if (!strcmp(cmd, "state") && *arg)
+		return write_state(u, arg, err, errlen);
 	if (!strcmp(cmd, "screenshot") && *arg)
 		return write_png(u, arg, err, errlen);
 	if (!strcmp(cmd, "quit")) {
@@ -359,7 +362,7 @@ static int script_step(ui_t *u, script *s, char *err, size_t errlen)
 		return 0;
 	}
 	snprintf(err, errlen, "%s: line %u: cannot do '%s %s' (key NAME, click VA, hover VA, wait N, "
-		 "until-paused N, until KEY FIELD=VALUE N, click-hot N|page, screenshot FILE, quit)", u->opt.script, s->line, cmd, arg);
+		 "until-paused N, until KEY FIELD=VALUE N, click-hot N|page, screenshot FILE, state FILE, quit)", u->opt.script, s->line, cmd, arg);
 	return -1;
 }
 
@@ -534,9 +537,9 @@ static int restart(ui_t *u, emu_t **ep, char *err, size_t errlen)
 	u->seek = UI_SEEK_NONE;
 	u->last_stop = EMU_STOP_INSN_LIMIT;
 	u->marker[0] = 0;
-	u->running = true;
+	u->running = false;
 	u->restarts++;
-	snprintf(u->status, sizeof u->status, "restarted from boot");
+	snprintf(u->status, sizeof u->status, "restarted from boot, paused: space runs, s steps");
 	ui_record_start(u);
 	return 0;
 }

@@ -107,6 +107,60 @@ def window(mmuscope, tmp):
     assert s['running'] == '0', s
 
 
+MIX = """\
+wait 1
+key m
+until-paused 400
+wait 1
+click-hot page
+wait 1
+state %s
+until f story_emulated=dirty 60
+key w
+key w
+key w
+key w
+until-paused 200
+key w
+key w
+key w
+key w
+key w
+wait 1
+quit
+"""
+
+
+def mix_session(mmuscope, tmp):
+    """A newcomer's first minute under X: mix runs to its start marker, the
+    map follows the running process's ASID, the hottest page opens the page
+    view, and f (pressed until a dirty-bit fault is caught) then w steps the
+    fault, its handler and its retry."""
+    script, st = os.path.join(tmp, 'mix.script'), os.path.join(tmp, 'mix.state')
+    zoomed = os.path.join(tmp, 'zoomed.state')
+    open(script, 'w').write(MIX % zoomed)
+    p = subprocess.run(['xvfb-run', '-a', '-s', '-screen 0 1280x800x24', mmuscope, 'ui', '--console',
+                        os.devnull, '--paused', '--frames', '3000', '--workload', 'mix', '--break-marker',
+                        'mix-start', '--script', script, '--state', st], capture_output=True, text=True,
+                       timeout=60, env=dict(os.environ, SDL_VIDEODRIVER='x11'))
+    if p.returncode != 0:
+        sys.exit('xvfb-run mmuscope ui (mix): exit %d: %s' % (p.returncode, p.stderr))
+    # At mix-start the map follows the mix process (a user ASID, not
+    # pinned); the hottest page's line opened the page view on it.
+    z = state(zoomed)
+    assert z['marker'] == 'mix-start' and z['pinned'] == '0', z
+    assert z['asid'] == z['running_asid'] and z['asid'] != '0', z
+    hottest_page = next(z['hot%d' % i] for i in range(10) if ',page,' in z.get('hot%d' % i, ''))
+    assert z['view'] == 'pages' and int(z['hover']) == int(hottest_page.split(',')[0], 16) >> 12, z
+    s = state(st)
+    assert s['pinned'] == '0' and s['asid'] == s['running_asid'] and s['asid'] != '0', s
+    assert s['walk_user'] == '1' and s['walk_kind'] == 'write' and s['walk_fault'] == 'permission', s
+    assert s['story_emulated'] == 'dirty' and s['story_phase'] == 'retry', s
+    lx0, lx1 = (int(v, 16) for v in s['story_linux'].split(','))
+    assert lx1 == lx0 | 0x40, s
+    assert s['retry_pc'] == s['walk_pc'] and s['retry_va'] == s['walk_va'] and s['retry_fault'] == 'none', s
+
+
 YOUNG = """\
 wait 1
 key m
@@ -169,15 +223,171 @@ def breakpoints(mmuscope, tmp):
     assert t['walk_pc'] == s['walk_pc'] and t['walk_va'] == s['walk_va'] and t['insns'] == s['insns'], t
 
 
+def scripted(mmuscope, tmp, name, script, args):
+    path, st = os.path.join(tmp, name + '.script'), os.path.join(tmp, name + '.state')
+    open(path, 'w').write(script)
+    run(mmuscope, ['--headless', '--script', path, '--state', st] + args)
+    return state(st)
+
+
+def hw_of_linux(linux, hw):
+    """What a hardware small-page PTE must say for a Linux PTE (ARM_NOTES
+    section 5): same frame, small page, user access (AP[1]) for a user page,
+    APX (read-only) unless the page is dirty and writable, XN as L_PTE_XN."""
+    assert hw >> 12 == linux >> 12 and hw & 2, (hex(linux), hex(hw))
+    assert bool(hw & 0x20) == bool(linux & 0x100), (hex(linux), hex(hw))
+    assert bool(hw & 0x200) == (not linux & 0x40 or bool(linux & 0x80)), (hex(linux), hex(hw))
+    assert bool(hw & 1) == bool(linux & 0x200), (hex(linux), hex(hw))
+
+
+def young_story(mmuscope, tmp):
+    """The whole story of the young-bit fault of young(): the handler marks
+    the Linux PTE young (bit 1, nothing else) and writes the hardware PTE
+    set_pte_ext makes of it, with no TLB maintenance (a PTE made more
+    permissive), then the same instruction runs again and translates."""
+    s = scripted(mmuscope, tmp, 'ys', YOUNG.replace('quit\n', 'key w\nuntil-paused 200\nwait 1\nquit\n'),
+                 ['--paused', '--frames', '800', '--workload', 'test-young-dirty', '--break-marker',
+                  'young-dirty-aged'])
+    assert s['walk_va'] == '0x40000000' and s['walk_fsr'] == '0x017', s
+    assert s['story_phase'] == 'handler' and s['story_aborted'] == '1', s
+    assert s['story_emulated'] == 'young', s
+    hw0, hw1 = (int(v, 16) for v in s['story_hw'].split(','))
+    lx0, lx1 = (int(v, 16) for v in s['story_linux'].split(','))
+    assert int(s['story_pte_addr'], 16) == int(s['walk_desc'].split(',')[0], 16) & ~0x3FF, s
+    assert hw0 == 0 and lx0 & 3 == 1 and lx1 == lx0 | 2, s
+    hw_of_linux(lx1, hw1)
+    assert s['story_ops'] == '', s
+    assert 0 < int(s['story_handler_insns']) < 100000, s
+    assert s['retry_pc'] == s['walk_pc'] and s['retry_va'] == s['walk_va'], s
+    assert s['retry_fault'] == 'none' and s['retry_walked'] == '1', s
+
+
+DIRTY = """\
+wait 1
+until f story_emulated=dirty 6
+key w
+key w
+key w
+key w
+until-paused 200
+key w
+key w
+key w
+key w
+key w
+wait 1
+quit
+"""
+
+
+def dirty_story(mmuscope, tmp):
+    """test-young-dirty reads its first page, then writes it: the write hits
+    the TLB's entry for the clean page, whose hardware PTE is read-only, so
+    it takes a page permission fault (DFSR 0x81f: WnR, domain 1, FS 0b01111)
+    with no walk.  The handler sets the Linux PTE dirty (bit 6), the hardware
+    PTE loses APX, and the retry translates."""
+    s = scripted(mmuscope, tmp, 'ds', DIRTY, ['--paused', '--frames', '800', '--workload',
+                                              'test-young-dirty', '--break-va', '0x40000000'])
+    assert s['walk_va'] == '0x40000000' and s['walk_kind'] == 'write' and s['walk_user'] == '1', s
+    assert s['walk_fault'] == 'permission' and s['walk_fsr'] == '0x81f', s
+    assert s['walk_steps'] == '0' and s['walk_stages'] == '4', s   # VA, TLB entry, check, result
+    assert s['walk_linux'] == '1', s
+    hw0, hw1 = (int(v, 16) for v in s['story_hw'].split(','))
+    lx0, lx1 = (int(v, 16) for v in s['story_linux'].split(','))
+    assert lx0 & 3 == 3 and not lx0 & 0xC0 and lx1 == lx0 | 0x40, s
+    hw_of_linux(lx0, hw0)
+    hw_of_linux(lx1, hw1)
+    assert hw1 == hw0 & ~0x200, s
+    assert s['story_ops'] == '' and s['story_phase'] == 'retry', s
+    assert s['retry_pc'] == s['walk_pc'] and s['retry_fault'] == 'none', s
+    assert int(s['retry_stage']) == int(s['retry_stages']) - 1, s
+
+
+def panes(s):
+    return {k[5:]: tuple(int(v) for v in s[k].split(',')) for k in s if k.startswith('pane_')}
+
+
+def no_overlap(s, w, h):
+    p = panes(s)
+    assert {'header', 'main', 'status', 'keys'} <= set(p), p
+    for name, (x, y, pw, ph) in p.items():
+        assert x >= 0 and y >= 0 and x + pw <= w and y + ph <= h and pw > 0 and ph > 0, (name, p)
+    tiled = [n for n in p if n != 'help']   # help is an overlay
+    for i, a in enumerate(tiled):
+        for b in tiled[i + 1:]:
+            ax, ay, aw, ah = p[a]
+            bx, by, bw, bh = p[b]
+            assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay, (a, b, p)
+    return p
+
+
+def sizes(mmuscope, tmp):
+    """Every view at the smallest, the default and a large size: the panes
+    tile the window without overlap, the grid stays in the main pane, and
+    the help box fits the window."""
+    for w, h in [(1024, 640), (1280, 800), (1920, 1080)]:
+        for view, keys in [('heatmap', ''), ('pages', 'key z\n'), ('tlb', 'key Tab\n'),
+                           ('walk', 'key f\nuntil-paused 100\n')]:
+            s = scripted(mmuscope, tmp, 'sz', 'wait 1\n' + keys + 'wait 1\nkey ?\nwait 1\nquit\n',
+                         ['--paused', '--frames', '300', '--size', '%dx%d' % (w, h)])
+            assert (int(s['width']), int(s['height'])) == (w, h) and s['view'] == view, s
+            p = no_overlap(s, w, h)
+            assert ('side' in p) == (view != 'walk'), p
+            mx, my, mw, mh = p['main']
+            if view == 'heatmap':
+                gx, gy, c = int(s['grid_x']), int(s['grid_y']), int(s['cell'])
+                assert mx <= gx and gx + 64 * c <= mx + mw and my <= gy and gy + 64 * c <= my + mh, s
+            assert s['help'] == '1' and 'help' in p, s
+    p = subprocess.run([mmuscope, 'ui', '--size', '800x500'], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2 and '1024x640' in p.stderr, p
+
+
+END = """\
+wait 1
+until-paused 200
+key w
+wait 1
+state %s
+key r
+wait 1
+key s
+wait 1
+quit
+"""
+
+
+def end_and_restart(mmuscope, tmp):
+    """The default workload runs to its end: the window says the guest
+    exited and w does not seek; r boots it again; s steps one instruction
+    and shows it."""
+    ended = os.path.join(tmp, 'ended.state')
+    s = scripted(mmuscope, tmp, 'end', END % ended, ['--frames', '300', '--speed', '100000000'])
+    t = state(ended)
+    assert t['exited'] == '1' and t['status'].startswith('the guest exited with code 0;'), t
+    assert t['running'] == '0' and t['walk_valid'] == '0' and int(t['insns']) > 1000000, t
+    # After r the machine is new and paused; s runs head.S's first
+    # instruction, msr cpsr_c, #(MODE_SVC | PSR_I | PSR_F), at the ELF entry.
+    elf = open(os.path.join(os.path.dirname(mmuscope), '..', 'firmware', 'firmware-q3f.elf'), 'rb').read()
+    entry = struct.unpack('<I', elf[24:28])[0]
+    assert s['restarts'] == '1' and s['exited'] == '0' and s['insns'] == '1', s
+    assert int(s['step_pc'], 16) == entry + 4 and int(s['step_cpsr'], 16) & 0xFF == 0xd3, s
+    assert s['step_disasm'] not in ('', '(code not readable)'), s
+
+
 def main():
     mmuscope = sys.argv[1]
     with tempfile.TemporaryDirectory() as tmp:
         if '--xvfb' in sys.argv:
             window(mmuscope, tmp)
+            mix_session(mmuscope, tmp)
         else:
             headless(mmuscope, tmp)
             young(mmuscope, tmp)
+            young_story(mmuscope, tmp)
+            dirty_story(mmuscope, tmp)
             breakpoints(mmuscope, tmp)
+            sizes(mmuscope, tmp)
+            end_and_restart(mmuscope, tmp)
     print('ok')
 
 
