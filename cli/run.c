@@ -41,6 +41,9 @@ static void run_help(void)
 		"                          pa, hw descriptor, Linux PTE for small pages, L1\n"
 		"                          descriptor address); check it with\n"
 		"                          'mmuscope pte --check FILE.jsonl'\n"
+		"  --ptdump FILE           write the current address space's mappings as a\n"
+		"                          ptdump-style list: VA range -> PA, size, kind,\n"
+		"                          kernel/user access, XN, global, domain, Linux flags\n"
 		"  --dump-ram FILE         write guest RAM as a raw image and print the\n"
 		"                          'mmuscope walk' options that walk it\n"
 		"  --dump-at MARKER        take the dumps when the guest reports MARKER\n"
@@ -59,7 +62,7 @@ static void run_help(void)
 struct run_args {
 	emu_options emu;
 	uint64_t max_insns;
-	const char *stats, *heatmap, *console, *dump_pt, *dump_ram, *dump_at;
+	const char *stats, *heatmap, *console, *dump_pt, *dump_ram, *dump_at, *ptdump;
 	bool quiet, dumped;
 	emu_t *machine;         /* for the marker callback */
 	int dump_status;
@@ -72,7 +75,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 	static const char *const flags[] = { "--help", "-h", "--quiet", NULL };
 	static const char *const valued[] = { CLI_MACHINE_OPTIONS, "--max-insns", "--model",
 		"--stats", "--heatmap", "--console", "--dump-pt", "--dump-ram", "--dump-at", "--trace",
-		NULL };
+		"--ptdump", NULL };
 	cli_args args = { .cmd = "run", .argc = argc, .argv = argv, .flags = flags, .valued = valued };
 	char *opt, *val;
 	int more;
@@ -92,6 +95,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 		else if (!strcmp(opt, "--console")) a->console = val;
 		else if (!strcmp(opt, "--dump-pt")) a->dump_pt = val;
 		else if (!strcmp(opt, "--dump-ram")) a->dump_ram = val;
+		else if (!strcmp(opt, "--ptdump")) a->ptdump = val;
 		else if (!strcmp(opt, "--dump-at")) a->dump_at = val;
 		else if (!strcmp(opt, "--trace")) a->emu.trace = val;
 		else if (!strcmp(opt, "--max-insns")) {
@@ -105,8 +109,8 @@ static int parse(int argc, char **argv, struct run_args *a)
 	}
 	if (more)
 		return more;
-	if (a->dump_at && !a->dump_pt && !a->dump_ram)
-		return cli_usage_error("run", "--dump-at needs --dump-pt or --dump-ram");
+	if (a->dump_at && !a->dump_pt && !a->dump_ram && !a->ptdump)
+		return cli_usage_error("run", "--dump-at needs --dump-pt, --ptdump or --dump-ram");
 	if (!a->emu.model && (a->stats || a->heatmap || a->emu.preset))
 		return cli_usage_error("run", "--stats, --heatmap and --preset need --model on");
 	return -1;
@@ -136,8 +140,12 @@ static void take_dumps(emu_t *e, struct run_args *a)
 		if (!f)
 			a->dump_status = 2;
 	}
+	char err[512];
+	if (a->ptdump && ui_ptdump_file(e, a->ptdump, err, sizeof err) != 0) {
+		fprintf(stderr, "mmuscope run: %s\n", err);
+		a->dump_status = 2;
+	}
 	if (a->dump_ram) {
-		char err[512];
 		if (!emu_dump_ram(e, a->dump_ram, err, sizeof err)) {
 			fprintf(stderr, "mmuscope run: %s\n", err);
 			a->dump_status = 2;

@@ -29,6 +29,16 @@ static void next_asid(ui_t *u)
 	u->pinned = false;
 }
 
+/* The wheel and the arrow keys: the page view by MBs, the mappings by
+ * lines (draw_maps keeps the line in range). */
+static void scroll(ui_t *u, int by)
+{
+	if (u->view == UI_VIEW_PAGES)
+		ui_pages_scroll(u, by);
+	else if (u->view == UI_VIEW_MAPS)
+		u->maps_scroll = by < 0 && u->maps_scroll < (unsigned)-by ? 0 : u->maps_scroll + (unsigned)by;
+}
+
 /* The PC as the CPU holds it between instructions. */
 static uint32_t pc_now(ui_t *u)
 {
@@ -117,7 +127,7 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 		}
 		break;
 	case SDLK_TAB:
-		u->view = u->view <= UI_VIEW_PAGES ? UI_VIEW_TLB
+		u->view = u->view <= UI_VIEW_MAPS ? UI_VIEW_TLB
 			  : u->view == UI_VIEW_TLB ? UI_VIEW_WALK : UI_VIEW_HEATMAP;
 		u->hover = -1;
 		break;
@@ -129,8 +139,12 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 		u->view = u->view == UI_VIEW_PAGES ? UI_VIEW_HEATMAP : UI_VIEW_PAGES;
 		u->hover = -1;
 		break;
-	case SDLK_UP: case SDLK_PAGEUP: ui_pages_scroll(u, -1); break;
-	case SDLK_DOWN: case SDLK_PAGEDOWN: ui_pages_scroll(u, 1); break;
+	case SDLK_p:
+		u->view = u->view == UI_VIEW_MAPS ? UI_VIEW_HEATMAP : UI_VIEW_MAPS;
+		u->hover = -1;
+		break;
+	case SDLK_UP: case SDLK_PAGEUP: scroll(u, -1); break;
+	case SDLK_DOWN: case SDLK_PAGEDOWN: scroll(u, 1); break;
 	case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS:
 		if (u->speed < (1ull << 40))
 			u->speed *= 2;
@@ -188,10 +202,7 @@ static void handle(ui_t *u, const SDL_Event *ev)
 		u->mouse_y = ev->motion.y;
 		u->hover = ui_cell_at(u, ev->motion.x, ev->motion.y);
 		break;
-	case SDL_MOUSEWHEEL:
-		if (u->view == UI_VIEW_PAGES)
-			ui_pages_scroll(u, ev->wheel.y > 0 ? -1 : 1);
-		break;
+	case SDL_MOUSEWHEEL: scroll(u, ev->wheel.y > 0 ? -1 : 1); break;
 	case SDL_MOUSEBUTTONDOWN:
 		if (ev->button.button == SDL_BUTTON_LEFT)
 			click(u, ev->button.x, ev->button.y);
@@ -431,7 +442,7 @@ static int write_state(ui_t *u, const char *path, char *err, size_t errlen)
 /* The UI's state as key=value lines (--state, and the script's until). */
 static void state_lines(ui_t *u, FILE *f)
 {
-	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "l2", "pages", "tlb", "walk" };
+	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "l2", "pages", "maps", "tlb", "walk" };
 	const ui_walk *w = &u->walk;
 	uint64_t walks = 0;
 	for (unsigned a = 0; a < 256; a++)

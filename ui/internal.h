@@ -78,7 +78,7 @@ typedef struct ui_story {
 } ui_story;
 
 typedef enum ui_view {
-	UI_VIEW_HEATMAP, UI_VIEW_L2, UI_VIEW_PAGES, UI_VIEW_TLB, UI_VIEW_WALK, UI_VIEW_COUNT
+	UI_VIEW_HEATMAP, UI_VIEW_L2, UI_VIEW_PAGES, UI_VIEW_MAPS, UI_VIEW_TLB, UI_VIEW_WALK, UI_VIEW_COUNT
 } ui_view;
 
 /* The window's panes; each is drawn clipped to its rectangle. */
@@ -149,6 +149,7 @@ struct ui {
 				 * MB << 8 | page (page view); -1 none */
 	uint16_t active[4096];  /* the page view's MBs: those with page counters */
 	unsigned nactive, page_scroll; /* ... and the first one shown */
+	unsigned maps_scroll;   /* the mappings list's first line shown */
 	ui_hot hot[2 * UI_HOT]; /* hottest MBs, then hottest pages */
 	unsigned nhot;
 	int mouse_x, mouse_y;

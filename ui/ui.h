@@ -56,6 +56,15 @@ const char *ui_metric_name(ui_metric m);
 int ui_heatmap_png(const emu_heat *heat, ui_metric metric, const char *path, char *err,
 		   size_t errlen);
 
+/* Writes a ptdump-style list of the mappings the regime r translates
+ * (VA range -> PA, size, kind, kernel/user access, XN, global, domain and,
+ * for small pages, the Linux PTE's flags), one merged range a line after a
+ * header line; returns the number of ranges. */
+size_t ui_ptdump(emu_t *e, const mmu_regime *r, FILE *out);
+/* The same for the current regime into a file (written whole, then
+ * renamed into place).  Returns 0, or -1 with a message in err. */
+int ui_ptdump_file(emu_t *e, const char *path, char *err, size_t errlen);
+
 /* Writes 8-bit RGB pixels (rows top to bottom) as a PNG. */
 int ui_png_write(const char *path, const unsigned char *rgb, unsigned width, unsigned height,
 		 char *err, size_t errlen);

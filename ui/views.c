@@ -2,6 +2,7 @@
  * with a status line, the key line and the help overlay. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui/internal.h"
@@ -360,6 +361,7 @@ static const char *const help_lines[] = {
 	"+ / -    speed: instructions per frame x2 / /2",
 	"tab      next view: heatmap, TLB, walk",
 	"z        pages: the active MBs as 4 KB cells (wheel scrolls)",
+	"p        mappings: the shown ASID's, ptdump style (wheel scrolls)",
 	"1-5      metric: walks, misses, faults, hazards, descriptor kind",
 	"g        log / linear colour scale",
 	"a        pin the next address space (ASID) seen; after the last,",
@@ -441,6 +443,41 @@ static void pane(ui_t *u, ui_pane p, SDL_Rect r)
 	SDL_SetClipRect(u->canvas, &r);
 }
 
+/* The shown address space's mappings, ptdump style (ui_ptdump). */
+static void draw_maps(ui_t *u, SDL_Rect r)
+{
+	mmu_regime reg;
+	emu_read_regime(u->e, &reg);
+	const ui_space *s = u->space[u->shown_asid];
+	if (s)
+		reg.ttbr0 = s->ttbr0;
+	reg.contextidr = (reg.contextidr & ~0xFFu) | u->shown_asid;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	size_t n = ui_ptdump(u->e, &reg, f);
+	fclose(f);
+	int y = r.y, fit = r.h / u->ch - 2;
+	if (u->maps_scroll >= n)
+		u->maps_scroll = n ? (unsigned)n - 1 : 0;
+	ui_text(u, r.x + 12, y, HEAD, "ASID %u mappings, %zu ranges (wheel scrolls): VA -> PA, size, kind, "
+		"kernel/user access, XN, global, domain, Linux PTE", u->shown_asid, n);
+	unsigned line = 0;
+	for (char *p = text, *nl; p && *p && (nl = strchr(p, '\n')); p = nl + 1, line++) {
+		*nl = 0;
+		if (line == 0 || line <= u->maps_scroll)
+			continue; /* the header, and the lines scrolled past */
+		if ((y += u->ch) > r.y + fit * u->ch) {
+			ui_text(u, r.x + 12, y, DIM, "... %zu more", n - (line - 1));
+			break;
+		}
+		ui_text(u, r.x + 12, y, strstr(p, " fault ") ? DIM : TEXT, "%s", p);
+	}
+	free(text);
+}
+
 static void draw_main(ui_t *u, SDL_Rect r)
 {
 	int top = r.y + 8, bottom = r.y + r.h;
@@ -455,6 +492,8 @@ static void draw_main(ui_t *u, SDL_Rect r)
 		draw_grid(u);
 	} else if (u->view == UI_VIEW_PAGES) {
 		ui_pages_draw(u, (SDL_Rect){ r.x, top, r.w, r.h - 8 });
+	} else if (u->view == UI_VIEW_MAPS) {
+		draw_maps(u, (SDL_Rect){ r.x, top, r.w, r.h - 8 });
 	} else if (u->view == UI_VIEW_TLB) {
 		draw_tlb(u, r.x + 12, top, r.w - 24, bottom);
 	} else {
@@ -489,7 +528,7 @@ void ui_render(ui_t *u)
 	memset(u->pane_shown, 0, sizeof u->pane_shown);
 	SDL_SetClipRect(u->canvas, NULL);
 	ui_fill(u, 0, 0, W, H, BG);
-	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "L2 table", "pages", "TLB", "walk" };
+	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "L2 table", "pages", "mappings", "TLB", "walk" };
 	const char *state = u->seek == UI_SEEK_WALK ? "SEEK WALK" : u->seek == UI_SEEK_FAULT ? "SEEK FAULT"
 			  : u->seek == UI_SEEK_MARKER ? "SEEK MARKER" : u->seek == UI_SEEK_BREAK ? "SEEK BREAK"
 			  : u->seek == UI_SEEK_RETRY ? "SEEK RETRY" : u->running ? "RUNNING" : "PAUSED";
@@ -502,12 +541,12 @@ void ui_render(ui_t *u)
 	pane(u, UI_PANE_KEYS, (SDL_Rect){ 0, H - BAR, W, BAR });
 	ui_fill(u, 0, H - BAR, W, BAR, 0x26262e);
 	ui_text(u, 6, H - BAR + 3, DIM, "%s", "? help  space run  s step  w walk  f fault  m marker  tab view  "
-		"z pages  1-5 metric  +/- speed  a ASID  r restart  q quit");
+		"z pages  p maps  1-5 metric  a ASID  r restart  q quit");
 	int status_h = u->ch + 4, body_h = H - 2 * BAR - status_h;
 	pane(u, UI_PANE_STATUS, (SDL_Rect){ 0, H - BAR - status_h, W, status_h });
 	if (u->status[0])
 		ui_text(u, 12, H - BAR - status_h + 2, GOOD, "%s", u->status);
-	int side_w = u->view == UI_VIEW_WALK ? 0 : W >= 1280 ? PANEL_W : 400;
+	int side_w = u->view == UI_VIEW_WALK || u->view == UI_VIEW_MAPS ? 0 : W >= 1280 ? PANEL_W : 400;
 	pane(u, UI_PANE_MAIN, (SDL_Rect){ 0, BAR, W - side_w, body_h });
 	draw_main(u, u->pane[UI_PANE_MAIN]);
 	if (side_w) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """mmuscope ui: headless renders checked pixel by pixel, and (with --xvfb)
 the real window under Xvfb driven by synthetic SDL events."""
-import os, struct, subprocess, sys, tempfile, zlib
+import json, os, struct, subprocess, sys, tempfile, zlib
 
 EMPTY = (0x30, 0x30, 0x34)
 
@@ -326,13 +326,13 @@ def sizes(mmuscope, tmp):
     tile the window without overlap, the grid stays in the main pane, and
     the help box fits the window."""
     for w, h in [(1024, 640), (1280, 800), (1920, 1080)]:
-        for view, keys in [('heatmap', ''), ('pages', 'key z\n'), ('tlb', 'key Tab\n'),
+        for view, keys in [('heatmap', ''), ('pages', 'key z\n'), ('maps', 'key p\n'), ('tlb', 'key Tab\n'),
                            ('walk', 'key f\nuntil-paused 100\n')]:
             s = scripted(mmuscope, tmp, 'sz', 'wait 1\n' + keys + 'wait 1\nkey ?\nwait 1\nquit\n',
                          ['--paused', '--frames', '300', '--size', '%dx%d' % (w, h)])
             assert (int(s['width']), int(s['height'])) == (w, h) and s['view'] == view, s
             p = no_overlap(s, w, h)
-            assert ('side' in p) == (view != 'walk'), p
+            assert ('side' in p) == (view not in ('walk', 'maps')), p
             mx, my, mw, mh = p['main']
             if view == 'heatmap':
                 gx, gy, c = int(s['grid_x']), int(s['grid_y']), int(s['cell'])
@@ -374,6 +374,38 @@ def end_and_restart(mmuscope, tmp):
     assert s['step_disasm'] not in ('', '(code not readable)'), s
 
 
+def ptdump(mmuscope, tmp):
+    """mmuscope run --ptdump at the marker after test-young-dirty's aging
+    pass: its 8 written mmap pages (TASK_UNMAPPED_BASE up) are old, so their
+    hardware PTEs are 0 and only the Linux PTEs (present, old, dirty, user,
+    XN: PROT_READ|PROT_WRITE) hold them; every mapping --dump-pt lists (the
+    walker's own enumeration) lies in one range with the same PA offset and
+    kind; lowmem starts with a global kernel-only section in domain 0."""
+    txt, jsonl = os.path.join(tmp, 'pt.txt'), os.path.join(tmp, 'pt.jsonl')
+    p = subprocess.run([mmuscope, 'run', '--quiet', '--console', os.devnull, '--workload', 'test-young-dirty',
+                        '--dump-at', 'young-dirty-aged', '--ptdump', txt, '--dump-pt', jsonl],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    lines = open(txt).read().splitlines()
+    assert lines[0].startswith('---[ ASID ') and lines[0].split()[2] != '0,', lines[0]
+    ranges = []
+    for line in lines[1:]:
+        f = line.split()
+        lo, hi = (int(v, 16) for v in f[0].split('-'))
+        ranges.append((lo, hi, int(f[2], 16), f[4], line))
+        assert lo < hi and (hi + 1 - lo) % 4096 == 0, line
+    old = [r for r in ranges if 0x40000000 <= r[0] < 0x40008000]
+    assert [r[0] for r in old] == [0x40000000 + i * 4096 for i in range(8)], old
+    for r in old:
+        assert r[3] == 'fault' and r[4].endswith('linux: present old dirty user xn'), r
+    lowmem = next(r for r in ranges if r[0] == 0xc0000000)
+    assert lowmem[3] == 'section' and ' RW/-- ' in lowmem[4] and ' G  dom 0' in lowmem[4], lowmem
+    for m in map(json.loads, open(jsonl)):
+        r = next((r for r in ranges if r[0] <= m['va'] <= r[1]), None)
+        assert r and r[3] == m['kind'] and r[2] + (m['va'] - r[0]) == m['pa'], (m, r)
+    assert sum(1 for r in ranges if r[3] != 'fault') <= sum(1 for _ in open(jsonl)), ranges
+
+
 def main():
     mmuscope = sys.argv[1]
     with tempfile.TemporaryDirectory() as tmp:
@@ -388,6 +420,7 @@ def main():
             breakpoints(mmuscope, tmp)
             sizes(mmuscope, tmp)
             end_and_restart(mmuscope, tmp)
+            ptdump(mmuscope, tmp)
     print('ok')
 
 
