@@ -85,7 +85,7 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 	case SDLK_ESCAPE:
 		if (u->help)
 			u->help = false;
-		else if (u->view == UI_VIEW_L2 || u->view == UI_VIEW_PAGES)
+		else if (u->view == UI_VIEW_L2 || u->view == UI_VIEW_PAGES || u->view == UI_VIEW_MAPS)
 			u->view = UI_VIEW_HEATMAP, u->hover = -1;
 		break;
 	case SDLK_SPACE:

@@ -154,6 +154,7 @@ struct ui {
 	unsigned nhot;
 	int mouse_x, mouse_y;
 	int tlb_hover_level;    /* the TLB entry under the mouse; -1 none */
+	uint64_t tlb_frame;     /* the frame the TLB view was last drawn */
 	unsigned tlb_hover_index;
 	SDL_Rect region_at[16]; /* the heatmap's region labels, for clicks */
 	SDL_Rect pane[UI_PANE_COUNT];

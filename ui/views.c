@@ -279,6 +279,9 @@ static void draw_tlb(ui_t *u, int x0, int y, int width, int bottom)
 	int bw = 12 * u->cw, bh = u->ch + 2;
 	u->tlb_hover_level = -1;
 	bottom -= u->ch + 4; /* the legend */
+	/* Changes since the view was last drawn are not this frame's. */
+	bool fresh = u->tlb_frame + 1 == u->frame;
+	u->tlb_frame = u->frame;
 	for (int lv = 0; lv < TLB_LEVEL_COUNT; lv++) {
 		tlb_level_info info = tlb_level_get_info(t, (tlb_level_id)lv);
 		unsigned n = tlb_entry_count(t, (tlb_level_id)lv);
@@ -302,7 +305,9 @@ static void draw_tlb(ui_t *u, int x0, int y, int width, int bottom)
 				continue;
 			uint32_t key = v.valid ? (v.va ^ (uint32_t)v.asid << 4 ^ (uint32_t)v.size << 1) | 1 : 0;
 			if (sn->key && i < sn->count) {
-				if (key != sn->key[i]) {
+				if (key != sn->key[i] && !fresh) {
+					sn->flash[i] = 0;
+				} else if (key != sn->key[i]) {
 					sn->flash[i] = UI_FLASH_FRAMES;
 					sn->flash_kind[i] = v.valid ? 1 : 2;
 				} else if (v.valid && ui_entry_hit(u, v.entry) && !(sn->flash[i] && sn->flash_kind[i])) {
@@ -321,7 +326,9 @@ static void draw_tlb(ui_t *u, int x0, int y, int width, int bottom)
 			if (u->mouse_x >= x && u->mouse_x < x + bw && u->mouse_y >= y + row * bh &&
 			    u->mouse_y < y + (row + 1) * bh)
 				u->tlb_hover_level = lv, u->tlb_hover_index = i;
-			uint32_t bg = v.valid ? 0x283c64 : 0x222226;
+			/* Another address space's entries are dim. */
+			bool mine = v.global || v.asid == u->shown_asid;
+			uint32_t bg = !v.valid ? 0x222226 : mine ? 0x283c64 : 0x262a36;
 			if (sn->flash && i < sn->count && sn->flash[i]) {
 				static const uint32_t flash[3] = { 0xb4a028, 0x28a03c, 0xb43232 };
 				bg = flash[sn->flash_kind[i]];
@@ -334,14 +341,14 @@ static void draw_tlb(ui_t *u, int x0, int y, int width, int bottom)
 			if (v.valid && !v.global) {
 				char a[8];
 				snprintf(a, sizeof a, "a%u", v.asid);
-				ui_text(u, x + 2 + 6 * u->cw, y + row * bh, DIM, "%-3s", a);
+				ui_text(u, x + 2 + 6 * u->cw, y + row * bh, mine ? HEAD : DIM, "%-3s", a);
 				ui_text(u, x + 2 + 9 * u->cw, y + row * bh, TEXT, "%s", tlb_size_name(v.size));
 			}
 		}
 		y += (rows_fit < rows ? rows_fit + 1 : rows) * bh + 8;
 	}
-	ui_text(u, x0, bottom + 4, DIM, "entry: VA[31:12] hex, g = global or aN = ASID, size;  flash: "
-		"yellow hit, green fill, red eviction");
+	ui_text(u, x0, bottom + 4, DIM, "VA[31:12], g global or aN ASID N, size; flash: hit yellow, fill green, "
+		"evict red");
 }
 
 /* ---- frame -------------------------------------------------------------- */
