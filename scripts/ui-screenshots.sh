@@ -18,6 +18,12 @@ shoot() { # size name-suffix workload extra-args script
 		--workload "$workload" $extra --script "$tmp/script"
 }
 
+# From a fault's last stage: its handler, then its retry to the end.
+story() {
+	printf 'key w\nuntil-paused 200\nwait 1\nscreenshot @@%s-handler.png\n' "$1"
+	printf 'key w\nkey w\nkey w\nkey w\nkey w\nwait 1\nscreenshot @@%s-retry.png\n' "$1"
+}
+
 for size in 1024x640 1280x800 1920x1080; do
 	suffix=-$size
 	[ "$size" = 1280x800 ] && suffix=
@@ -54,17 +60,7 @@ key w
 key w
 wait 1
 screenshot @young.png
-key w
-until-paused 200
-wait 1
-screenshot @@young-handler.png
-key w
-key w
-key w
-key w
-key w
-wait 1
-screenshot @@young-retry.png
+'"$(story young)"'
 quit
 '
 	# The dirty-bit fault: the first write to the first mmap page.
@@ -75,17 +71,7 @@ key w
 key w
 wait 1
 screenshot @dirty.png
-key w
-until-paused 200
-wait 1
-screenshot @@dirty-handler.png
-key w
-key w
-key w
-key w
-key w
-wait 1
-screenshot @@dirty-retry.png
+'"$(story dirty)"'
 key p
 wait 1
 screenshot @@maps.png

@@ -107,6 +107,10 @@ def window(mmuscope, tmp):
     assert s['running'] == '0', s
 
 
+# A fault of 4 stages (VA, the TLB entry it hit, check, result) to its
+# end, on to its handler, then the retry's 5 stages to their end.
+STORY = 'key w\n' * 4 + 'until-paused 200\n' + 'key w\n' * 5 + 'wait 1\nquit\n'
+
 MIX = """\
 wait 1
 key m
@@ -116,19 +120,7 @@ click-hot page
 wait 1
 state %s
 until f story_emulated=dirty 60
-key w
-key w
-key w
-key w
-until-paused 200
-key w
-key w
-key w
-key w
-key w
-wait 1
-quit
-"""
+""" + STORY
 
 
 def mix_session(mmuscope, tmp):
@@ -265,19 +257,7 @@ def young_story(mmuscope, tmp):
 DIRTY = """\
 wait 1
 until f story_emulated=dirty 6
-key w
-key w
-key w
-key w
-until-paused 200
-key w
-key w
-key w
-key w
-key w
-wait 1
-quit
-"""
+""" + STORY
 
 
 def dirty_story(mmuscope, tmp):
