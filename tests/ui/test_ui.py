@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""mmuscope ui: headless renders checked pixel by pixel, and (with --xvfb)
-the real window under Xvfb driven by synthetic SDL events."""
+"""mmuscope ui: headless renders checked pixel by pixel and the UI's state
+after scripted input, and (group xvfb) the real window under Xvfb driven by
+synthetic SDL events.  Usage: test_ui.py MMUSCOPE GROUP."""
 import json, os, struct, subprocess, sys, tempfile, zlib
 
 EMPTY = (0x30, 0x30, 0x34)
@@ -35,7 +36,7 @@ def state(path):
 
 def run(mmuscope, args, env=None):
     p = subprocess.run([mmuscope, 'ui', '--console', os.devnull] + args, capture_output=True,
-                       text=True, timeout=60, env=env)
+                       text=True, timeout=200, env=env)
     if p.returncode != 0:
         sys.exit('mmuscope ui %s: exit %d: %s' % (' '.join(args), p.returncode, p.stderr))
     return p
@@ -90,7 +91,7 @@ def window(mmuscope, tmp):
     open(script, 'w').write(SCRIPT)
     p = subprocess.run(['xvfb-run', '-a', '-s', '-screen 0 1280x800x24', mmuscope, 'ui', '--console',
                         os.devnull, '--paused', '--frames', '300', '--script',
-                        script, '--state', st], capture_output=True, text=True, timeout=60,
+                        script, '--state', st], capture_output=True, text=True, timeout=200,
                        env=dict(os.environ, SDL_VIDEODRIVER='x11'))
     if p.returncode != 0:
         sys.exit('xvfb-run mmuscope ui: exit %d: %s' % (p.returncode, p.stderr))
@@ -134,7 +135,7 @@ def mix_session(mmuscope, tmp):
     p = subprocess.run(['xvfb-run', '-a', '-s', '-screen 0 1280x800x24', mmuscope, 'ui', '--console',
                         os.devnull, '--paused', '--frames', '3000', '--workload', 'mix', '--break-marker',
                         'mix-start', '--script', script, '--state', st], capture_output=True, text=True,
-                       timeout=60, env=dict(os.environ, SDL_VIDEODRIVER='x11'))
+                       timeout=200, env=dict(os.environ, SDL_VIDEODRIVER='x11'))
     if p.returncode != 0:
         sys.exit('xvfb-run mmuscope ui (mix): exit %d: %s' % (p.returncode, p.stderr))
     # At mix-start the map follows the mix process (a user ASID, not
@@ -318,7 +319,7 @@ def sizes(mmuscope, tmp):
                 gx, gy, c = int(s['grid_x']), int(s['grid_y']), int(s['cell'])
                 assert mx <= gx and gx + 64 * c <= mx + mw and my <= gy and gy + 64 * c <= my + mh, s
             assert s['help'] == '1' and 'help' in p, s
-    p = subprocess.run([mmuscope, 'ui', '--size', '800x500'], capture_output=True, text=True, timeout=60)
+    p = subprocess.run([mmuscope, 'ui', '--size', '800x500'], capture_output=True, text=True, timeout=200)
     assert p.returncode == 2 and '1024x640' in p.stderr, p
 
 
@@ -364,7 +365,7 @@ def ptdump(mmuscope, tmp):
     txt, jsonl = os.path.join(tmp, 'pt.txt'), os.path.join(tmp, 'pt.jsonl')
     p = subprocess.run([mmuscope, 'run', '--quiet', '--console', os.devnull, '--workload', 'test-young-dirty',
                         '--dump-at', 'young-dirty-aged', '--ptdump', txt, '--dump-pt', jsonl],
-                       capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, timeout=200)
     assert p.returncode == 0, p.stderr
     lines = open(txt).read().splitlines()
     assert lines[0].startswith('---[ ASID ') and lines[0].split()[2] != '0,', lines[0]
@@ -386,21 +387,20 @@ def ptdump(mmuscope, tmp):
     assert sum(1 for r in ranges if r[3] != 'fault') <= sum(1 for _ in open(jsonl)), ranges
 
 
+# The groups the meson tests run (each within its own timeout).
+GROUPS = {
+    'headless': [headless, young, breakpoints],
+    'story': [young_story, dirty_story, end_and_restart, ptdump],
+    'sizes': [sizes],
+    'xvfb': [window, mix_session],
+}
+
+
 def main():
-    mmuscope = sys.argv[1]
+    mmuscope, group = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
-        if '--xvfb' in sys.argv:
-            window(mmuscope, tmp)
-            mix_session(mmuscope, tmp)
-        else:
-            headless(mmuscope, tmp)
-            young(mmuscope, tmp)
-            young_story(mmuscope, tmp)
-            dirty_story(mmuscope, tmp)
-            breakpoints(mmuscope, tmp)
-            sizes(mmuscope, tmp)
-            end_and_restart(mmuscope, tmp)
-            ptdump(mmuscope, tmp)
+        for test in GROUPS[group]:
+            test(mmuscope, tmp)
     print('ok')
 
 
