@@ -45,6 +45,9 @@ static void run_help(void)
 		"                          pa, hw descriptor, Linux PTE for small pages, L1\n"
 		"                          descriptor address); check it with\n"
 		"                          'mmuscope pte --check FILE.jsonl'\n"
+		"  --ptdump FILE           write the current address space's mappings as a\n"
+		"                          ptdump-style list: VA range -> PA, size, kind,\n"
+		"                          kernel/user access, XN, global, domain, Linux flags\n"
 		"  --dump-ram FILE         write guest RAM as a raw image and print the\n"
 		"                          'mmuscope walk' options that walk it\n"
 		"  --dump-at MARKER        take the dumps when the guest reports MARKER\n"
@@ -63,7 +66,7 @@ static void run_help(void)
 
 /* The output files, each opened (so its path checked) before the run and
  * renamed into place after it (cli_output). */
-enum { OUT_STATS, OUT_HEATMAP, OUT_CONSOLE, OUT_DUMP_PT, OUT_DUMP_RAM, OUT_TRACE, OUT_COUNT };
+enum { OUT_STATS, OUT_HEATMAP, OUT_CONSOLE, OUT_DUMP_PT, OUT_PTDUMP, OUT_DUMP_RAM, OUT_TRACE, OUT_COUNT };
 
 struct run_args {
 	emu_options emu;
@@ -81,8 +84,8 @@ static int parse(int argc, char **argv, struct run_args *a)
 	a->emu.model = true;
 	static const char *const flags[] = { "--help", "-h", "--quiet", NULL };
 	static const char *const valued[] = { CLI_MACHINE_OPTIONS, "--max-insns", "--model",
-		"--stats", "--heatmap", "--console", "--dump-pt", "--dump-ram", "--dump-at", "--trace",
-		"--roi", NULL };
+		"--stats", "--heatmap", "--console", "--dump-pt", "--ptdump", "--dump-ram", "--dump-at",
+		"--trace", "--roi", NULL };
 	cli_args args = { .cmd = "run", .argc = argc, .argv = argv, .flags = flags, .valued = valued };
 	char *opt, *val;
 	int more;
@@ -101,6 +104,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 		else if (!strcmp(opt, "--heatmap")) a->path[OUT_HEATMAP] = val;
 		else if (!strcmp(opt, "--console")) a->path[OUT_CONSOLE] = val;
 		else if (!strcmp(opt, "--dump-pt")) a->path[OUT_DUMP_PT] = val;
+		else if (!strcmp(opt, "--ptdump")) a->path[OUT_PTDUMP] = val;
 		else if (!strcmp(opt, "--dump-ram")) a->path[OUT_DUMP_RAM] = val;
 		else if (!strcmp(opt, "--dump-at")) a->dump_at = val;
 		else if (!strcmp(opt, "--trace")) a->path[OUT_TRACE] = val;
@@ -119,8 +123,8 @@ static int parse(int argc, char **argv, struct run_args *a)
 	char err[512];
 	if (emu_roi_check_spec(a->emu.roi, err, sizeof err))
 		return cli_usage_error("run", "%s", err);
-	if (a->dump_at && !a->path[OUT_DUMP_PT] && !a->path[OUT_DUMP_RAM])
-		return cli_usage_error("run", "--dump-at needs --dump-pt or --dump-ram");
+	if (a->dump_at && !a->path[OUT_DUMP_PT] && !a->path[OUT_PTDUMP] && !a->path[OUT_DUMP_RAM])
+		return cli_usage_error("run", "--dump-at needs --dump-pt, --ptdump or --dump-ram");
 	if (!a->emu.model && (a->path[OUT_STATS] || a->path[OUT_HEATMAP] || a->emu.preset))
 		return cli_usage_error("run", "--stats, --heatmap and --preset need --model on");
 	return -1;
@@ -165,6 +169,13 @@ static void take_dumps(emu_t *e, struct run_args *a)
 		if (!cli_output_commit(&a->out[OUT_DUMP_PT]))
 			a->dump_status = 2;
 	}
+	mmu_regime r;
+	emu_read_regime(e, &r);
+	if (a->path[OUT_PTDUMP]) {
+		ui_ptdump(e, &r, a->out[OUT_PTDUMP].f);
+		if (!cli_output_commit(&a->out[OUT_PTDUMP]))
+			a->dump_status = 2;
+	}
 	const char *dump_ram = a->path[OUT_DUMP_RAM];
 	if (dump_ram) {
 		char err[512];
@@ -178,8 +189,6 @@ static void take_dumps(emu_t *e, struct run_args *a)
 			a->dump_status = 2;
 			return;
 		}
-		mmu_regime r;
-		emu_read_regime(e, &r);
 		fprintf(stderr,
 			"mmuscope run: RAM written to %s; walk it with:\n"
 			"  mmuscope walk --mem %s@0x%08x --ttbr0 0x%08x --ttbr1 0x%08x --ttbcr 0x%x "

@@ -25,13 +25,14 @@ static void ui_help(void)
 		"  --frames N              quit after N frames (default: when closed)\n"
 		"  --screenshot FILE.png   write the last frame as a PNG\n"
 		"  --script FILE           synthetic input, one command a line: key NAME,\n"
-		"                          click VA, hover VA, wait N, until-paused N,\n"
-		"                          screenshot FILE, quit\n"
+		"                          click VA, hover VA, click-hot N, wait N,\n"
+		"                          until-paused N, until KEY FIELD=VALUE N,\n"
+		"                          screenshot FILE, state FILE, quit\n"
 		"  --state FILE            write the UI's final state (key=value lines)\n"
 		"  --speed N               instructions per frame (default 20000)\n"
 		"  --paused                start paused\n"
 		"  --metric NAME           walks (default), misses, faults, hazards, kind\n"
-		"  --size WxH              window size (default 1280x800)\n"
+		"  --size WxH              window size (default 1280x800, at least 1024x640)\n"
 		"  --break-va VA           w/f/b pause only on accesses to VA's 4 KB page\n"
 		"  --break-pc PC           ... and only by the instruction at PC\n"
 		"  --break-marker NAME     m pauses only at this marker (exit 2 if the guest\n"
@@ -111,9 +112,9 @@ int cli_ui(int argc, char **argv)
 				return cli_usage_error("ui", "--speed must be at least 1");
 		} else if (!strcmp(opt, "--size")) {
 			char tail;
-			if (sscanf(val, "%dx%d%c", &uo.width, &uo.height, &tail) != 2 || uo.width < 320 ||
-			    uo.height < 240 || uo.width > 8192 || uo.height > 8192)
-				return cli_usage_error("ui", "--size takes WxH, 320x240 to 8192x8192, not '%s'", val);
+			if (sscanf(val, "%dx%d%c", &uo.width, &uo.height, &tail) != 2 || uo.width < 1024 ||
+			    uo.height < 640 || uo.width > 8192 || uo.height > 8192)
+				return cli_usage_error("ui", "--size takes WxH, 1024x640 to 8192x8192, not '%s'", val);
 		}
 	}
 	if (more)
@@ -162,7 +163,8 @@ int cli_ui(int argc, char **argv)
 		return status;
 	}
 	uo.metric = m;
-	status = ui_run(e, &uo, err, sizeof err) == 0 ? 0 : 1;
+	uo.machine = &eo;
+	status = ui_run(&e, &uo, err, sizeof err) == 0 ? 0 : 1;
 	if (status)
 		fprintf(stderr, "mmuscope ui: %s\n", err);
 	/* The firmware exits 2 when it rejects the workload or its arguments. */

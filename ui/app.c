@@ -17,15 +17,55 @@ bool ui_available(void)
  * (1.9 M) fills the heatmap over some 1.5 s, slow enough to watch. */
 enum { DEFAULT_SPEED = 20000 };
 
+/* `a`: pin the next ASID seen; past the last one, follow the running one. */
 static void next_asid(ui_t *u)
 {
-	for (int i = 1; i <= 256; i++) {
-		uint8_t a = (uint8_t)(u->shown_asid + i);
+	for (int a = u->pinned ? u->shown_asid + 1 : 0; a < 256; a++)
 		if (u->space[a]) {
-			u->shown_asid = a;
+			u->shown_asid = (uint8_t)a;
+			u->pinned = true;
 			return;
 		}
-	}
+	u->pinned = false;
+}
+
+/* The wheel and the arrow keys: the page view by MBs, the mappings by
+ * lines (draw_maps keeps the line in range). */
+static void scroll(ui_t *u, int by)
+{
+	if (u->view == UI_VIEW_PAGES)
+		ui_pages_scroll(u, by);
+	else if (u->view == UI_VIEW_MAPS)
+		u->maps_scroll = by < 0 && u->maps_scroll < (unsigned)-by ? 0 : u->maps_scroll + (unsigned)by;
+}
+
+/* The PC as the CPU holds it between instructions. */
+static uint32_t pc_now(ui_t *u)
+{
+	uint32_t pc = 0, cpsr = 0;
+	emu_reg_by_name(u->e, "pc", &pc);
+	emu_reg_by_name(u->e, "cpsr", &cpsr);
+	return pc | (cpsr & 0x20 ? 1 : 0);
+}
+
+/* The status line for a stop that ends the run. */
+static void note_stop(ui_t *u)
+{
+	if (u->last_stop == EMU_STOP_EXIT)
+		snprintf(u->status, sizeof u->status, "the guest exited with code %d; r restarts it from boot",
+			 emu_exit_code(u->e));
+	else if (u->last_stop == EMU_STOP_ERROR)
+		snprintf(u->status, sizeof u->status, "the guest stopped: %.100s; r restarts it", emu_error(u->e));
+}
+
+/* After the guest exited nothing runs: say so instead of seeking. */
+static bool guest_done(ui_t *u)
+{
+	if (u->last_stop != EMU_STOP_EXIT && u->last_stop != EMU_STOP_ERROR)
+		return false;
+	note_stop(u);
+	u->running = false;
+	return true;
 }
 
 static void seek(ui_t *u, ui_seek s)
@@ -36,7 +76,6 @@ static void seek(ui_t *u, ui_seek s)
 
 static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 {
-	ui_walk *w = &u->walk;
 	if (k == SDLK_QUESTION || (k == SDLK_SLASH && (mod & KMOD_SHIFT))) {
 		u->help = !u->help;
 		return;
@@ -46,30 +85,41 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 	case SDLK_ESCAPE:
 		if (u->help)
 			u->help = false;
-		else if (u->view == UI_VIEW_L2)
+		else if (u->view == UI_VIEW_L2 || u->view == UI_VIEW_PAGES || u->view == UI_VIEW_MAPS)
 			u->view = UI_VIEW_HEATMAP, u->hover = -1;
 		break;
 	case SDLK_SPACE:
-		u->running = !u->running;
+		u->running = !u->running && !guest_done(u);
 		u->seek = UI_SEEK_NONE;
 		break;
 	case SDLK_s:
+		if (guest_done(u))
+			break;
 		u->running = false;
 		u->seek = UI_SEEK_NONE;
 		u->last_stop = emu_step(u->e);
-		snprintf(u->status, sizeof u->status, "stepped one instruction");
+		note_stop(u);
+		ui_cpu_read(u, pc_now(u), &u->step);
+		u->has_step = true;
+		u->view = UI_VIEW_WALK;
 		break;
 	case SDLK_w:
 		u->view = UI_VIEW_WALK;
-		if (w->valid && w->stage + 1 < ui_walk_stages(w))
-			w->stage++;
-		else
+		if (!ui_story_advance(u) && !guest_done(u))
 			seek(u, UI_SEEK_WALK);
 		break;
-	case SDLK_f: u->view = UI_VIEW_WALK; seek(u, UI_SEEK_FAULT); break;
-	case SDLK_m: seek(u, UI_SEEK_MARKER); break;
+	case SDLK_f:
+		u->view = UI_VIEW_WALK;
+		if (!guest_done(u))
+			seek(u, UI_SEEK_FAULT);
+		break;
+	case SDLK_m:
+		if (!guest_done(u))
+			seek(u, UI_SEEK_MARKER);
+		break;
 	case SDLK_b:
-		if (u->opt.has_break_va || u->opt.has_break_pc) {
+		if (guest_done(u)) {
+		} else if (u->opt.has_break_va || u->opt.has_break_pc) {
 			u->view = UI_VIEW_WALK;
 			seek(u, UI_SEEK_BREAK);
 		} else {
@@ -77,7 +127,7 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 		}
 		break;
 	case SDLK_TAB:
-		u->view = u->view == UI_VIEW_HEATMAP || u->view == UI_VIEW_L2 ? UI_VIEW_TLB
+		u->view = u->view <= UI_VIEW_MAPS ? UI_VIEW_TLB
 			  : u->view == UI_VIEW_TLB ? UI_VIEW_WALK : UI_VIEW_HEATMAP;
 		u->hover = -1;
 		break;
@@ -85,6 +135,16 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 		u->metric = (ui_metric)(k - SDLK_1);
 		break;
 	case SDLK_g: u->log_scale = !u->log_scale; break;
+	case SDLK_z:
+		u->view = u->view == UI_VIEW_PAGES ? UI_VIEW_HEATMAP : UI_VIEW_PAGES;
+		u->hover = -1;
+		break;
+	case SDLK_p:
+		u->view = u->view == UI_VIEW_MAPS ? UI_VIEW_HEATMAP : UI_VIEW_MAPS;
+		u->hover = -1;
+		break;
+	case SDLK_UP: case SDLK_PAGEUP: scroll(u, -1); break;
+	case SDLK_DOWN: case SDLK_PAGEDOWN: scroll(u, 1); break;
 	case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS:
 		if (u->speed < (1ull << 40))
 			u->speed *= 2;
@@ -94,17 +154,36 @@ static void key(ui_t *u, SDL_Keycode k, Uint16 mod)
 			u->speed /= 2;
 		break;
 	case SDLK_a: next_asid(u); break;
-	case SDLK_r: ui_reset_counts(u); snprintf(u->status, sizeof u->status, "counters reset"); break;
+	case SDLK_c: ui_reset_counts(u); snprintf(u->status, sizeof u->status, "counters cleared"); break;
+	case SDLK_r: u->restart = true; break;
 	default: break;
 	}
 }
 
+static bool inside(const SDL_Rect *r, int x, int y)
+{
+	return x >= r->x && y >= r->y && x < r->x + r->w && y < r->y + r->h;
+}
+
 static void click(ui_t *u, int x, int y)
 {
+	if (u->view != UI_VIEW_WALK && ui_hot_click(u, x, y))
+		return;
+	for (size_t i = 0; u->view == UI_VIEW_HEATMAP && i < ui_region_count; i++)
+		if (inside(&u->region_at[i], x, y)) {
+			u->view = UI_VIEW_PAGES;
+			ui_pages_show(u, ui_regions[i].start >> 20);
+			u->hover = -1;
+			return;
+		}
 	int cell = ui_cell_at(u, x, y);
 	if (cell < 0)
 		return;
-	if (u->view == UI_VIEW_HEATMAP) {
+	if (u->view == UI_VIEW_PAGES) {
+		u->selected_mb = cell >> 8;
+		u->view = UI_VIEW_L2;
+		u->hover = cell & 0xFF;
+	} else if (u->view == UI_VIEW_HEATMAP) {
 		u->selected_mb = cell;
 		u->view = UI_VIEW_L2;
 		u->hover = -1;
@@ -118,7 +197,12 @@ static void handle(ui_t *u, const SDL_Event *ev)
 	switch (ev->type) {
 	case SDL_QUIT: u->quit = true; break;
 	case SDL_KEYDOWN: key(u, ev->key.keysym.sym, ev->key.keysym.mod); break;
-	case SDL_MOUSEMOTION: u->hover = ui_cell_at(u, ev->motion.x, ev->motion.y); break;
+	case SDL_MOUSEMOTION:
+		u->mouse_x = ev->motion.x;
+		u->mouse_y = ev->motion.y;
+		u->hover = ui_cell_at(u, ev->motion.x, ev->motion.y);
+		break;
+	case SDL_MOUSEWHEEL: scroll(u, ev->wheel.y > 0 ? -1 : 1); break;
 	case SDL_MOUSEBUTTONDOWN:
 		if (ev->button.button == SDL_BUTTON_LEFT)
 			click(u, ev->button.x, ev->button.y);
@@ -133,7 +217,27 @@ typedef struct script {
 	FILE *f;
 	unsigned line, wait;
 	bool until_paused;
+	/* until KEY FIELD=VALUE N: press KEY whenever paused until the state
+	 * has that line, at most N times. */
+	char until_key[32], until_line[96];
+	unsigned until_left;
 } script;
+
+static void state_lines(ui_t *u, FILE *f);
+
+static bool state_has(ui_t *u, const char *line)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return false;
+	state_lines(u, f);
+	fclose(f);
+	bool found = buf && strstr(buf, line) != NULL;
+	free(buf);
+	return found;
+}
 
 static bool push_key(const char *name)
 {
@@ -162,16 +266,33 @@ static void push_mouse(Uint32 type, int x, int y)
 }
 
 static int write_png(ui_t *u, const char *path, char *err, size_t errlen);
+static int write_state(ui_t *u, const char *path, char *err, size_t errlen);
 
 /* One script step per frame; returns -1 on a bad line (err set). */
 static int script_step(ui_t *u, script *s, char *err, size_t errlen)
 {
 	if (u->frame == 0)
 		return 0; /* clicks need the grid of a drawn frame */
-	if (s->until_paused) {
-		if (u->running && s->wait--)
+	if (s->until_key[0]) {
+		if (u->running)
 			return 0;
+		if (state_has(u, s->until_line)) {
+			s->until_key[0] = 0;
+		} else if (s->until_left--) {
+			return push_key(s->until_key) ? 0 : -1;
+		} else {
+			snprintf(err, errlen, "%s: line %u: no '%.40s' after pressing %s", u->opt.script, s->line,
+				 s->until_line + 1, s->until_key);
+			return -1;
+		}
+	}
+	if (s->until_paused) {
+		if (u->running && s->wait) {
+			s->wait--;
+			return 0;
+		}
 		s->until_paused = false;
+		s->wait = 0;
 	} else if (s->wait) {
 		s->wait--;
 		return 0;
@@ -204,11 +325,14 @@ static int script_step(ui_t *u, script *s, char *err, size_t errlen)
 	if ((!strcmp(cmd, "click") || !strcmp(cmd, "hover")) && *arg && !*end) {
 		/* A VA: the centre of its cell in the grid shown now. */
 		int cell = u->view == UI_VIEW_L2 ? (int)((v >> 12) & 0xFF) : (int)(v >> 20);
-		if (u->view != UI_VIEW_HEATMAP && u->view != UI_VIEW_L2) {
-			snprintf(err, errlen, "%s: line %u: no grid on screen to %s", u->opt.script, s->line, cmd);
+		if (u->view == UI_VIEW_PAGES ? !ui_pages_cell_centre(u, (uint32_t)v, &x, &y)
+		    : u->view != UI_VIEW_HEATMAP && u->view != UI_VIEW_L2) {
+			snprintf(err, errlen, "%s: line %u: no cell of 0x%lx on screen to %s", u->opt.script, s->line,
+				 v, cmd);
 			return -1;
 		}
-		ui_cell_centre(u, cell, &x, &y);
+		if (u->view != UI_VIEW_PAGES)
+			ui_cell_centre(u, cell, &x, &y);
 		push_mouse(SDL_MOUSEMOTION, x, y);
 		if (!strcmp(cmd, "click")) {
 			push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
@@ -216,6 +340,32 @@ static int script_step(ui_t *u, script *s, char *err, size_t errlen)
 		}
 		return 0;
 	}
+	char key[32], field[80];
+	unsigned times;
+	if (!strcmp(cmd, "until") && sscanf(arg, "%31s %79s %u", key, field, &times) == 3 &&
+	    SDL_GetKeyFromName(key) != SDLK_UNKNOWN) {
+		snprintf(s->until_key, sizeof s->until_key, "%s", key);
+		snprintf(s->until_line, sizeof s->until_line, "\n%s\n", field);
+		s->until_left = times;
+		return 0;
+	}
+	if (!strcmp(cmd, "click-hot") && (!strcmp(arg, "page") || (*arg && !*end))) {
+		/* The hottest list's line N (0: the hottest MB), or its hottest page. */
+		if (!strcmp(arg, "page"))
+			for (v = 0; v < u->nhot && !u->hot[v].page; v++)
+				;
+		if (v >= u->nhot || !u->hot[v].at.w) {
+			snprintf(err, errlen, "%s: line %u: no hottest line %lu on screen", u->opt.script, s->line, v);
+			return -1;
+		}
+		const SDL_Rect *r = &u->hot[v].at;
+		push_mouse(SDL_MOUSEMOTION, r->x + r->w / 2, r->y + r->h / 2);
+		push_mouse(SDL_MOUSEBUTTONDOWN, r->x + r->w / 2, r->y + r->h / 2);
+		push_mouse(SDL_MOUSEBUTTONUP, r->x + r->w / 2, r->y + r->h / 2);
+		return 0;
+	}
+	if (!strcmp(cmd, "state") && *arg)
+		return write_state(u, arg, err, errlen);
 	if (!strcmp(cmd, "screenshot") && *arg)
 		return write_png(u, arg, err, errlen);
 	if (!strcmp(cmd, "quit")) {
@@ -223,7 +373,7 @@ static int script_step(ui_t *u, script *s, char *err, size_t errlen)
 		return 0;
 	}
 	snprintf(err, errlen, "%s: line %u: cannot do '%s %s' (key NAME, click VA, hover VA, wait N, "
-		 "until-paused N, screenshot FILE, quit)", u->opt.script, s->line, cmd, arg);
+		 "until-paused N, until KEY FIELD=VALUE N, click-hot N|page, screenshot FILE, state FILE, quit)", u->opt.script, s->line, cmd, arg);
 	return -1;
 }
 
@@ -250,6 +400,30 @@ static int write_png(ui_t *u, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
+static void write_story(const ui_t *u, FILE *f)
+{
+	const ui_story *st = &u->story;
+	if (!u->walk.valid || u->walk.fault.type == MMU_FAULT_NONE)
+		return;
+	const char *bit = st->has_pte && u->walk.has_linux ? ui_emulated_bit(st->linux_before, st->hw_before) : NULL;
+	fprintf(f, "story_emulated=%s\n", bit ? bit : "none");
+	static const char *const phases[] = { "fault", "handler", "retry" };
+	fprintf(f, "story_phase=%s\nstory_aborted=%d\nstory_l1=0x%08x,0x%08x\n", phases[st->phase],
+		st->aborted, st->l1_before, st->l1_after);
+	if (st->has_pte)
+		fprintf(f, "story_pte_addr=0x%08x\nstory_hw=0x%08x,0x%08x\nstory_linux=0x%08x,0x%08x\n",
+			st->pte_addr, st->hw_before, st->hw_after, st->linux_before, st->linux_after);
+	if (!st->has_retry)
+		return;
+	fprintf(f, "story_handler_insns=%llu\nstory_ops=", (unsigned long long)st->handler_insns);
+	for (unsigned i = 0; i < st->nops && i < UI_STORY_OPS; i++)
+		fprintf(f, "%s%s:0x%08x", i ? "," : "", tlb_op_name(st->ops[i].op), st->ops[i].rt);
+	const ui_walk *r = &st->retry;
+	fprintf(f, "\nretry_va=0x%08x\nretry_pc=0x%08x\nretry_walked=%d\nretry_refaulted=%d\nretry_fault=%s\n"
+		"retry_stage=%u\nretry_stages=%u\n", r->va, r->pc, r->walked, st->retry_refaulted,
+		mmu_fault_name(r->fault.type), r->stage, ui_walk_stages(r));
+}
+
 static int write_state(ui_t *u, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "w");
@@ -257,7 +431,18 @@ static int write_state(ui_t *u, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
-	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "l2", "tlb", "walk" };
+	state_lines(u, f);
+	if (fclose(f) != 0) {
+		snprintf(err, errlen, "cannot write %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The UI's state as key=value lines (--state, and the script's until). */
+static void state_lines(ui_t *u, FILE *f)
+{
+	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "l2", "pages", "maps", "tlb", "walk" };
 	const ui_walk *w = &u->walk;
 	uint64_t walks = 0;
 	for (unsigned a = 0; a < 256; a++)
@@ -275,19 +460,27 @@ static int write_state(ui_t *u, const char *path, char *err, size_t errlen)
 			"walk_fault=%s\nwalk_fsr=0x%03x\nwalk_linux=%d\nwalk_linux_pte=0x%08x\nwalk_disasm=%s\n"
 			"walk_kind=%s\nwalk_user=%d\nwalk_desc=",
 			w->va, w->pc, w->stage, ui_walk_stages(w), w->walked ? w->trace.nsteps : 0,
-			mmu_fault_name(w->fault.type), w->fsr, w->has_linux, w->linux_pte, w->disasm,
+			mmu_fault_name(w->fault.type), w->fsr, w->has_linux, w->linux_pte, w->cpu.disasm,
 			w->kind == MMU_FETCH ? "fetch" : w->kind == MMU_WRITE ? "write" : "read", w->user);
 	for (unsigned i = 0; w->valid && w->walked && i < w->trace.nsteps; i++)
 		fprintf(f, "%s0x%08x", i ? "," : "", w->trace.step[i].value);
 	if (w->valid)
 		fputc('\n', f);
+	write_story(u, f);
+	fprintf(f, "width=%d\nheight=%d\npinned=%d\nrunning_asid=%u\nactive_mbs=%u\npage_scroll=%u\n",
+		u->canvas->w, u->canvas->h, u->pinned, u->asid, u->nactive, u->page_scroll);
+	for (unsigned i = 0; i < u->nhot; i++)
+		fprintf(f, "hot%u=0x%08x,%s,%u\n", i, u->hot[i].va, u->hot[i].page ? "page" : "mb", u->hot[i].value);
+	for (int p = 0; p < UI_PANE_COUNT; p++)
+		if (u->pane_shown[p])
+			fprintf(f, "pane_%s=%d,%d,%d,%d\n", ui_pane_names[p], u->pane[p].x, u->pane[p].y,
+				u->pane[p].w, u->pane[p].h);
+	if (u->has_step)
+		fprintf(f, "step_pc=0x%08x\nstep_disasm=%s\nstep_cpsr=0x%08x\n", u->step.regs[15] & ~1u,
+			u->step.disasm, u->step.regs[16]);
 	if (u->marker[0])
 		fprintf(f, "marker=%s\n", u->marker);
-	if (fclose(f) != 0) {
-		snprintf(err, errlen, "cannot write %s", path);
-		return -1;
-	}
-	return 0;
+	fprintf(f, "restarts=%u\nexited=%d\nstatus=%s\n", u->restarts, u->last_stop == EMU_STOP_EXIT, u->status);
 }
 
 /* ---- the loop --------------------------------------------------------- */
@@ -299,25 +492,33 @@ static bool make_canvas(ui_t *u, int w, int h)
 	return u->canvas != NULL;
 }
 
+/* A fault whose instruction never runs again (the process was killed)
+ * ends the search for its retry. */
+enum { RETRY_LIMIT = 2000000 };
+
 static void advance(ui_t *u)
 {
 	if (!u->running)
 		return;
 	u->last_stop = emu_run(u->e, u->speed);
+	if (u->last_stop == EMU_STOP_INSN_LIMIT && u->seek == UI_SEEK_RETRY &&
+	    emu_insns(u->e) - u->story.abort_insns > RETRY_LIMIT) {
+		snprintf(u->status, sizeof u->status, "no retry of the fault within %u instructions", RETRY_LIMIT);
+		u->seek = UI_SEEK_NONE;
+		u->running = false;
+	}
 	if (u->last_stop == EMU_STOP_INSN_LIMIT)
 		return;
 	u->running = false;
-	if (u->last_stop == EMU_STOP_EXIT)
-		snprintf(u->status, sizeof u->status, "the guest exited with code %d", emu_exit_code(u->e));
-	else if (u->last_stop == EMU_STOP_ERROR)
-		snprintf(u->status, sizeof u->status, "%s", emu_error(u->e));
+	if (u->last_stop == EMU_STOP_EXIT || u->last_stop == EMU_STOP_ERROR)
+		note_stop(u);
 	else if (u->seek == UI_SEEK_NONE && u->marker[0])
 		snprintf(u->status, sizeof u->status, "paused; last marker '%s'", u->marker);
 	if (u->last_stop != EMU_STOP_REQUESTED)
 		u->seek = UI_SEEK_NONE;
 }
 
-static void free_ui(ui_t *u)
+static void free_spaces(ui_t *u)
 {
 	for (int i = 0; i < 256; i++) {
 		if (!u->space[i])
@@ -325,7 +526,38 @@ static void free_ui(ui_t *u)
 		for (int mb = 0; mb < 4096; mb++)
 			free(u->space[i]->page[mb]);
 		free(u->space[i]);
+		u->space[i] = NULL;
 	}
+}
+
+/* `r`: a fresh machine from the same options, booted from the start; the
+ * UI forgets what it recorded, keeps how it shows it. */
+static int restart(ui_t *u, emu_t **ep, char *err, size_t errlen)
+{
+	u->restart = false;
+	emu_t *e = emu_create(u->opt.machine, err, errlen);
+	if (!e)
+		return -1;
+	emu_set_events(*ep, NULL);
+	emu_destroy(*ep);
+	*ep = u->e = e;
+	free_spaces(u);
+	memset(&u->walk, 0, sizeof u->walk);
+	memset(&u->story, 0, sizeof u->story);
+	u->has_step = false;
+	u->seek = UI_SEEK_NONE;
+	u->last_stop = EMU_STOP_INSN_LIMIT;
+	u->marker[0] = 0;
+	u->running = false;
+	u->restarts++;
+	snprintf(u->status, sizeof u->status, "restarted from boot, paused: space runs, s steps");
+	ui_record_start(u);
+	return 0;
+}
+
+static void free_ui(ui_t *u)
+{
+	free_spaces(u);
 	for (int lv = 0; lv < TLB_LEVEL_COUNT; lv++) {
 		free(u->snap[lv].key);
 		free(u->snap[lv].flash);
@@ -339,8 +571,9 @@ static void free_ui(ui_t *u)
 	free(u);
 }
 
-int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen)
+int ui_run(emu_t **ep, const ui_options *opt, char *err, size_t errlen)
 {
+	emu_t *e = *ep;
 	if (!emu_tlb(e)) {
 		snprintf(err, errlen, "the UI needs the model on");
 		return -1;
@@ -361,9 +594,11 @@ int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen)
 	u->opt = *opt;
 	u->speed = opt->speed ? opt->speed : DEFAULT_SPEED;
 	u->running = !opt->paused;
+	u->last_stop = EMU_STOP_INSN_LIMIT;
 	u->log_scale = true;
 	u->metric = opt->metric;
 	u->hover = -1;
+	u->tlb_hover_level = -1;
 	u->selected_mb = 0xC00;
 	int w = opt->width ? opt->width : 1280, h = opt->height ? opt->height : 800;
 	int rc = -1;
@@ -376,6 +611,7 @@ int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen)
 		snprintf(err, errlen, "SDL: %s", SDL_GetError());
 		goto out;
 	}
+	SDL_SetWindowMinimumSize(u->window, UI_MIN_W, UI_MIN_H);
 	for (int lv = 0; lv < TLB_LEVEL_COUNT; lv++) {
 		ui_tlb_snap *sn = &u->snap[lv];
 		sn->count = tlb_entry_count(emu_tlb(e), (tlb_level_id)lv);
@@ -401,6 +637,8 @@ int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen)
 			}
 			handle(u, &ev);
 		}
+		if (u->restart && opt->machine && restart(u, ep, err, errlen) != 0)
+			goto out;
 		advance(u);
 		ui_render(u);
 		memset(u->hits, 0, sizeof u->hits);
@@ -420,7 +658,7 @@ int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen)
 	if (rc == 0 && opt->state)
 		rc = write_state(u, opt->state, err, errlen);
 out:
-	emu_set_events(e, NULL);
+	emu_set_events(u->e, NULL);
 	if (s.f)
 		fclose(s.f);
 	free_ui(u);

@@ -19,8 +19,18 @@ typedef struct ui_space {
 	ui_counts *page[4096];  /* 256 per MB, allocated on first use */
 } ui_space;
 
-/* Why the emulation should pause. */
-typedef enum ui_seek { UI_SEEK_NONE, UI_SEEK_WALK, UI_SEEK_FAULT, UI_SEEK_MARKER, UI_SEEK_BREAK } ui_seek;
+/* Why the emulation should pause.  UI_SEEK_RETRY: until the faulting
+ * instruction runs again after its handler. */
+typedef enum ui_seek {
+	UI_SEEK_NONE, UI_SEEK_WALK, UI_SEEK_FAULT, UI_SEEK_MARKER, UI_SEEK_BREAK, UI_SEEK_RETRY
+} ui_seek;
+
+/* The CPU at one moment: registers and the instruction at the PC. */
+typedef struct ui_cpu {
+	uint32_t regs[17];      /* r0..r12, sp, lr, pc, cpsr */
+	bool thumb;
+	char disasm[200];
+} ui_cpu;
 
 /* One translation caught for the walk stepper: the walk as the model did it
  * and what the guest and the CPU looked like at that moment. */
@@ -38,12 +48,56 @@ typedef struct ui_walk {
 	mmu_entry entry;
 	bool has_linux;         /* small page in a Linux PTE table */
 	uint32_t linux_pte;
-	uint32_t regs[17];      /* r0..r12, sp, lr, pc, cpsr */
-	char disasm[200];
+	ui_cpu cpu;
 	unsigned stage;         /* steps revealed so far, 0 .. ui_walk_stages()-1 */
 } ui_walk;
 
-typedef enum ui_view { UI_VIEW_HEATMAP, UI_VIEW_L2, UI_VIEW_TLB, UI_VIEW_WALK, UI_VIEW_COUNT } ui_view;
+enum { UI_STORY_OPS = 8 };
+
+/* The whole story of a caught fault: the faulting access (ui.walk), what
+ * the guest's handler changed in the tables and the TLB maintenance it
+ * issued, then the retry of the same instruction. */
+typedef struct ui_story {
+	enum { UI_STORY_FAULT, UI_STORY_HANDLER, UI_STORY_RETRY } phase;
+	bool aborted;           /* the abort for the fault was taken */
+	uint64_t abort_insns;   /* instructions retired before the faulting one */
+	uint32_t l1_addr, l1_before, l1_after;
+	bool has_pte;           /* the page's hardware PTE address is known */
+	bool pte_existed;       /* ... and its L2 table existed at the fault */
+	uint32_t pte_addr, hw_before, hw_after, linux_before, linux_after;
+	unsigned nops;          /* TLB maintenance ops the handler issued */
+	struct { tlb_op op; uint32_t rt; } ops[UI_STORY_OPS];
+	bool has_retry;
+	/* The retry hit the TLB's entry from before the change, whose check
+	 * faulted: the model dropped it and walked again (tlb_refault_slow). */
+	bool retry_refaulted;
+	uint64_t refaults_at_abort;
+	uint64_t retry_block_insns; /* retired before the block the retry starts */
+	uint64_t handler_insns; /* instructions between the fault and its retry */
+	ui_walk retry;
+} ui_story;
+
+typedef enum ui_view {
+	UI_VIEW_HEATMAP, UI_VIEW_L2, UI_VIEW_PAGES, UI_VIEW_MAPS, UI_VIEW_TLB, UI_VIEW_WALK, UI_VIEW_COUNT
+} ui_view;
+
+/* The window's panes; each is drawn clipped to its rectangle. */
+typedef enum ui_pane {
+	UI_PANE_HEADER, UI_PANE_MAIN, UI_PANE_SIDE, UI_PANE_STATUS, UI_PANE_KEYS, UI_PANE_HELP,
+	UI_PANE_COUNT
+} ui_pane;
+extern const char *const ui_pane_names[UI_PANE_COUNT];
+
+/* The smallest window every pane fits in. */
+enum { UI_MIN_W = 1024, UI_MIN_H = 640 };
+
+/* One line of the "hottest" list: an MB or a page, and where it was drawn. */
+enum { UI_HOT = 5 };
+typedef struct ui_hot {
+	uint32_t va, value;
+	bool page;
+	SDL_Rect at;
+} ui_hot;
 
 /* A named VA range outlined on the heatmap.  Data, so that more (user
  * stack, heap) are one line each. */
@@ -73,6 +127,9 @@ struct ui {
 	uint8_t asid;           /* current, as CONTEXTIDR says */
 	ui_seek seek;
 	ui_walk walk, pending;
+	ui_story story;
+	bool has_step;          /* `s` stepped since the last walk was caught */
+	ui_cpu step;            /* the CPU after the last `s` */
 	const void *hits[UI_HIT_SLOTS]; /* TLB entries that hit this frame */
 	char marker[64];        /* the last marker the guest reported */
 	/* presentation */
@@ -83,10 +140,25 @@ struct ui {
 	int cw, ch;             /* glyph cell */
 	ui_view view;
 	ui_metric metric;
-	bool log_scale, help, running, quit;
-	uint8_t shown_asid;
+	bool log_scale, help, running, quit, restart;
+	unsigned restarts;
+	uint8_t shown_asid;     /* the running ASID unless pinned */
+	bool pinned;            /* `a` chose shown_asid */
 	int selected_mb;        /* the L2 view's MB */
-	int hover;              /* cell under the mouse: MB or page, -1 none */
+	int hover;              /* cell under the mouse: MB (heatmap), page (L2),
+				 * MB << 8 | page (page view); -1 none */
+	uint16_t active[4096];  /* the page view's MBs: those with page counters */
+	unsigned nactive, page_scroll; /* ... and the first one shown */
+	unsigned maps_scroll;   /* the mappings list's first line shown */
+	ui_hot hot[2 * UI_HOT]; /* hottest MBs, then hottest pages */
+	unsigned nhot;
+	int mouse_x, mouse_y;
+	int tlb_hover_level;    /* the TLB entry under the mouse; -1 none */
+	uint64_t tlb_frame;     /* the frame the TLB view was last drawn */
+	unsigned tlb_hover_index;
+	SDL_Rect region_at[16]; /* the heatmap's region labels, for clicks */
+	SDL_Rect pane[UI_PANE_COUNT];
+	bool pane_shown[UI_PANE_COUNT];
 	uint64_t speed;         /* instructions per frame */
 	uint64_t frame;
 	emu_stop last_stop;
@@ -99,12 +171,18 @@ struct ui {
 
 /* record.c */
 void ui_record_start(ui_t *u);
+/* Reads the registers and disassembles the instruction at pc. */
+void ui_cpu_read(ui_t *u, uint32_t pc, ui_cpu *cpu);
 ui_space *ui_space_get(ui_t *u, uint8_t asid);
 const ui_counts *ui_page_counts(const ui_space *s, unsigned mb, unsigned page);
 void ui_reset_counts(ui_t *u);
 unsigned ui_walk_stages(const ui_walk *w);
 uint32_t ui_metric_value(const ui_counts *c, ui_metric m);
 bool ui_entry_hit(const ui_t *u, const void *entry);
+
+/* The palette. */
+enum { UI_BG = 0x18181c, UI_TEXT = 0xe6e6e6, UI_DIM = 0x9a9aa0, UI_HEAD = 0xffd75a, UI_BAD = 0xff6464,
+       UI_GOOD = 0x78e678 };
 
 /* draw.c */
 bool ui_font_open(ui_t *u, char *err, size_t errlen);
@@ -116,6 +194,33 @@ int ui_text(ui_t *u, int x, int y, uint32_t rgb, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 uint32_t ui_scale_colour(double t);
 uint32_t ui_kind_colour(mmu_desc_kind k);
+
+/* stepper.c */
+void ui_draw_stepper(ui_t *u, int x, int y);
+/* `w`: reveal the story's next stage, or run on to the fault's retry; false when the story is told (run to the next walk). */
+bool ui_story_advance(ui_t *u);
+const char *ui_kind_name(mmu_kind k);
+/* "young" or "dirty" when a hardware PTE is weaker than its Linux PTE
+ * because Linux emulates that bit by faults, else NULL. */
+const char *ui_emulated_bit(uint32_t linux_pte, uint32_t hw_pte);
+/* A Linux PTE in words: "present young dirty", or "none (no page)" for 0. */
+const char *ui_linux_state(uint32_t lx, char *buf, size_t len);
+
+/* pages.c */
+void ui_pages_draw(ui_t *u, SDL_Rect r);
+int ui_pages_cell_at(const ui_t *u, int x, int y);
+/* The centre of a page's cell; false when its MB is not on screen. */
+bool ui_pages_cell_centre(const ui_t *u, uint32_t va, int *x, int *y);
+/* Scrolls the page view so that MB mb (or the next active one) is on top. */
+void ui_pages_show(ui_t *u, unsigned mb);
+void ui_pages_scroll(ui_t *u, int bands);
+void ui_hot_draw(ui_t *u, int x, int y, int bottom);
+/* A click on a hottest line: opens its MB or page; false if none there. */
+bool ui_hot_click(ui_t *u, int x, int y);
+/* The active MBs of the shown address space (u->active). */
+void ui_active_update(ui_t *u);
+/* The descriptor kind that maps va in the shown address space. */
+mmu_desc_kind ui_va_kind(ui_t *u, uint32_t va);
 
 /* views.c */
 void ui_render(ui_t *u);

@@ -1,6 +1,7 @@
 /* What the UI knows about the run, gathered from the core's events (emu.h):
  * per-ASID counters by MB and page, the TLB entries that hit, and the walk
  * the stepper shows.  Nothing here hooks unicorn. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,10 +69,11 @@ uint32_t ui_metric_value(const ui_counts *c, ui_metric m)
 	}
 }
 
-/* Stages: the VA split, one per descriptor fetch, the check, the result. */
+/* Stages: the VA split, one per descriptor fetch (or the TLB entry that
+ * hit), the check, the result. */
 unsigned ui_walk_stages(const ui_walk *w)
 {
-	return w->valid ? 3 + (w->walked ? w->trace.nsteps : 0) : 0;
+	return w->valid ? 3 + (w->walked ? w->trace.nsteps : 1) : 0;
 }
 
 bool ui_entry_hit(const ui_t *u, const void *entry)
@@ -100,8 +102,15 @@ static void on_cp15(void *ctx, unsigned crn, unsigned opc1, unsigned crm, unsign
 		    uint32_t value)
 {
 	ui_t *u = ctx;
+	ui_story *st = &u->story;
+	tlb_op op;
 	if (crn == 13 && opc1 == 0 && crm == 0 && opc2 == 1)
 		u->asid = value & 0xFF;
+	else if (crn == 8 && opc1 == 0 && st->aborted && !st->has_retry && tlb_op_decode(crm, opc2, &op)) {
+		if (st->nops < UI_STORY_OPS)
+			st->ops[st->nops].op = op, st->ops[st->nops].rt = value;
+		st->nops++;
+	}
 	else if (crn == 2 && opc1 == 0 && crm == 0 && opc2 == 0) {
 		/* cpu_v7_switch_mm writes CONTEXTIDR, then TTBR0. */
 		ui_space *s = ui_space_get(u, u->asid);
@@ -133,16 +142,43 @@ static void on_walk(void *ctx, uint32_t va, const mmu_fault *fault, const mmu_en
 		w->has_linux = emu_phys_read32(u->e, l2->addr - 2048, &w->linux_pte);
 }
 
-static void capture(ui_t *u, const emu_access *a)
+void ui_cpu_read(ui_t *u, uint32_t pc, ui_cpu *cpu)
+{
+	static const char *const names[17] = { "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8",
+		"r9", "r10", "r11", "r12", "sp", "lr", "pc", "cpsr" };
+	for (int i = 0; i < 17; i++)
+		emu_reg_by_name(u->e, names[i], &cpu->regs[i]);
+	cpu->regs[15] = pc; /* unicorn's PC is the block's start inside an access */
+	cpu->thumb = cpu->regs[16] & 0x20;
+	snprintf(cpu->disasm, sizeof cpu->disasm, "(code not readable)");
+	uint8_t code[4];
+	csh cs;
+	if (emu_virt_read(u->e, pc & ~1u, code, sizeof code) &&
+	    cs_open(CS_ARCH_ARM, cpu->thumb ? CS_MODE_THUMB : CS_MODE_ARM, &cs) == CS_ERR_OK) {
+		cs_insn *insn;
+		if (cs_disasm(cs, code, sizeof code, pc & ~1u, 1, &insn) == 1) {
+			snprintf(cpu->disasm, sizeof cpu->disasm, "%s %s", insn->mnemonic, insn->op_str);
+			cs_free(insn, 1);
+		}
+		cs_close(&cs);
+	}
+}
+
+/* The access as the stepper shows it: the walk on_walk kept (when this
+ * access walked), else the TLB entry it hit; the Linux PTE 2 KB below a
+ * small page's hardware PTE. */
+static void capture_walk(ui_t *u, const emu_access *a, ui_walk *out)
 {
 	ui_walk *w = &u->pending;
 	if (!(w->valid && w->va == a->va && a->result->source == TLB_FROM_WALK)) {
-		memset(w, 0, sizeof *w);    /* a fault on a TLB hit: no walk to show */
+		memset(w, 0, sizeof *w);    /* a TLB hit: no walk to show */
 		w->valid = true;
 		w->va = a->va;
 		if (a->result->entry) {
 			w->has_entry = true;
 			w->entry = *a->result->entry;
+			if (w->entry.levels == 2 && (w->entry.l2_addr & 0x800))
+				w->has_linux = emu_phys_read32(u->e, w->entry.l2_addr - 2048, &w->linux_pte);
 		}
 	}
 	w->pc = a->pc;
@@ -152,29 +188,75 @@ static void capture(ui_t *u, const emu_access *a)
 	w->fault = a->result->fault;
 	w->fsr = a->result->fsr;
 	emu_read_regime(u->e, &w->regime);
-	static const char *const names[17] = { "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8",
-		"r9", "r10", "r11", "r12", "sp", "lr", "pc", "cpsr" };
-	for (int i = 0; i < 17; i++)
-		emu_reg_by_name(u->e, names[i], &w->regs[i]);
-	w->regs[15] = a->pc; /* unicorn's PC is the block's start inside an access */
-	w->thumb = w->regs[16] & 0x20;
-	snprintf(w->disasm, sizeof w->disasm, "(code not readable)");
-	uint8_t code[4];
-	csh cs;
-	if (emu_virt_read(u->e, a->pc & ~1u, code, sizeof code) &&
-	    cs_open(CS_ARCH_ARM, w->thumb ? CS_MODE_THUMB : CS_MODE_ARM, &cs) == CS_ERR_OK) {
-		cs_insn *insn;
-		if (cs_disasm(cs, code, sizeof code, a->pc & ~1u, 1, &insn) == 1) {
-			snprintf(w->disasm, sizeof w->disasm, "%s %s", insn->mnemonic, insn->op_str);
-			cs_free(insn, 1);
-		}
-		cs_close(&cs);
-	}
-	u->walk = *w;
-	u->walk.stage = 0;
+	ui_cpu_read(u, a->pc, &w->cpu);
+	*out = *w;
+	out->stage = 0;
 	w->valid = false;
 	u->seek = UI_SEEK_NONE;
 	emu_request_stop(u->e);
+}
+
+/* The hardware PTE a caught access used or stopped short of, if known. */
+static bool walk_pte_addr(const ui_walk *w, uint32_t *addr)
+{
+	if (w->walked && w->trace.nsteps == 2 && w->trace.step[1].ok)
+		*addr = w->trace.step[1].addr;
+	else if (!w->walked && w->has_entry && w->entry.levels == 2)
+		*addr = w->entry.l2_addr;
+	else
+		return false;
+	return true;
+}
+
+static uint32_t walk_l1_addr(const ui_walk *w)
+{
+	return w->walked ? w->trace.step[0].addr : w->has_entry ? w->entry.l1_addr : 0;
+}
+
+static void capture(ui_t *u, const emu_access *a)
+{
+	capture_walk(u, a, &u->walk);
+	u->has_step = false;
+	ui_story *st = &u->story;
+	memset(st, 0, sizeof *st);
+	const ui_walk *w = &u->walk;
+	if (w->fault.type == MMU_FAULT_NONE)
+		return;
+	st->l1_addr = walk_l1_addr(w);
+	emu_phys_read32(u->e, st->l1_addr, &st->l1_before);
+	if (walk_pte_addr(w, &st->pte_addr)) {
+		st->has_pte = st->pte_existed = true;
+		emu_phys_read32(u->e, st->pte_addr, &st->hw_before);
+		if (st->pte_addr & 0x800)
+			emu_phys_read32(u->e, st->pte_addr - 2048, &st->linux_before);
+	}
+}
+
+/* The faulting instruction runs again: the handler is over. */
+static void capture_retry(ui_t *u, const emu_access *a)
+{
+	ui_story *st = &u->story;
+	capture_walk(u, a, &st->retry);
+	st->has_retry = true;
+	st->phase = UI_STORY_HANDLER;
+	st->handler_insns = st->retry_block_insns - st->abort_insns;
+	st->retry_refaulted = tlb_counter_get(emu_tlb(u->e), TLB_CNT_stale_refaults) > st->refaults_at_abort &&
+			      st->retry.walked;
+	emu_phys_read32(u->e, st->l1_addr, &st->l1_after);
+	if (!st->has_pte && walk_pte_addr(&st->retry, &st->pte_addr))
+		st->has_pte = true; /* the handler made the L2 table */
+	if (st->has_pte) {
+		emu_phys_read32(u->e, st->pte_addr, &st->hw_after);
+		if (st->pte_addr & 0x800)
+			emu_phys_read32(u->e, st->pte_addr - 2048, &st->linux_after);
+	}
+}
+
+static bool is_retry(const ui_t *u, const emu_access *a)
+{
+	const ui_walk *w = &u->walk;
+	return u->seek == UI_SEEK_RETRY && u->story.aborted && a->va == w->va && a->pc == w->pc &&
+	       a->kind == w->kind && a->asid == w->asid;
 }
 
 static bool at_breakpoint(const ui_options *o, const emu_access *a)
@@ -203,8 +285,15 @@ static void on_access(void *ctx, const emu_access *a)
 	}
 	if ((r->source == TLB_FROM_MICRO || r->source == TLB_FROM_MAIN) && r->entry)
 		note_hit(u, r->entry);
-	if (((u->seek == UI_SEEK_WALK && walked) || (u->seek == UI_SEEK_FAULT && faulted) ||
-	     u->seek == UI_SEEK_BREAK) && at_breakpoint(&u->opt, a))
+	const ui_walk *w = &u->walk;
+	if (u->story.aborted && !u->story.has_retry && a->kind == MMU_FETCH && a->va == (w->pc & ~1u))
+		/* The block that starts at the faulting instruction, offered
+		 * before its instructions are counted: an exact count. */
+		u->story.retry_block_insns = emu_insns(u->e);
+	if (is_retry(u, a))
+		capture_retry(u, a);
+	else if (((u->seek == UI_SEEK_WALK && walked) || (u->seek == UI_SEEK_FAULT && faulted) ||
+		  u->seek == UI_SEEK_BREAK) && at_breakpoint(&u->opt, a))
 		capture(u, a);
 }
 
@@ -218,6 +307,20 @@ static void on_hazard(void *ctx, const tlb_hazard *h)
 	ui_counts *pg = page_counts(s, h->va);
 	if (pg)
 		pg->hazards++;
+}
+
+/* The abort of the caught fault: from here on the guest's handler runs. */
+static void on_exception(void *ctx, emu_exception kind, uint32_t pc, uint32_t fsr, uint32_t far)
+{
+	ui_t *u = ctx;
+	(void)pc; (void)fsr;
+	const ui_walk *w = &u->walk;
+	if ((kind == EMU_EXC_DABT || kind == EMU_EXC_PABT) && w->valid && w->fault.type != MMU_FAULT_NONE &&
+	    !u->story.aborted && far == w->va) {
+		u->story.aborted = true;
+		u->story.abort_insns = emu_insns(u->e); /* exact: the block was cut at the fault */
+		u->story.refaults_at_abort = tlb_counter_get(emu_tlb(u->e), TLB_CNT_stale_refaults);
+	}
 }
 
 static void on_marker(void *ctx, const char *name)
@@ -240,5 +343,6 @@ void ui_record_start(ui_t *u)
 		s->ttbr0 = v;
 	emu_set_events(u->e, &(emu_events){ .ctx = u, .on_access = on_access, .on_walk = on_walk,
 					     .on_cp15 = on_cp15, .on_marker = on_marker,
+					     .on_exception = on_exception,
 					     .on_hazard = on_hazard });
 }

@@ -36,13 +36,16 @@ typedef struct ui_options {
 	bool has_break_va, has_break_pc;
 	uint32_t break_va, break_pc;
 	const char *break_marker;
+	const emu_options *machine; /* how the machine was built: `r` builds it anew */
 } ui_options;
 
 /* False when the build has no SDL2 (then ui_run always fails). */
 bool ui_available(void);
-/* Runs the UI until it is closed, the frames ran out or the script quit.
- * Returns 0, or -1 with a one-line message in err. */
-int ui_run(emu_t *e, const ui_options *opt, char *err, size_t errlen);
+/* Runs the UI on *e until it is closed, the frames ran out or the script
+ * quit.  `r` replaces *e with a fresh machine built from opt->machine; the
+ * caller destroys *e afterwards.  Returns 0, or -1 with a one-line message
+ * in err. */
+int ui_run(emu_t **e, const ui_options *opt, char *err, size_t errlen);
 /* A metric by name (walks, misses, faults, hazards, kind); false if none. */
 bool ui_metric_parse(const char *name, ui_metric *out);
 const char *ui_metric_name(ui_metric m);
@@ -52,6 +55,12 @@ const char *ui_metric_name(ui_metric m);
  * and writes it as a PNG.  Returns 0, or -1 with a message in err. */
 int ui_heatmap_png(const emu_heat *heat, ui_metric metric, const char *path, char *err,
 		   size_t errlen);
+
+/* Writes a ptdump-style list of the mappings the regime r translates
+ * (VA range -> PA, size, kind, kernel/user access, XN, global, domain and,
+ * for small pages, the Linux PTE's flags), one merged range a line after a
+ * header line; returns the number of ranges. */
+size_t ui_ptdump(emu_t *e, const mmu_regime *r, FILE *out);
 
 /* Writes 8-bit RGB pixels (rows top to bottom) as a PNG. */
 int ui_png_write(const char *path, const unsigned char *rgb, unsigned width, unsigned height,

@@ -2,14 +2,15 @@
  * with a status line, the key line and the help overlay. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui/internal.h"
 
 enum { BAR = 22, PANEL_W = 480 };
 
-static const uint32_t BG = 0x18181c, EMPTY = 0x303034, TEXT = 0xe6e6e6, DIM = 0x9a9aa0,
-		      HEAD = 0xffd75a, BAD = 0xff6464, GOOD = 0x78e678;
+static const uint32_t BG = UI_BG, EMPTY = 0x303034, TEXT = UI_TEXT, DIM = UI_DIM, HEAD = UI_HEAD,
+		      GOOD = UI_GOOD;
 
 uint32_t ui_l1_desc(ui_t *u, uint8_t asid, unsigned mb, uint32_t *addr)
 {
@@ -42,6 +43,8 @@ static bool grid_is_l2(const ui_t *u)
 
 int ui_cell_at(const ui_t *u, int x, int y)
 {
+	if (u->view == UI_VIEW_PAGES)
+		return ui_pages_cell_at(u, x, y);
 	if (u->view != UI_VIEW_HEATMAP && u->view != UI_VIEW_L2)
 		return -1;
 	int n = grid_is_l2(u) ? 16 : 64;
@@ -87,7 +90,8 @@ static bool in_region(const ui_region *r, unsigned mb)
 	return mb >= r->start >> 20 && mb <= r->last >> 20;
 }
 
-static void draw_regions(ui_t *u)
+/* Returns the y below the last label. */
+static int draw_regions(ui_t *u)
 {
 	int c = u->cell, gx = u->grid.x, gy = u->grid.y, label_y = -100;
 	for (size_t i = 0; i < ui_region_count; i++) {
@@ -107,9 +111,12 @@ static void draw_regions(ui_t *u)
 		ui_fill(u, gx + 64 * c + 2, y + u->ch / 2, 8, 1, r->rgb);
 		ui_text(u, gx + 64 * c + 12, y, r->rgb, "%s", r->name);
 		ui_text(u, gx + 64 * c + 12 + 9 * u->cw, y, DIM, "%08x", r->start);
+		if (i < sizeof u->region_at / sizeof u->region_at[0])
+			u->region_at[i] = (SDL_Rect){ gx + 64 * c + 12, y, 17 * u->cw, u->ch };
 	}
 	/* The user/kernel split at PAGE_OFFSET. */
 	ui_fill(u, gx - 6, gy + (0xC00 / 64) * c - 1, 64 * c + 6, 2, 0xffffff);
+	return label_y + u->ch;
 }
 
 static void draw_legend(ui_t *u, int x, int y, uint32_t max)
@@ -147,8 +154,10 @@ static void draw_grid(ui_t *u)
 		ui_fill(u, u->grid.x + (i % n) * u->cell, u->grid.y + (i / n) * u->cell, u->cell - gap,
 			u->cell - gap, rgb);
 	}
+	int legend_y = u->grid.y + n * u->cell + 8;
 	if (!l2) {
-		draw_regions(u);
+		int below = draw_regions(u) + 4;
+		legend_y = below > legend_y ? below : legend_y;
 	} else {
 		uint32_t va = (uint32_t)u->selected_mb << 20, addr;
 		uint32_t l1 = ui_l1_desc(u, u->shown_asid, (unsigned)u->selected_mb, &addr);
@@ -168,20 +177,23 @@ static void draw_grid(ui_t *u)
 		ui_cell_centre(u, u->hover, &hx, &hy);
 		ui_frame_rect(u, hx - u->cell / 2 - 1, hy - u->cell / 2 - 1, u->cell + 1, u->cell + 1, 0xffffff);
 	}
-	draw_legend(u, u->grid.x, u->grid.y + n * u->cell + 8, max);
+	draw_legend(u, u->grid.x, legend_y, max);
 }
 
 /* Hover details: VA range, descriptors, PA, counters. */
-static void draw_hover(ui_t *u, int x, int y)
+static int draw_hover(ui_t *u, int x, int y)
 {
-	if (u->hover < 0 || (u->view != UI_VIEW_HEATMAP && u->view != UI_VIEW_L2)) {
+	if (u->hover < 0) {
 		ui_text(u, x, y, DIM, "hover a cell for its descriptor and counters;");
 		ui_text(u, x, y + u->ch, DIM, "click one to open its L2 table");
-		return;
+		return y + 2 * u->ch;
 	}
-	bool l2 = grid_is_l2(u);
-	unsigned mb = l2 ? (unsigned)u->selected_mb : (unsigned)u->hover;
-	uint32_t va = mb << 20 | (l2 ? (uint32_t)u->hover << 12 : 0), size = l2 ? 0x1000 : 0x100000;
+	/* l2: a page is hovered (L2 table or page view), else an MB. */
+	bool l2 = u->view != UI_VIEW_HEATMAP;
+	unsigned mb = u->view == UI_VIEW_L2 ? (unsigned)u->selected_mb
+		      : u->view == UI_VIEW_PAGES ? (unsigned)u->hover >> 8 : (unsigned)u->hover;
+	unsigned page = (unsigned)u->hover & 0xFF;
+	uint32_t va = mb << 20 | (l2 ? page << 12 : 0), size = l2 ? 0x1000 : 0x100000;
 	uint32_t a1, l1 = ui_l1_desc(u, u->shown_asid, mb, &a1);
 	char d[128];
 	mmu_desc d1 = mmu_desc_decode(1, l1, false);
@@ -200,15 +212,16 @@ static void draw_hover(ui_t *u, int x, int y)
 		mapped = true;
 	}
 	uint32_t a2, l2v;
-	if (l2 && ui_l2_desc(u, l1, (unsigned)u->hover, &a2, &l2v)) {
+	if (l2 && ui_l2_desc(u, l1, page, &a2, &l2v)) {
 		mmu_desc d2 = mmu_desc_decode(2, l2v, false);
 		mmu_desc_format(&d2, d, sizeof d);
 		ui_text(u, x, y += u->ch, TEXT, "L2 [0x%08x] = 0x%08x", a2, l2v);
 		ui_text(u, x, y += u->ch, DIM, "  %.52s", d);
 		uint32_t lx;
+		char st[64];
 		if ((a2 & 0x800) && emu_phys_read32(u->e, a2 - 2048, &lx))
-			ui_text(u, x, y += u->ch, TEXT, "Linux PTE [0x%08x] = 0x%08x%s%s", a2 - 2048, lx,
-				lx & 2 ? " young" : " old", lx & 64 ? " dirty" : "");
+			ui_text(u, x, y += u->ch, TEXT, "Linux PTE [0x%08x] = 0x%08x", a2 - 2048, lx),
+			ui_text(u, x, y += u->ch, DIM, "  %s", ui_linux_state(lx, st, sizeof st));
 		if (d2.kind == MMU_DESC_SMALL || d2.kind == MMU_DESC_LARGE) {
 			pa = d2.base + (va & (d2.kind == MMU_DESC_SMALL ? 0xFFF : 0xFFFF));
 			mapped = true;
@@ -220,17 +233,55 @@ static void draw_hover(ui_t *u, int x, int y)
 		ui_text(u, x, y += u->ch, DIM, "%s", "not mapped by a leaf here");
 	const ui_space *s = u->space[u->shown_asid];
 	ui_counts none = { 0 };
-	const ui_counts *c = l2 ? ui_page_counts(s, mb, (unsigned)u->hover) : s ? &s->mb[mb] : &none;
+	const ui_counts *c = l2 ? ui_page_counts(s, mb, page) : s ? &s->mb[mb] : &none;
 	ui_text(u, x, y += u->ch, TEXT, "walks %u  misses %u  faults %u  hazards %u", c->walks,
 		c->misses, c->faults, c->hazards);
+	return y + u->ch;
 }
 
 /* ---- TLB ---------------------------------------------------------------- */
 
-static void draw_tlb(ui_t *u, int x0, int y, int width)
+/* The entry under the mouse: where it maps, how, for whom. */
+static int draw_tlb_entry(ui_t *u, int x, int y)
+{
+	tlb_entry_view v;
+	if (u->tlb_hover_level < 0 ||
+	    !tlb_entry_get(emu_tlb(u->e), (tlb_level_id)u->tlb_hover_level, u->tlb_hover_index, &v) || !v.valid) {
+		ui_text(u, x, y, DIM, "hover a valid entry for its PA, size, ASID");
+		ui_text(u, x, y + u->ch, DIM, "and permissions");
+		return y + 2 * u->ch;
+	}
+	ui_text(u, x, y, HEAD, "%s entry %u (set %u, way %u)%s", tlb_level_name(v.level), v.index, v.set, v.way,
+		v.locked ? " locked" : "");
+	if (v.level == TLB_WALK_CACHE) {
+		ui_text(u, x, y += u->ch, TEXT, "MB 0x%08x: L1 descriptor at 0x%08llx", v.va, (unsigned long long)v.pa);
+		return y + u->ch;
+	}
+	const mmu_entry *e = v.entry;
+	uint32_t size = 1u << e->size_log2;
+	ui_text(u, x, y += u->ch, TEXT, "VA 0x%08x-0x%08x -> PA 0x%08llx", e->va_base, e->va_base + size - 1,
+		(unsigned long long)e->pa_base);
+	ui_text(u, x, y += u->ch, TEXT, "%s %s, %s", tlb_size_name(v.size), mmu_desc_kind_name(e->kind),
+		v.global ? "global" : "");
+	if (!v.global)
+		ui_text(u, x + 24 * u->cw, y, TEXT, "ASID %u", v.asid);
+	static const char *const ap[8] = { "no access", "kernel RW, user none", "kernel RW, user RO", "RW",
+		"reserved", "kernel RO, user none", "RO", "RO" };
+	ui_text(u, x, y += u->ch, TEXT, "domain %u  AP %u%u%u: %s%s%s", e->domain, e->ap >> 2 & 1, e->ap >> 1 & 1,
+		e->ap & 1, ap[e->ap & 7], e->xn ? ", XN" : "", e->pxn ? ", PXN" : "");
+	ui_text(u, x, y += u->ch, DIM, "%s", mmu_memtype_name(e->memtype));
+	return y + u->ch;
+}
+
+static void draw_tlb(ui_t *u, int x0, int y, int width, int bottom)
 {
 	const tlb_t *t = emu_tlb(u->e);
 	int bw = 12 * u->cw, bh = u->ch + 2;
+	u->tlb_hover_level = -1;
+	bottom -= u->ch + 4; /* the legend */
+	/* Changes since the view was last drawn are not this frame's. */
+	bool fresh = u->tlb_frame + 1 == u->frame;
+	u->tlb_frame = u->frame;
 	for (int lv = 0; lv < TLB_LEVEL_COUNT; lv++) {
 		tlb_level_info info = tlb_level_get_info(t, (tlb_level_id)lv);
 		unsigned n = tlb_entry_count(t, (tlb_level_id)lv);
@@ -243,13 +294,20 @@ static void draw_tlb(ui_t *u, int x0, int y, int width)
 		y += u->ch + 2;
 		int fit = width / bw;
 		int per_row = (int)info.ways <= fit ? (int)info.ways * (fit / (int)info.ways) : fit;
+		int rows = ((int)n + per_row - 1) / per_row, rows_fit = (bottom - y) / bh;
+		if (rows_fit < rows)
+			rows_fit--; /* a line for "... more" */
+		if (rows_fit < 0)
+			break;
 		for (unsigned i = 0; i < n; i++) {
 			tlb_entry_view v;
 			if (!tlb_entry_get(t, (tlb_level_id)lv, i, &v))
 				continue;
 			uint32_t key = v.valid ? (v.va ^ (uint32_t)v.asid << 4 ^ (uint32_t)v.size << 1) | 1 : 0;
 			if (sn->key && i < sn->count) {
-				if (key != sn->key[i]) {
+				if (key != sn->key[i] && !fresh) {
+					sn->flash[i] = 0;
+				} else if (key != sn->key[i]) {
 					sn->flash[i] = UI_FLASH_FRAMES;
 					sn->flash_kind[i] = v.valid ? 1 : 2;
 				} else if (v.valid && ui_entry_hit(u, v.entry) && !(sn->flash[i] && sn->flash_kind[i])) {
@@ -260,7 +318,17 @@ static void draw_tlb(ui_t *u, int x0, int y, int width)
 			}
 			int col = (int)i % per_row, row = (int)i / per_row;
 			int x = x0 + col * bw;
-			uint32_t bg = v.valid ? 0x283c64 : 0x222226;
+			if (row >= rows_fit) {
+				if (row == rows_fit && !col)
+					ui_text(u, x0, y + row * bh, DIM, "... %u more entries", n - i);
+				continue; /* still tracked for the flashes */
+			}
+			if (u->mouse_x >= x && u->mouse_x < x + bw && u->mouse_y >= y + row * bh &&
+			    u->mouse_y < y + (row + 1) * bh)
+				u->tlb_hover_level = lv, u->tlb_hover_index = i;
+			/* Another address space's entries are dim. */
+			bool mine = v.global || v.asid == u->shown_asid;
+			uint32_t bg = !v.valid ? 0x222226 : mine ? 0x283c64 : 0x262a36;
 			if (sn->flash && i < sn->count && sn->flash[i]) {
 				static const uint32_t flash[3] = { 0xb4a028, 0x28a03c, 0xb43232 };
 				bg = flash[sn->flash_kind[i]];
@@ -273,257 +341,226 @@ static void draw_tlb(ui_t *u, int x0, int y, int width)
 			if (v.valid && !v.global) {
 				char a[8];
 				snprintf(a, sizeof a, "a%u", v.asid);
-				ui_text(u, x + 2 + 6 * u->cw, y + row * bh, DIM, "%-3s", a);
+				ui_text(u, x + 2 + 6 * u->cw, y + row * bh, mine ? HEAD : DIM, "%-3s", a);
 				ui_text(u, x + 2 + 9 * u->cw, y + row * bh, TEXT, "%s", tlb_size_name(v.size));
 			}
 		}
-		y += ((int)n + per_row - 1) / per_row * bh + 8;
+		y += (rows_fit < rows ? rows_fit + 1 : rows) * bh + 8;
 	}
-	ui_text(u, x0, y, DIM, "entry: VA[31:12] hex, g = global or aN = ASID, size;  flash: "
-		"yellow hit, green fill, red eviction");
-}
-
-static void draw_counters(ui_t *u, int x, int y, int bottom)
-{
-	const tlb_t *t = emu_tlb(u->e);
-	ui_text(u, x, y, HEAD, "%s", "model counters (non-zero)");
-	for (int c = 0; c < TLB_COUNTER_COUNT && (y += u->ch) < bottom - u->ch; ) {
-		for (; c < TLB_COUNTER_COUNT && !tlb_counter_get(t, (tlb_counter)c); c++)
-			;
-		if (c == TLB_COUNTER_COUNT)
-			break;
-		ui_text(u, x, y, TEXT, "%-22s %14llu", tlb_counter_name((tlb_counter)c),
-			(unsigned long long)tlb_counter_get(t, (tlb_counter)c));
-		c++;
-	}
-}
-
-/* ---- walk stepper ------------------------------------------------------- */
-
-typedef struct field { int lo, hi; const char *name; } field;
-
-static const field hw_fields[] = { { 0, 0, "XN" }, { 1, 1, "1" }, { 2, 2, "B" }, { 3, 3, "C" },
-	{ 4, 5, "AP" }, { 6, 8, "TEX" }, { 9, 9, "APX" }, { 10, 10, "S" }, { 11, 11, "nG" },
-	{ 12, 31, "page base address" } };
-static const field linux_fields[] = { { 0, 0, "P" }, { 1, 1, "Y" }, { 2, 5, "MT" }, { 6, 6, "D" },
-	{ 7, 7, "RO" }, { 8, 8, "U" }, { 9, 9, "XN" }, { 10, 10, "S" }, { 11, 11, "NO" },
-	{ 12, 31, "PFN" } };
-static const field va_fields[] = { { 0, 11, "offset" }, { 12, 19, "L2 index" }, { 20, 31, "L1 index" } };
-static const field va_section[] = { { 0, 19, "section offset" }, { 20, 31, "L1 index" } };
-
-/* A word as 32 boxes, bit 31 on the left, with field names under them;
- * bits that differ from `other` are drawn red. */
-static int draw_bits(ui_t *u, int x, int y, const char *title, uint32_t w, const field *f, size_t nf,
-		     const uint32_t *other)
-{
-	int bw = 2 * u->cw + 2;
-	ui_text(u, x, y, TEXT, "%s", title);
-	x += 16 * u->cw;
-	for (int b = 31; b >= 0; b--) {
-		int bx = x + (31 - b) * bw;
-		bool one = w >> b & 1, diff = other && ((w ^ *other) >> b & 1);
-		ui_fill(u, bx, y, bw - 2, u->ch, diff ? 0x6e2828 : one ? 0x2d5a8c : 0x26262a);
-		ui_text(u, bx + u->cw / 2, y, one ? 0xffffff : DIM, "%d", one);
-	}
-	for (size_t i = 0; i < nf; i++) {
-		int left = x + (31 - f[i].hi) * bw, right = x + (32 - f[i].lo) * bw - 2;
-		ui_fill(u, left, y + u->ch + 1, right - left, 1, 0x808088);
-		int len = (int)strlen(f[i].name) * u->cw;
-		if (len <= right - left + u->cw)
-			ui_text(u, left + (right - left - len) / 2, y + u->ch + 2, DIM, "%s", f[i].name);
-	}
-	ui_text(u, x + 32 * bw + 6, y, TEXT, "0x%08x", w);
-	return y + 2 * u->ch + 6;
-}
-
-static const char *kind_name(mmu_kind k)
-{
-	return k == MMU_FETCH ? "fetch" : k == MMU_WRITE ? "write" : "read";
-}
-
-static void draw_walk(ui_t *u, int x, int y)
-{
-	const ui_walk *w = &u->walk;
-	unsigned stages = ui_walk_stages(w);
-	if (!w->valid) {
-		ui_text(u, x, y, HEAD, "%s", "Walk stepper");
-		ui_text(u, x, y + 2 * u->ch, TEXT, "%s", "No walk caught yet.  Press w to run to the next table walk,");
-		ui_text(u, x, y + 3 * u->ch, TEXT, "%s", "f to the next fault (a young-bit fault shows the Linux PTE),");
-		ui_text(u, x, y + 4 * u->ch, TEXT, "%s", "then w again to reveal one step at a time.");
-		return;
-	}
-	ui_text(u, x, y, HEAD, "Walk stepper: step %u of %u   (w: next step, then next walk; f: next fault)",
-		w->stage + 1, stages);
-	y += u->ch + 4;
-	ui_text(u, x, y, TEXT, "%s %s at VA 0x%08x by the instruction at PC 0x%08x, ASID %u, %s",
-		w->user ? "user" : "kernel", kind_name(w->kind), w->va, w->pc, w->asid,
-		w->walked ? "missed every TLB level: walk" : "hit in a TLB: no walk, only the check");
-	ui_text(u, x, y += u->ch, GOOD, "  %08x:  %s%s", w->pc, w->disasm, w->thumb ? "   (Thumb)" : "");
-	y += u->ch;
-	for (int i = 0; i < 17; i += 6) {
-		int cx = x;
-		static const char *const rn[17] = { "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8",
-			"r9", "r10", "r11", "r12", "sp", "lr", "pc", "cpsr" };
-		for (int j = i; j < i + 6 && j < 17; j++)
-			cx = ui_text(u, cx, y, DIM, "%4s %08x  ", rn[j], w->regs[j]);
-		y += u->ch;
-	}
-	y += 6;
-	/* 1: the VA split and the base register. */
-	const mmu_regime *r = &w->regime;
-	unsigned n = r->ttbcr & MMU_TTBCR_N;
-	bool section = w->walked && w->trace.nsteps == 1;
-	y = draw_bits(u, x, y, "1. VA", w->va, section ? va_section : va_fields, section ? 2 : 3, NULL);
-	ui_text(u, x, y, TEXT, "   L1 index VA[31:20] = 0x%03x   L2 index VA[19:12] = 0x%02x   offset = 0x%03x",
-		w->va >> 20, (w->va >> 12) & 0xFF, w->va & 0xFFF);
-	ui_text(u, x, y += u->ch, TEXT, "   TTBCR.N = %u: VA %s -> TTBR%u = 0x%08x, L1 table at 0x%08x", n,
-		n ? (w->trace.ttbr ? "above the TTBR0 range" : "below 2^(32-N)") : "any (N = 0)",
-		w->trace.ttbr, w->trace.ttbr ? r->ttbr1 : r->ttbr0, w->trace.table);
-	y += u->ch + 6;
-	unsigned stage = 1;
-	for (unsigned i = 0; w->walked && i < w->trace.nsteps; i++, stage++) {
-		if (w->stage < stage)
-			return;
-		const mmu_step *s = &w->trace.step[i];
-		char d[128];
-		mmu_desc_format(&s->desc, d, sizeof d);
-		if (s->level == 1)
-			ui_text(u, x, y, HEAD, "%u. L1 descriptor address = table 0x%08x | (0x%03x << 2) = 0x%08x",
-				stage + 1, w->trace.table, w->va >> 20, s->addr);
-		else
-			ui_text(u, x, y, HEAD, "%u. L2 descriptor address = L2 table 0x%08x | (0x%02x << 2) = 0x%08x",
-				stage + 1, s->addr & ~0x3FFu, (w->va >> 12) & 0xFF, s->addr);
-		y += u->ch;
-		if (!s->ok) {
-			ui_text(u, x, y, BAD, "   outside RAM: external abort on the walk");
-			y += u->ch + 4;
-			continue;
-		}
-		ui_text(u, x, y, TEXT, "   raw 0x%08x -> %s   (%u cycles)", s->value, d, s->cycles);
-		y += u->ch + 2;
-		if (s->level == 2 && w->has_linux) {
-			uint32_t hw = s->value, lx = w->linux_pte;
-			y = draw_bits(u, x, y, "   hardware PTE", hw, hw_fields, 10, NULL);
-			uint32_t want = emu_linux_pte_to_hw(lx, hw & 0x800);
-			y = draw_bits(u, x, y, "   Linux PTE", lx, linux_fields, 10, NULL);
-			ui_text(u, x, y, DIM, "   Linux PTE at 0x%08x (2 KB below): %s %s %s; set_pte_ext of it gives 0x%08x%s",
-				s->addr - 2048, lx & 1 ? "present" : "not present", lx & 2 ? "young" : "OLD",
-				lx & 64 ? "dirty" : "clean", want, want == hw ? " = the hardware PTE" : " (differs!)");
-			y += u->ch;
-			if ((lx & 1) && !(lx & 2) && hw == 0)
-				ui_text(u, x, y, HEAD, "   young-bit emulation: the page is present but old, so its hardware PTE is 0 and the access faults"), y += u->ch;
-		}
-		y += 4;
-	}
-	if (w->stage < stage)
-		return;
-	/* The check: domain, then AP, against the access. */
-	ui_text(u, x, y, HEAD, "%u. Permission check (%s %s)", stage + 1, w->user ? "user" : "kernel",
-		kind_name(w->kind));
-	y += u->ch;
-	if (w->has_entry) {
-		unsigned dom = w->entry.domain, dacr = (r->dacr >> (2 * dom)) & 3;
-		static const char *const dn[4] = { "no access", "client: AP checked", "reserved", "manager: no check" };
-		ui_text(u, x, y, TEXT, "   domain %u: DACR 0x%08x bits [%u:%u] = %u, %s", dom, r->dacr,
-			2 * dom + 1, 2 * dom, dacr, dn[dacr]);
-		ui_text(u, x, y += u->ch, TEXT, "   AP[2:0] = %u%u%u  XN %u  PXN %u  (APX=1: read-only; AP[1]=1: user access)",
-			w->entry.ap >> 2 & 1, w->entry.ap >> 1 & 1, w->entry.ap & 1, w->entry.xn, w->entry.pxn);
-	} else {
-		ui_text(u, x, y, DIM, "   no entry: the walk itself faulted, nothing to check");
-	}
-	y += u->ch + 4;
-	if (w->stage < ++stage)
-		return;
-	ui_text(u, x, y, HEAD, "%u. Result", stage + 1);
-	y += u->ch;
-	if (w->fault.type == MMU_FAULT_NONE) {
-		ui_text(u, x, y, GOOD, "   translated: PA 0x%08llx (%u KB %s)",
-			(unsigned long long)mmu_entry_pa(&w->entry, w->va), (1u << w->entry.size_log2) >> 10,
-			mmu_desc_kind_name(w->entry.kind));
-	} else {
-		ui_text(u, x, y, BAD, "   %s fault, level %u, domain %u: %s 0x%03x, %s 0x%08x",
-			mmu_fault_name(w->fault.type), w->fault.level, w->fault.domain,
-			w->kind == MMU_FETCH ? "IFSR" : "DFSR", w->fsr, w->kind == MMU_FETCH ? "IFAR" : "DFAR", w->va);
-		ui_text(u, x, y += u->ch, DIM, "   FS = 0x%02x%s; the guest's abort handler sees these registers",
-			(w->fsr & 0xF) | (w->fsr >> 6 & 0x10), w->fsr & 0x800 ? ", WnR = 1 (write)" : "");
-	}
+	ui_text(u, x0, bottom + 4, DIM, "VA[31:12], g global or aN ASID N, size; flash: hit yellow, fill green, "
+		"evict red");
 }
 
 /* ---- frame -------------------------------------------------------------- */
 
+const char *const ui_pane_names[UI_PANE_COUNT] = { "header", "main", "side", "status", "keys", "help" };
+
 static const char *const help_lines[] = {
 	"space    run / pause",
-	"s        step one instruction",
-	"w        step the walk: next descriptor fetch, or run to the next walk",
-	"f        run to the next fault (then w steps through it)",
+	"s        step one instruction: shows the PC, instruction, registers",
+	"w        next step of the caught walk or fault story, else run to",
+	"         the next walk",
+	"f        run to the next fault; w then steps it, its handler's PTE",
+	"         change and its retry",
 	"m        run to the next marker (only --break-marker NAME, if given)",
 	"b        run to the next access to --break-va's page / by --break-pc",
 	"         (w and f stop only there too when these are given)",
 	"+ / -    speed: instructions per frame x2 / /2",
 	"tab      next view: heatmap, TLB, walk",
+	"z        pages: the active MBs as 4 KB cells (wheel scrolls)",
+	"p        mappings: the shown ASID's, ptdump style (wheel scrolls)",
 	"1-5      metric: walks, misses, faults, hazards, descriptor kind",
 	"g        log / linear colour scale",
-	"a        show the next address space (ASID) seen",
-	"r        reset the UI's counters",
-	"click    open a heatmap cell's L2 table; Esc goes back",
+	"a        pin the next address space (ASID) seen; after the last,",
+	"         follow the running one again",
+	"c        clear the UI's counters",
+	"r        restart the run from boot",
+	"click    a heatmap cell: its L2 table; a region name or a hottest",
+	"         page: the page view; Esc goes back",
 	"?        this help;  q  quit",
 };
 
 static void draw_help(ui_t *u)
 {
-	int w = 70 * u->cw, h = (int)(sizeof help_lines / sizeof help_lines[0] + 3) * u->ch;
+	size_t n = sizeof help_lines / sizeof help_lines[0], longest = 0;
+	for (size_t i = 0; i < n; i++)
+		longest = strlen(help_lines[i]) > longest ? strlen(help_lines[i]) : longest;
+	int w = (int)(longest + 4) * u->cw, h = (int)(n + 3) * u->ch;
 	int x = (u->canvas->w - w) / 2, y = (u->canvas->h - h) / 2;
+	u->pane[UI_PANE_HELP] = (SDL_Rect){ x, y, w, h };
+	u->pane_shown[UI_PANE_HELP] = true;
 	ui_fill(u, x, y, w, h, 0x101014);
 	ui_frame_rect(u, x, y, w, h, HEAD);
 	ui_text(u, x + u->cw, y + u->ch / 2, HEAD, "%s", "keys");
-	for (size_t i = 0; i < sizeof help_lines / sizeof help_lines[0]; i++)
+	for (size_t i = 0; i < n; i++)
 		ui_text(u, x + 2 * u->cw, y + (int)(i + 2) * u->ch, TEXT, "%s", help_lines[i]);
+}
+
+/* Hit rates per level and misses per 1000 instructions. */
+static int draw_rates(ui_t *u, int x, int y)
+{
+	const tlb_t *t = emu_tlb(u->e);
+#define C(name) ((double)tlb_counter_get(t, TLB_CNT_##name))
+	double insns = C(instructions) ? C(instructions) : 1;
+	struct { const char *name; double hits, lookups, misses; } lv[] = {
+		{ "micro I", C(itlb_hits), C(itlb_lookups), C(itlb_misses) },
+		{ "micro D", C(dtlb_hits), C(dtlb_lookups), C(dtlb_misses) },
+		{ "main", C(main_i_hits) + C(main_d_hits), C(main_i_lookups) + C(main_d_lookups),
+		  C(main_i_misses) + C(main_d_misses) },
+		{ "walk cache", C(walk_cache_hits), C(walk_cache_lookups), C(walk_cache_misses) },
+	};
+#undef C
+	ui_text(u, x, y, HEAD, "%-11s %9s %12s", "TLB level", "hit rate", "misses/1k in");
+	for (size_t i = 0; i < sizeof lv / sizeof lv[0]; i++) {
+		if (!lv[i].lookups)
+			continue;
+		ui_text(u, x, y += u->ch, TEXT, "%-11s %8.2f%% %12.3f", lv[i].name, 100 * lv[i].hits / lv[i].lookups,
+			1000 * lv[i].misses / insns);
+	}
+	return y + u->ch;
+}
+
+static void draw_counters(ui_t *u, int x, int y, int bottom)
+{
+	const tlb_t *t = emu_tlb(u->e);
+	y = draw_rates(u, x, y) + 4;
+	ui_text(u, x, y, HEAD, "%s", "model counters (non-zero)");
+	unsigned shown = 0, nonzero = 0;
+	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
+		nonzero += tlb_counter_get(t, (tlb_counter)c) != 0;
+	for (int c = 0; c < TLB_COUNTER_COUNT; c++) {
+		uint64_t v = tlb_counter_get(t, (tlb_counter)c);
+		if (!v)
+			continue;
+		y += u->ch;
+		if (y + (shown + 1 == nonzero ? 1 : 2) * u->ch > bottom) {
+			ui_text(u, x, y, DIM, "... %u more", nonzero - shown);
+			return;
+		}
+		ui_text(u, x, y, TEXT, "%-22s %14llu", tlb_counter_name((tlb_counter)c), (unsigned long long)v);
+		shown++;
+	}
+}
+
+/* Starts drawing a pane: remembers its rectangle and clips to it. */
+static void pane(ui_t *u, ui_pane p, SDL_Rect r)
+{
+	u->pane[p] = r;
+	u->pane_shown[p] = true;
+	SDL_SetClipRect(u->canvas, &r);
+}
+
+/* The shown address space's mappings, ptdump style (ui_ptdump). */
+static void draw_maps(ui_t *u, SDL_Rect r)
+{
+	mmu_regime reg;
+	emu_read_regime(u->e, &reg);
+	const ui_space *s = u->space[u->shown_asid];
+	if (s)
+		reg.ttbr0 = s->ttbr0;
+	reg.contextidr = (reg.contextidr & ~0xFFu) | u->shown_asid;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	size_t n = ui_ptdump(u->e, &reg, f);
+	fclose(f);
+	int y = r.y, fit = r.h / u->ch - 2;
+	if (u->maps_scroll >= n)
+		u->maps_scroll = n ? (unsigned)n - 1 : 0;
+	ui_text(u, r.x + 12, y, HEAD, "ASID %u mappings, %zu ranges (wheel scrolls): VA -> PA, size, kind, "
+		"kernel/user access, XN, global, domain, Linux PTE", u->shown_asid, n);
+	unsigned line = 0;
+	for (char *p = text, *nl; p && *p && (nl = strchr(p, '\n')); p = nl + 1, line++) {
+		*nl = 0;
+		if (line == 0 || line <= u->maps_scroll)
+			continue; /* the header, and the lines scrolled past */
+		if ((y += u->ch) > r.y + fit * u->ch) {
+			ui_text(u, r.x + 12, y, DIM, "... %zu more", n - (line - 1));
+			break;
+		}
+		ui_text(u, r.x + 12, y, strstr(p, " fault ") ? DIM : TEXT, "%s", p);
+	}
+	free(text);
+}
+
+static void draw_main(ui_t *u, SDL_Rect r)
+{
+	int top = r.y + 8, bottom = r.y + r.h;
+	if (u->view == UI_VIEW_HEATMAP || u->view == UI_VIEW_L2) {
+		/* Room under the grid for the legend; beside it for the labels. */
+		int n = u->view == UI_VIEW_L2 ? 16 : 64, avail_h = bottom - top - 3 * u->ch - 8;
+		int avail_w = r.w - (u->view == UI_VIEW_L2 ? 40 * u->cw : 22 * u->cw) - 24;
+		u->cell = (avail_h < avail_w ? avail_h : avail_w) / n;
+		if (u->cell < 3)
+			u->cell = 3;
+		u->grid = (SDL_Rect){ r.x + 12, top, n * u->cell, n * u->cell };
+		draw_grid(u);
+	} else if (u->view == UI_VIEW_PAGES) {
+		ui_pages_draw(u, (SDL_Rect){ r.x, top, r.w, r.h - 8 });
+	} else if (u->view == UI_VIEW_MAPS) {
+		draw_maps(u, (SDL_Rect){ r.x, top, r.w, r.h - 8 });
+	} else if (u->view == UI_VIEW_TLB) {
+		draw_tlb(u, r.x + 12, top, r.w - 24, bottom);
+	} else {
+		ui_draw_stepper(u, r.x + 12, top);
+	}
+}
+
+static void draw_side(ui_t *u, SDL_Rect r)
+{
+	int x = r.x + 8, y = r.y + 8, bottom = r.y + r.h;
+	if (u->view == UI_VIEW_TLB)
+		y = draw_tlb_entry(u, x, y);
+	else
+		y = draw_hover(u, x, y);
+	ui_hot_draw(u, x, y + u->ch / 2, y + u->ch / 2 + (2 * UI_HOT + 2) * u->ch);
+	y += (2 * UI_HOT + 2) * u->ch;
+	const ui_walk *w = &u->walk;
+	ui_text(u, x, y, HEAD, "%s", "last walk caught");
+	if (w->valid)
+		ui_text(u, x, y + u->ch, TEXT, "VA 0x%08x %s: %s%s", w->va, ui_kind_name(w->kind),
+			w->fault.type ? mmu_fault_name(w->fault.type) : "translated", w->fault.type ? " fault" : "");
+	else
+		ui_text(u, x, y + u->ch, DIM, "%s", "none (w or f to catch one)");
+	draw_counters(u, x, y + 5 * u->ch / 2, bottom);
 }
 
 void ui_render(ui_t *u)
 {
 	int W = u->canvas->w, H = u->canvas->h;
+	if (!u->pinned)
+		u->shown_asid = u->asid;
+	memset(u->pane_shown, 0, sizeof u->pane_shown);
+	SDL_SetClipRect(u->canvas, NULL);
 	ui_fill(u, 0, 0, W, H, BG);
-	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "L2 table", "TLB", "walk" };
+	static const char *const views[UI_VIEW_COUNT] = { "heatmap", "L2 table", "pages", "mappings", "TLB", "walk" };
 	const char *state = u->seek == UI_SEEK_WALK ? "SEEK WALK" : u->seek == UI_SEEK_FAULT ? "SEEK FAULT"
 			  : u->seek == UI_SEEK_MARKER ? "SEEK MARKER" : u->seek == UI_SEEK_BREAK ? "SEEK BREAK"
-			  : u->running ? "RUNNING" : "PAUSED";
+			  : u->seek == UI_SEEK_RETRY ? "SEEK RETRY" : u->running ? "RUNNING" : "PAUSED";
+	pane(u, UI_PANE_HEADER, (SDL_Rect){ 0, 0, W, BAR });
 	ui_fill(u, 0, 0, W, BAR, 0x26262e);
-	ui_text(u, 6, 3, HEAD, "mmuscope ui  %-11s insns %-10llu  view %-8s  ASID %u  metric %s (%s)  speed %llu/frame",
-		state, (unsigned long long)emu_insns(u->e), views[u->view], u->shown_asid,
-		ui_metric_name(u->metric), u->log_scale ? "log" : "lin", (unsigned long long)u->speed);
+	ui_text(u, 6, 3, HEAD, "mmuscope ui  %-11s insns %-10llu  view %-8s  ASID %u (%s)  metric %s (%s)  "
+		"speed %llu/frame", state, (unsigned long long)emu_insns(u->e), views[u->view], u->shown_asid,
+		u->pinned ? "pinned" : "running", ui_metric_name(u->metric), u->log_scale ? "log" : "lin",
+		(unsigned long long)u->speed);
+	pane(u, UI_PANE_KEYS, (SDL_Rect){ 0, H - BAR, W, BAR });
 	ui_fill(u, 0, H - BAR, W, BAR, 0x26262e);
-	ui_text(u, 6, H - BAR + 3, DIM, "%s", "? help  space run/pause  s step insn  w step walk  f to fault  "
-		"m to marker  b to break  tab view  1-5 metric  g log  +/- speed  a ASID  r reset  q quit");
-	int px = W - PANEL_W, top = BAR + 8, bottom = H - BAR - 4;
-	if (u->view == UI_VIEW_HEATMAP || u->view == UI_VIEW_L2) {
-		int n = u->view == UI_VIEW_L2 ? 16 : 64, avail_h = bottom - top - 2 * u->ch - 8;
-		int avail_w = px - (u->view == UI_VIEW_L2 ? 40 * u->cw : 20 * u->cw) - 16;
-		u->cell = (avail_h < avail_w ? avail_h : avail_w) / n;
-		if (u->cell < 3)
-			u->cell = 3;
-		u->grid = (SDL_Rect){ 12, top, n * u->cell, n * u->cell };
-		draw_grid(u);
-	} else if (u->view == UI_VIEW_TLB) {
-		draw_tlb(u, 12, top, px - 24);
-	} else {
-		draw_walk(u, 12, top);
-	}
-	if (u->view != UI_VIEW_WALK) {
-		draw_hover(u, px, top);
-		int y = top + 9 * u->ch;
-		const ui_walk *w = &u->walk;
-		ui_text(u, px, y, HEAD, "%s", "last walk caught");
-		if (w->valid)
-			ui_text(u, px, y + u->ch, TEXT, "VA 0x%08x %s: %s%s", w->va, kind_name(w->kind),
-				w->fault.type ? mmu_fault_name(w->fault.type) : "translated",
-				w->fault.type ? " fault" : "");
-		else
-			ui_text(u, px, y + u->ch, DIM, "%s", "none (w or f to catch one)");
-		draw_counters(u, px, y + 3 * u->ch, bottom);
-	}
+	ui_text(u, 6, H - BAR + 3, DIM, "%s", "? help  space run  s step  w walk  f fault  m marker  tab view  "
+		"z pages  p maps  1-5 metric  a ASID  r restart  q quit");
+	int status_h = u->ch + 4, body_h = H - 2 * BAR - status_h;
+	pane(u, UI_PANE_STATUS, (SDL_Rect){ 0, H - BAR - status_h, W, status_h });
 	if (u->status[0])
-		ui_text(u, 12, H - BAR - u->ch - 2, GOOD, "%s", u->status);
+		ui_text(u, 12, H - BAR - status_h + 2, GOOD, "%s", u->status);
+	int side_w = u->view == UI_VIEW_WALK || u->view == UI_VIEW_MAPS ? 0 : W >= 1280 ? PANEL_W : 400;
+	pane(u, UI_PANE_MAIN, (SDL_Rect){ 0, BAR, W - side_w, body_h });
+	draw_main(u, u->pane[UI_PANE_MAIN]);
+	if (side_w) {
+		pane(u, UI_PANE_SIDE, (SDL_Rect){ W - side_w, BAR, side_w, body_h });
+		draw_side(u, u->pane[UI_PANE_SIDE]);
+	}
+	SDL_SetClipRect(u->canvas, NULL);
 	if (u->help)
 		draw_help(u);
 }

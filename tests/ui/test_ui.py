@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""mmuscope ui: headless renders checked pixel by pixel, and (with --xvfb)
-the real window under Xvfb driven by synthetic SDL events."""
-import os, struct, subprocess, sys, tempfile, zlib
+"""mmuscope ui: headless renders checked pixel by pixel and the UI's state
+after scripted input, and (group xvfb) the real window under Xvfb driven by
+synthetic SDL events.  Usage: test_ui.py MMUSCOPE GROUP."""
+import json, os, struct, subprocess, sys, tempfile, zlib
 
 EMPTY = (0x30, 0x30, 0x34)
 
@@ -107,6 +108,55 @@ def window(mmuscope, tmp):
     assert s['running'] == '0', s
 
 
+# A fault (4 stages from a TLB entry, 5 from a walk) to its end, on to its
+# handler, then the retry's walk (5 stages: the handler flushed the entry)
+# to its end.
+STORY = ('until w story_phase=handler 8\nuntil-paused 200\n'
+         'until w retry_stage=4 8\nwait 1\nquit\n')
+
+MIX = """\
+wait 1
+key m
+until-paused 400
+wait 1
+click-hot page
+wait 1
+state %s
+until f story_emulated=young 60
+""" + STORY
+
+
+def mix_session(mmuscope, tmp):
+    """A newcomer's first minute under X: mix runs to its start marker, the
+    map follows the running process's ASID, the hottest page opens the page
+    view, and f (pressed until a young-bit fault is caught: fork's children
+    start with old PTEs, copy_pte_range's pte_mkold) then w steps the fault,
+    its handler and its retry."""
+    script, st = os.path.join(tmp, 'mix.script'), os.path.join(tmp, 'mix.state')
+    zoomed = os.path.join(tmp, 'zoomed.state')
+    open(script, 'w').write(MIX % zoomed)
+    p = subprocess.run(['xvfb-run', '-a', '-s', '-screen 0 1280x800x24', mmuscope, 'ui', '--console',
+                        os.devnull, '--paused', '--frames', '3000', '--workload', 'mix', '--break-marker',
+                        'mix-start', '--script', script, '--state', st], capture_output=True, text=True,
+                       timeout=200, env=dict(os.environ, SDL_VIDEODRIVER='x11'))
+    if p.returncode != 0:
+        sys.exit('xvfb-run mmuscope ui (mix): exit %d: %s' % (p.returncode, p.stderr))
+    # At mix-start the map follows the mix process (a user ASID, not
+    # pinned); the hottest page's line opened the page view on it.
+    z = state(zoomed)
+    assert z['marker'] == 'mix-start' and z['pinned'] == '0', z
+    assert z['asid'] == z['running_asid'] and z['asid'] != '0', z
+    hottest_page = next(z['hot%d' % i] for i in range(10) if ',page,' in z.get('hot%d' % i, ''))
+    assert z['view'] == 'pages' and int(z['hover']) == int(hottest_page.split(',')[0], 16) >> 12, z
+    s = state(st)
+    assert s['pinned'] == '0' and s['asid'] == s['running_asid'] and s['asid'] != '0', s
+    assert s['walk_user'] == '1' and s['walk_fault'] == 'translation', s
+    assert s['story_emulated'] == 'young' and s['story_phase'] == 'retry', s
+    lx0, lx1 = (int(v, 16) for v in s['story_linux'].split(','))
+    assert lx0 & 3 == 1 and lx1 & 3 == 3, s
+    assert s['retry_pc'] == s['walk_pc'] and s['retry_va'] == s['walk_va'] and s['retry_fault'] == 'none', s
+
+
 YOUNG = """\
 wait 1
 key m
@@ -124,7 +174,7 @@ quit
 
 def young(mmuscope, tmp):
     """The walk the README promises: test-young-dirty reads its 8 pages again
-    after the timer's aging pass made them old.  m runs to the marker the
+    after MADV_FREE made them old (madvise_free_pte_range).  m runs to the marker the
     guest reports right after that pass, f to the next fault, four w reveal
     the walk to its last step."""
     script, st = os.path.join(tmp, 'y.script'), os.path.join(tmp, 'y.state')
@@ -169,15 +219,207 @@ def breakpoints(mmuscope, tmp):
     assert t['walk_pc'] == s['walk_pc'] and t['walk_va'] == s['walk_va'] and t['insns'] == s['insns'], t
 
 
+def scripted(mmuscope, tmp, name, script, args):
+    path, st = os.path.join(tmp, name + '.script'), os.path.join(tmp, name + '.state')
+    open(path, 'w').write(script)
+    run(mmuscope, ['--headless', '--script', path, '--state', st] + args)
+    return state(st)
+
+
+def hw_of_linux(linux, hw):
+    """What a hardware small-page PTE must say for a Linux PTE (ARM_NOTES
+    section 5): same frame, small page, user access (AP[1]) for a user page,
+    APX (read-only) unless the page is dirty and writable, XN as L_PTE_XN."""
+    assert hw >> 12 == linux >> 12 and hw & 2, (hex(linux), hex(hw))
+    assert bool(hw & 0x20) == bool(linux & 0x100), (hex(linux), hex(hw))
+    assert bool(hw & 0x200) == (not linux & 0x40 or bool(linux & 0x80)), (hex(linux), hex(hw))
+    assert bool(hw & 1) == bool(linux & 0x200), (hex(linux), hex(hw))
+
+
+def one_page_flush(s, va):
+    """story_ops is one TLB operation by MVA (TLBIMVA or TLBIMVAIS) whose
+    Rt names va's page and the running ASID."""
+    ops = s['story_ops'].split(',')
+    assert len(ops) == 1 and ops[0].split(':')[0].startswith('TLBIMVA'), s
+    rt = int(ops[0].split(':')[1], 16)
+    assert rt & ~0xFFF == va and rt & 0xFF == int(s['running_asid']), s
+
+
+def young_story(mmuscope, tmp):
+    """The whole story of the young-bit fault of young(): the handler marks
+    the Linux PTE young (bit 1, nothing else), writes the hardware PTE
+    set_pte_ext makes of it and flushes that page's TLB entry (Linux's
+    ptep_set_access_flags -> flush_tlb_fix_spurious_fault, flush_tlb_page on
+    32-bit ARM), then the same instruction runs again and walks."""
+    s = scripted(mmuscope, tmp, 'ys', YOUNG.replace('quit\n', 'key w\nuntil-paused 200\nwait 1\nquit\n'),
+                 ['--paused', '--frames', '800', '--workload', 'test-young-dirty', '--break-marker',
+                  'young-dirty-aged'])
+    assert s['walk_va'] == '0x40000000' and s['walk_fsr'] == '0x017', s
+    assert s['story_phase'] == 'handler' and s['story_aborted'] == '1', s
+    assert s['story_emulated'] == 'young', s
+    hw0, hw1 = (int(v, 16) for v in s['story_hw'].split(','))
+    lx0, lx1 = (int(v, 16) for v in s['story_linux'].split(','))
+    assert int(s['story_pte_addr'], 16) == int(s['walk_desc'].split(',')[0], 16) & ~0x3FF, s
+    assert hw0 == 0 and lx0 & 3 == 1 and lx1 == lx0 | 2, s
+    hw_of_linux(lx1, hw1)
+    one_page_flush(s, 0x40000000)
+    assert 0 < int(s['story_handler_insns']) < 100000, s
+    assert s['retry_pc'] == s['walk_pc'] and s['retry_va'] == s['walk_va'], s
+    assert s['retry_fault'] == 'none' and s['retry_walked'] == '1', s
+
+
+DIRTY = """\
+wait 1
+until f story_emulated=dirty 6
+""" + STORY
+
+
+def dirty_story(mmuscope, tmp):
+    """After MADV_FREE test-young-dirty reads its first page (a young fault)
+    and then writes it: the clean page's hardware PTE is read-only, so the
+    write takes a page permission fault (DFSR 0x81f: WnR, domain 1, FS
+    0b01111).  The handler sets
+    the Linux PTE dirty (bit 6), the hardware PTE loses APX, the page's TLB
+    entry is flushed (ptep_set_access_flags) and the retry translates.  The
+    page's earlier faults (the demand read mapping the zero page, the first
+    write copying it) are not dirty-bit faults: f goes past them."""
+    s = scripted(mmuscope, tmp, 'ds', DIRTY, ['--paused', '--frames', '800', '--workload',
+                                              'test-young-dirty', '--break-va', '0x40000000'])
+    assert s['walk_va'] == '0x40000008' and s['walk_kind'] == 'write' and s['walk_user'] == '1', s
+    assert s['walk_fault'] == 'permission' and s['walk_fsr'] == '0x81f', s
+    # From a TLB entry (VA, entry, check, result) or a walk (VA, L1, L2, check,
+    # result): the 7 other pages' faults in between may evict the entry.
+    assert (s['walk_steps'], s['walk_stages']) in (('0', '4'), ('2', '5')), s
+    assert s['walk_linux'] == '1', s
+    hw0, hw1 = (int(v, 16) for v in s['story_hw'].split(','))
+    lx0, lx1 = (int(v, 16) for v in s['story_linux'].split(','))
+    assert lx0 & 3 == 3 and not lx0 & 0xC0 and lx1 == lx0 | 0x40, s
+    hw_of_linux(lx0, hw0)
+    hw_of_linux(lx1, hw1)
+    assert hw1 == hw0 & ~0x200, s
+    one_page_flush(s, 0x40000000)
+    assert s['story_phase'] == 'retry' and s['retry_walked'] == '1', s
+    assert s['retry_pc'] == s['walk_pc'] and s['retry_fault'] == 'none', s
+    assert int(s['retry_stage']) == int(s['retry_stages']) - 1, s
+
+
+def panes(s):
+    return {k[5:]: tuple(int(v) for v in s[k].split(',')) for k in s if k.startswith('pane_')}
+
+
+def no_overlap(s, w, h):
+    p = panes(s)
+    assert {'header', 'main', 'status', 'keys'} <= set(p), p
+    for name, (x, y, pw, ph) in p.items():
+        assert x >= 0 and y >= 0 and x + pw <= w and y + ph <= h and pw > 0 and ph > 0, (name, p)
+    tiled = [n for n in p if n != 'help']   # help is an overlay
+    for i, a in enumerate(tiled):
+        for b in tiled[i + 1:]:
+            ax, ay, aw, ah = p[a]
+            bx, by, bw, bh = p[b]
+            assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay, (a, b, p)
+    return p
+
+
+def sizes(mmuscope, tmp):
+    """Every view at the smallest, the default and a large size: the panes
+    tile the window without overlap, the grid stays in the main pane, and
+    the help box fits the window."""
+    for w, h in [(1024, 640), (1280, 800), (1920, 1080)]:
+        for view, keys in [('heatmap', ''), ('pages', 'key z\n'), ('maps', 'key p\n'), ('tlb', 'key Tab\n'),
+                           ('walk', 'key f\nuntil-paused 100\n')]:
+            s = scripted(mmuscope, tmp, 'sz', 'wait 1\n' + keys + 'wait 1\nkey ?\nwait 1\nquit\n',
+                         ['--paused', '--frames', '300', '--size', '%dx%d' % (w, h)])
+            assert (int(s['width']), int(s['height'])) == (w, h) and s['view'] == view, s
+            p = no_overlap(s, w, h)
+            assert ('side' in p) == (view not in ('walk', 'maps')), p
+            mx, my, mw, mh = p['main']
+            if view == 'heatmap':
+                gx, gy, c = int(s['grid_x']), int(s['grid_y']), int(s['cell'])
+                assert mx <= gx and gx + 64 * c <= mx + mw and my <= gy and gy + 64 * c <= my + mh, s
+            assert s['help'] == '1' and 'help' in p, s
+    p = subprocess.run([mmuscope, 'ui', '--size', '800x500'], capture_output=True, text=True, timeout=200)
+    assert p.returncode == 2 and '1024x640' in p.stderr, p
+
+
+END = """\
+wait 1
+until-paused 200
+key w
+wait 1
+state %s
+key r
+wait 1
+key s
+wait 1
+quit
+"""
+
+
+def end_and_restart(mmuscope, tmp):
+    """The default workload runs to its end: the window says the guest
+    exited and w does not seek; r boots it again; s steps one instruction
+    and shows it."""
+    ended = os.path.join(tmp, 'ended.state')
+    s = scripted(mmuscope, tmp, 'end', END % ended, ['--frames', '300', '--speed', '100000000'])
+    t = state(ended)
+    assert t['exited'] == '1' and t['status'].startswith('the guest exited with code 0;'), t
+    assert t['running'] == '0' and t['walk_valid'] == '0' and int(t['insns']) > 1000000, t
+    # After r the machine is new and paused; s runs head.S's first
+    # instruction, msr cpsr_c, #(MODE_SVC | PSR_I | PSR_F), at the ELF entry.
+    elf = open(os.path.join(os.path.dirname(mmuscope), '..', 'firmware', 'firmware-q3f.elf'), 'rb').read()
+    entry = struct.unpack('<I', elf[24:28])[0]
+    assert s['restarts'] == '1' and s['exited'] == '0' and s['insns'] == '1', s
+    assert int(s['step_pc'], 16) == entry + 4 and int(s['step_cpsr'], 16) & 0xFF == 0xd3, s
+    assert s['step_disasm'] not in ('', '(code not readable)'), s
+
+
+def ptdump(mmuscope, tmp):
+    """mmuscope run --ptdump at the marker after test-young-dirty's MADV_FREE:
+    its 8 written mmap pages (TASK_UNMAPPED_BASE up) are old and clean, so
+    their hardware PTEs are 0 and only the Linux PTEs (present, old, user,
+    XN: PROT_READ|PROT_WRITE) hold them; every mapping --dump-pt lists (the
+    walker's own enumeration) lies in one range with the same PA offset and
+    kind; lowmem starts with a global kernel-only section in domain 0."""
+    txt, jsonl = os.path.join(tmp, 'pt.txt'), os.path.join(tmp, 'pt.jsonl')
+    p = subprocess.run([mmuscope, 'run', '--quiet', '--console', os.devnull, '--workload', 'test-young-dirty',
+                        '--dump-at', 'young-dirty-aged', '--ptdump', txt, '--dump-pt', jsonl],
+                       capture_output=True, text=True, timeout=200)
+    assert p.returncode == 0, p.stderr
+    lines = open(txt).read().splitlines()
+    assert lines[0].startswith('---[ ASID ') and lines[0].split()[2] != '0,', lines[0]
+    ranges = []
+    for line in lines[1:]:
+        f = line.split()
+        lo, hi = (int(v, 16) for v in f[0].split('-'))
+        ranges.append((lo, hi, int(f[2], 16), f[4], line))
+        assert lo < hi and (hi + 1 - lo) % 4096 == 0, line
+    old = [r for r in ranges if 0x40000000 <= r[0] < 0x40008000]
+    assert [r[0] for r in old] == [0x40000000 + i * 4096 for i in range(8)], old
+    for r in old:
+        assert r[3] == 'fault' and r[4].endswith('linux: present old clean user xn'), r
+    lowmem = next(r for r in ranges if r[0] == 0xc0000000)
+    assert lowmem[3] == 'section' and ' RW/-- ' in lowmem[4] and ' G  dom 0' in lowmem[4], lowmem
+    for m in map(json.loads, open(jsonl)):
+        r = next((r for r in ranges if r[0] <= m['va'] <= r[1]), None)
+        assert r and r[3] == m['kind'] and r[2] + (m['va'] - r[0]) == m['pa'], (m, r)
+    assert sum(1 for r in ranges if r[3] != 'fault') <= sum(1 for _ in open(jsonl)), ranges
+
+
+# The groups the meson tests run (each within its own timeout).
+GROUPS = {
+    'headless': [headless, young, breakpoints],
+    'story': [young_story, dirty_story, end_and_restart, ptdump],
+    'sizes': [sizes],
+    'xvfb': [window, mix_session],
+}
+
+
 def main():
-    mmuscope = sys.argv[1]
+    mmuscope, group = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
-        if '--xvfb' in sys.argv:
-            window(mmuscope, tmp)
-        else:
-            headless(mmuscope, tmp)
-            young(mmuscope, tmp)
-            breakpoints(mmuscope, tmp)
+        for test in GROUPS[group]:
+            test(mmuscope, tmp)
     print('ok')
 
 
