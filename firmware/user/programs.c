@@ -48,11 +48,16 @@ static void populate(volatile uint32_t *buf, size_t bytes)
 
 /* ---- workloads ---- */
 
-/* seq: read-modify-write every 64-byte line of MB megabytes, PASSES times. */
+/* seq: read-modify-write every 64-byte line of MB megabytes, PASSES times.
+ * free=1 hands the buffer back with MADV_FREE before every pass after the
+ * first, as an allocator that recycles memory lazily does (jemalloc's
+ * "muzzy" pages): the pass's first read of each page takes a young-bit
+ * fault and its first write a dirty-bit fault (madvise_free_pte_range left
+ * the PTE old and clean).  Without memory pressure the data stays. */
 static int seq(const char *args)
 {
-	long mb = arg(args, "mb", 4), passes = arg(args, "passes", 2);
-	if (mb < 1 || mb > 64 || passes < 1)
+	long mb = arg(args, "mb", 4), passes = arg(args, "passes", 2), lazy = arg(args, "free", 0);
+	if (mb < 1 || mb > 64 || passes < 1 || lazy < 0 || lazy > 1)
 		return BAD_ARG;
 	volatile uint32_t *buf = map((size_t)mb << 20, PROT_READ | PROT_WRITE);
 	if (!buf)
@@ -60,9 +65,12 @@ static int seq(const char *args)
 	uint32_t sum = 0;
 	populate(buf, (size_t)mb << 20);
 	marker("seq-start");
-	for (long p = 0; p < passes; p++)
+	for (long p = 0; p < passes; p++) {
+		if (lazy && p > 0)
+			madvise((void *)buf, (size_t)mb << 20, MADV_FREE);
 		for (uint32_t i = 0; i < (uint32_t)mb << 18; i += 16)
 			sum += buf[i] += i;
+	}
 	marker("seq-done");
 	print_num("seq: checksum ", (long)(sum & 0x7FFFFFFF));
 	print("\n");
@@ -258,7 +266,7 @@ static int mix(const char *args)
 	long procs = arg(args, "procs", 4);
 	static int (*const kinds[])(const char *) = { random_access, chase, seq, matrix };
 	static const char *const kind_args[] = { "mb=2 count=30000", "ws=128 steps=30000",
-						 "mb=1 passes=2", "n=24" };
+						 "mb=1 passes=2 free=1", "n=24" };
 	if (procs < 1 || procs > 32)
 		return BAD_ARG;
 	marker("mix-start");
@@ -858,7 +866,7 @@ static const struct program {
 	const char *name, *keys, *help;
 	int (*run)(const char *args);
 } programs[] = {
-	{ "seq", "mb passes", "user: sequential read-modify-write [mb=4 passes=2]", seq },
+	{ "seq", "mb passes free", "user: sequential read-modify-write [mb=4 passes=2 free=0]", seq },
 	{ "stride", "mb stride passes", "user: strided accesses [mb=4 stride=4096 passes=4]", stride },
 	{ "random", "mb count seed", "user: uniform random accesses [mb=4 count=100000 seed=1]", random_access },
 	{ "chase", "ws steps", "user: pointer chase [ws=256 (KB) steps=100000]", chase },

@@ -7,6 +7,11 @@
   swaps the rest out and back in, and the young faults that follow are at
   most the young bits reclaim cleared (nothing else clears them here: no
   fork, no MADV_FREE, no aging scan); the data survive;
+- MADV_FREE is the other way to old and clean without pressure: `seq
+  free=1 mb=4 passes=2` hands its 1024 pages back once, so the second
+  pass's read of each page takes a young fault and its write a dirty fault
+  (1024 each), each fix flushed, plus the MADV_FREE's own flush per page:
+  3 x 1024 page flushes beyond the run without free=1; same checksum;
 - the opt-in scan (aging=TICKS) runs passes; a bad aging= or swap= exits 2."""
 import subprocess
 import sys
@@ -40,6 +45,17 @@ check(c.get("young", 0) <= c.get("reclaim_referenced", 0),
       "pressure: young faults <= young bits reclaim cleared", p.stdout)
 check(c.get("reclaimed") == c.get("pswpout"), "pressure: every reclaimed page went to swap",
       p.stdout)
+
+plain, lazy = (run("--workload", "seq", "--args", "mb=4 passes=2 free=" + f) for f in "01")
+a, b = mm_counts(plain.stdout), mm_counts(lazy.stdout)
+checksum = [line for line in plain.stdout.splitlines() if line.startswith("seq: checksum")]
+check(plain.returncode == 0 and lazy.returncode == 0 and checksum and checksum[0] in lazy.stdout,
+      "seq free=1: runs, the same checksum", lazy.stdout + lazy.stderr)
+check(b.get("young", 0) - a.get("young", 0) == 1024 and b.get("dirty", 0) - a.get("dirty", 0) == 1024,
+      "seq free=1: 1024 young and 1024 dirty faults more", lazy.stdout)
+check(b.get("tlb_flush_page", 0) - a.get("tlb_flush_page", 0) == 3 * 1024,
+      "seq free=1: 3 x 1024 page flushes more", lazy.stdout)
+check(b.get("pglazyfreed") == 0, "seq free=1: no pressure, nothing discarded", lazy.stdout)
 
 p = run("--workload", "seq", "--args", "mb=1 passes=20 aging=8")
 c = mm_counts(p.stdout)

@@ -41,8 +41,8 @@ def run(name, workload, args=""):
 out, mm, asids, js = run("mix", "mix", "procs=4")
 # mix's children write what they read (COW from the zero page) and fault
 # their old code and stack pages young after fork; dirty-bit faults need a
-# clean page, which only MADV_FREE or a swap-in makes (test-young-dirty).
-for what in ["switches", "young", "zero_page", "cow"]:
+# clean writable page, which MADV_FREE makes (mix's seq child, free=1).
+for what in ["switches", "young", "dirty", "zero_page", "cow"]:
     check(mm.get(what, 0) > 0, f"mix: {what} faults/events > 0 ({mm.get(what)})", out[-2000:])
 check(mm.get("forks") == 4 and mm.get("exits") == 5, "mix: 4 forks, 5 exits")
 per_asid = check_asids(check, "mix", asids, js)

@@ -48,8 +48,9 @@ stats = os.path.join(tmp, "mix.json")
 p = run("--workload", "mix", "--stats", stats)
 counts = mm_counts(p.stdout)
 # mix's children read fresh memory (the zero page) and write it (COW from
-# the zero page); their code and stack pages start old after fork.
-for what in ["switches", "young", "zero_page", "cow", "forks"]:
+# the zero page); their code and stack pages start old after fork; its seq
+# child recycles its buffer with MADV_FREE (young, then dirty faults).
+for what in ["switches", "young", "dirty", "zero_page", "cow", "forks"]:
     check(counts.get(what, 0) > 0, f"mix summary: {what} > 0", p.stdout)
 asid_lines = re.findall(r"^  asid (\d+)\s+(\d+) /", p.stdout, re.M)
 check(len([a for a, n in asid_lines if int(a) > 0 and int(n) > 0]) >= 5,

@@ -116,28 +116,28 @@ STORY = ('until w story_phase=handler 8\nuntil-paused 200\n'
 
 MIX = """\
 wait 1
-key m
-until-paused 400
+until m marker=mix-start 5
 wait 1
 click-hot page
 wait 1
 state %s
-until f story_emulated=young 60
+until m marker=seq-start 40
+until f story_emulated=dirty 400
 """ + STORY
 
 
 def mix_session(mmuscope, tmp):
     """A newcomer's first minute under X: mix runs to its start marker, the
     map follows the running process's ASID, the hottest page opens the page
-    view, and f (pressed until a young-bit fault is caught: fork's children
-    start with old PTEs, copy_pte_range's pte_mkold) then w steps the fault,
-    its handler and its retry."""
+    view; from seq's start marker f (pressed until a dirty-bit fault is
+    caught: mix's seq child recycles its buffer with MADV_FREE, then reads
+    and writes each page)
+    then w steps the fault, its handler and its retry."""
     script, st = os.path.join(tmp, 'mix.script'), os.path.join(tmp, 'mix.state')
     zoomed = os.path.join(tmp, 'zoomed.state')
     open(script, 'w').write(MIX % zoomed)
     p = subprocess.run(['xvfb-run', '-a', '-s', '-screen 0 1280x800x24', mmuscope, 'ui', '--console',
-                        os.devnull, '--paused', '--frames', '3000', '--workload', 'mix', '--break-marker',
-                        'mix-start', '--script', script, '--state', st], capture_output=True, text=True,
+                        os.devnull, '--paused', '--frames', '3000', '--workload', 'mix', '--script', script, '--state', st], capture_output=True, text=True,
                        timeout=200, env=dict(os.environ, SDL_VIDEODRIVER='x11'))
     if p.returncode != 0:
         sys.exit('xvfb-run mmuscope ui (mix): exit %d: %s' % (p.returncode, p.stderr))
@@ -150,10 +150,10 @@ def mix_session(mmuscope, tmp):
     assert z['view'] == 'pages' and int(z['hover']) == int(hottest_page.split(',')[0], 16) >> 12, z
     s = state(st)
     assert s['pinned'] == '0' and s['asid'] == s['running_asid'] and s['asid'] != '0', s
-    assert s['walk_user'] == '1' and s['walk_fault'] == 'translation', s
-    assert s['story_emulated'] == 'young' and s['story_phase'] == 'retry', s
+    assert s['walk_user'] == '1' and s['walk_kind'] == 'write' and s['walk_fault'] == 'permission', s
+    assert s['story_emulated'] == 'dirty' and s['story_phase'] == 'retry', s
     lx0, lx1 = (int(v, 16) for v in s['story_linux'].split(','))
-    assert lx0 & 3 == 1 and lx1 & 3 == 3, s
+    assert lx1 == lx0 | 0x40, s
     assert s['retry_pc'] == s['walk_pc'] and s['retry_va'] == s['walk_va'] and s['retry_fault'] == 'none', s
 
 
