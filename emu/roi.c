@@ -161,7 +161,7 @@ int emu_roi_verdict(const emu_roi *r, char *err, size_t errlen)
 	return 2;
 }
 
-void emu_roi_describe(const emu_roi *r, char *out, size_t size)
+static void emu_roi_describe(const emu_roi *r, char *out, size_t size)
 {
 	if (!r)
 		snprintf(out, size, "none (--roi none: the whole run only)");

@@ -319,6 +319,16 @@ struct vm_area_struct {
 #define STACK_LIMIT (8ul << 20)         /* RLIMIT_STACK */
 #define TASK_UNMAPPED_BASE 0x40000000ul /* where mmap looks first */
 
+/* The errno values system calls return, negated (asm-generic/errno-base.h). */
+#define EBADF 9
+#define ECHILD 10
+#define EAGAIN 11
+#define ENOMEM 12
+#define EFAULT 14
+#define ENODEV 19
+#define EINVAL 22
+#define ENOSYS 38
+
 enum task_state { TASK_UNUSED, TASK_RUNNING, TASK_WAITING, TASK_ZOMBIE };
 #define NR_TASKS 64
 struct task_struct {
@@ -330,6 +340,8 @@ struct task_struct {
 	struct fw_regs ctx;                 /* user context while not running */
 };
 extern struct task_struct *current;
+/* Every task slot; a task holds an mm from fork until it exits. */
+extern struct task_struct tasks[NR_TASKS];
 
 /* What the memory manager did for user processes; reported when the user
  * programs end, and read by tests through a syscall (the order is that

@@ -17,10 +17,6 @@
 #define MAP_ANONYMOUS 0x20ul
 #define MADV_DONTNEED 4
 #define MADV_FREE 8
-#define EBADF 9
-#define ENOMEM 12
-#define EINVAL 22
-#define ENODEV 19
 
 struct gmm_stats gmm_stats;
 
@@ -470,10 +466,9 @@ static unsigned long age_mm(struct mm_struct *mm)
  * referenced. */
 void age_user_pages(void)
 {
-	extern struct task_struct tasks[NR_TASKS];
 	unsigned long referenced = 0;
 	for (int i = 0; i < NR_TASKS; i++)
-		if (tasks[i].state == TASK_RUNNING || tasks[i].state == TASK_WAITING)
+		if (tasks[i].mm)
 			referenced += age_mm(tasks[i].mm);
 	gmm_stats.aging_passes++;
 	gmm_stats.aged += referenced;
@@ -634,6 +629,13 @@ long sys_munmap(unsigned long addr, unsigned long len)
 	return do_munmap(current->mm, addr, addr + PAGE_ALIGN(len));
 }
 
+/* A COW page (shared since fork) and the zero page stay write-protected
+ * until written, whatever mprotect allows. */
+static bool stays_write_protected(pte_t pte)
+{
+	return is_zero_pfn(pte_pfn(pte)) || page_count(pfn_to_page(pte_pfn(pte))) > 1;
+}
+
 /* change_protection: every PTE whose value changes is flushed, more
  * permission or less (flush_tlb_range: a TLB may hold the old rights
  * either way).  A COW page and the zero page stay write-protected until
@@ -658,15 +660,12 @@ long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 			pte_t *ptep = pte_lookup(mm, a, false);
 			if (!ptep || !pte_present(*ptep))
 				continue;
-			pte_t cow = is_zero_pfn(pte_pfn(*ptep)) ||
-						    page_count(pfn_to_page(pte_pfn(*ptep))) > 1
-					    ? L_PTE_RDONLY
-					    : 0;
+			pte_t cow = stays_write_protected(*ptep) ? L_PTE_RDONLY : 0;
 			if ((v->vm_flags & VM_HUGEPAGE) && user_block_mapped(mm, a)) {
 				unsigned long block = a & ~(bs - 1);
 				if (block >= addr && end - block >= bs) {
 					for (unsigned long i = 1; i < bs >> PAGE_SHIFT; i++)
-						if (page_count(pfn_to_page(pte_pfn(ptep[i]))) > 1)
+						if (stays_write_protected(ptep[i]))
 							cow = L_PTE_RDONLY;
 					pte_t before = *ptep;
 					set_user_block(mm, a, ~(PAGE_MASK | L_PTE_YOUNG | L_PTE_DIRTY),

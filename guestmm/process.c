@@ -18,13 +18,6 @@
 #define SIGKILL 9
 #define SIGSEGV 11
 #define EXIT_SIGNALED 0x100    /* exit_code flag: killed by the signal in bits 7:0 */
-#define ECHILD 10
-#define EAGAIN 11
-#define ENOMEM 12
-#define EFAULT 14
-#define EINVAL 22
-#define ENOSYS 38
-#define EBADF 9
 
 /* The user image (firmware/user/), linked at USER_BASE, starts with: */
 struct user_header {
@@ -138,6 +131,7 @@ void do_exit(int code)
 		if (t == init) {
 			if (c->mm)
 				mmput(c->mm);
+			c->mm = 0;
 			c->state = TASK_UNUSED;
 		} else {
 			c->parent = init;

@@ -20,7 +20,6 @@
 #include "fw.h"
 #include "gmm.h"
 
-#define EINVAL 22
 
 enum user_layout user_layout;
 

@@ -28,7 +28,6 @@
 #define DEF_PRIORITY 12
 #define MAX_RECLAIM_RETRIES 16
 #define SWP_OFFSET_SHIFT 7 /* __SWP_OFFSET_SHIFT, type 0 */
-#define ENOMEM 12
 
 static struct list_head lru_inactive = { &lru_inactive, &lru_inactive };
 static struct list_head lru_active = { &lru_active, &lru_active };
@@ -104,14 +103,11 @@ void mark_page_lazyfree(struct page *page)
 static void rmap_walk(struct page *page, bool (*fn)(struct mm_struct *, unsigned long, pte_t *, void *),
 		      void *arg)
 {
-	extern struct task_struct tasks[NR_TASKS];
 	unsigned long pfn = page_to_pfn(page);
 	for (int i = 0; i < NR_TASKS; i++) {
-		struct task_struct *t = &tasks[i];
-		if (t->state == TASK_UNUSED || t->state == TASK_ZOMBIE || !t->mm)
-			continue;
-		pte_t *ptep = pte_lookup(t->mm, page->index, false);
-		if (ptep && pte_present(*ptep) && pte_pfn(*ptep) == pfn && !fn(t->mm, page->index, ptep, arg))
+		struct mm_struct *mm = tasks[i].mm;
+		pte_t *ptep = mm ? pte_lookup(mm, page->index, false) : 0;
+		if (ptep && pte_present(*ptep) && pte_pfn(*ptep) == pfn && !fn(mm, page->index, ptep, arg))
 			return;
 	}
 }
@@ -201,7 +197,6 @@ static unsigned long get_swap_slot(void)
 /* swap_duplicate: fork copies an entry. */
 void swap_duplicate(pte_t pte) { swap_map[pte_to_swp_offset(pte)]++; }
 
-/* free_swap_and_cache: an entry leaves a page table. */
 /* A slot's last reference frees it: kswapd may make progress again. */
 static bool put_swap_slot(unsigned long slot)
 {
@@ -212,6 +207,7 @@ static bool put_swap_slot(unsigned long slot)
 	return true;
 }
 
+/* free_swap_and_cache: an entry leaves a page table. */
 void swap_free(pte_t pte) { put_swap_slot(pte_to_swp_offset(pte)); }
 
 /* try_to_unmap_one: the PTE becomes the swap entry, or none for a

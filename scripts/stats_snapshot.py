@@ -20,7 +20,8 @@ PRESETS = sorted(f[:-4] for f in os.listdir(os.path.join(HERE, "..", "presets"))
                  if f.endswith(".tlb"))
 # Workloads whose defaults the guest refuses get the arguments they need;
 # every other one runs with its defaults.
-ARGS = {"test-ulayout": ["ulayout=large", "ulayout=sections"]}
+ARGS = {"test-ulayout": ["ulayout=large aging=8", "ulayout=sections aging=8"],
+        "test-aging": ["aging=8"]}
 
 
 def workloads(mmuscope):
