@@ -558,6 +558,7 @@ static int restart(ui_t *u, emu_t **ep, char *err, size_t errlen)
 static void free_ui(ui_t *u)
 {
 	free_spaces(u);
+	free(u->maps_text);
 	for (int lv = 0; lv < TLB_LEVEL_COUNT; lv++) {
 		free(u->snap[lv].key);
 		free(u->snap[lv].flash);

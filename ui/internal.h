@@ -150,6 +150,13 @@ struct ui {
 	uint16_t active[4096];  /* the page view's MBs: those with page counters */
 	unsigned nactive, page_scroll; /* ... and the first one shown */
 	unsigned maps_scroll;   /* the mappings list's first line shown */
+	/* The mappings list, rebuilt only when the machine ran or the shown
+	 * ASID changed: a ptdump walks every table of the address space. */
+	char *maps_text;
+	size_t maps_ranges;
+	const emu_t *maps_e;
+	uint64_t maps_insns;
+	int maps_asid;
 	ui_hot hot[2 * UI_HOT]; /* hottest MBs, then hottest pages */
 	unsigned nhot;
 	int mouse_x, mouse_y;

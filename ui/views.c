@@ -451,8 +451,11 @@ static void pane(ui_t *u, ui_pane p, SDL_Rect r)
 }
 
 /* The shown address space's mappings, ptdump style (ui_ptdump). */
-static void draw_maps(ui_t *u, SDL_Rect r)
+static const char *maps_text(ui_t *u)
 {
+	if (u->maps_text && u->maps_e == u->e && u->maps_insns == emu_insns(u->e) &&
+	    u->maps_asid == u->shown_asid)
+		return u->maps_text;
 	mmu_regime reg;
 	emu_read_regime(u->e, &reg);
 	const ui_space *s = u->space[u->shown_asid];
@@ -463,9 +466,28 @@ static void draw_maps(ui_t *u, SDL_Rect r)
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	if (!f)
-		return;
+		return NULL;
 	size_t n = ui_ptdump(u->e, &reg, f);
-	fclose(f);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	free(u->maps_text);
+	u->maps_text = text;
+	u->maps_ranges = n;
+	u->maps_e = u->e;
+	u->maps_insns = emu_insns(u->e);
+	u->maps_asid = u->shown_asid;
+	return text;
+}
+
+static void draw_maps(ui_t *u, SDL_Rect r)
+{
+	const char *cached = maps_text(u);
+	char *text = cached ? strdup(cached) : NULL; /* cut into lines below */
+	if (!text)
+		return;
+	size_t n = u->maps_ranges;
 	int y = r.y, fit = r.h / u->ch - 2;
 	if (u->maps_scroll >= n)
 		u->maps_scroll = n ? (unsigned)n - 1 : 0;
