@@ -150,6 +150,12 @@ struct ui {
 	uint16_t active[4096];  /* the page view's MBs: those with page counters */
 	unsigned nactive, page_scroll; /* ... and the first one shown */
 	unsigned maps_scroll;   /* the mappings list's first line shown */
+	/* The CPU's translation regime as of (regime_e, regime_insns): the
+	 * views read descriptors for thousands of cells a frame, and the
+	 * regime changes only when the machine runs (ui_regime). */
+	mmu_regime regime;
+	const emu_t *regime_e;
+	uint64_t regime_insns;
 	/* The mappings list, rebuilt only when the machine ran or the shown
 	 * ASID changed: a ptdump walks every table of the address space. */
 	char *maps_text;
@@ -235,6 +241,8 @@ void ui_render(ui_t *u);
 int ui_cell_at(const ui_t *u, int x, int y);
 /* The pixel at the centre of a cell, for scripted clicks. */
 void ui_cell_centre(const ui_t *u, int cell, int *x, int *y);
+/* The CPU's translation regime, read again only after the machine ran. */
+const mmu_regime *ui_regime(ui_t *u);
 /* The L1 descriptor for an MB of an address space (0 when unreadable),
  * and the L2 descriptor of a page under it. */
 uint32_t ui_l1_desc(ui_t *u, uint8_t asid, unsigned mb, uint32_t *addr);

@@ -12,15 +12,24 @@ enum { BAR = 22, PANEL_W = 480 };
 static const uint32_t BG = UI_BG, EMPTY = 0x303034, TEXT = UI_TEXT, DIM = UI_DIM, HEAD = UI_HEAD,
 		      GOOD = UI_GOOD;
 
+const mmu_regime *ui_regime(ui_t *u)
+{
+	if (u->regime_e != u->e || u->regime_insns != emu_insns(u->e)) {
+		emu_read_regime(u->e, &u->regime);
+		u->regime_e = u->e;
+		u->regime_insns = emu_insns(u->e);
+	}
+	return &u->regime;
+}
+
 uint32_t ui_l1_desc(ui_t *u, uint8_t asid, unsigned mb, uint32_t *addr)
 {
-	mmu_regime r;
-	emu_read_regime(u->e, &r);
-	unsigned n = r.ttbcr & MMU_TTBCR_N;
+	const mmu_regime *r = ui_regime(u);
+	unsigned n = r->ttbcr & MMU_TTBCR_N;
 	ui_space *s = u->space[asid];
-	uint32_t ttbr0 = s ? s->ttbr0 : r.ttbr0, v = 0;
+	uint32_t ttbr0 = s ? s->ttbr0 : r->ttbr0, v = 0;
 	bool high = n && (mb >> (12 - n)) != 0;
-	uint32_t base = high ? r.ttbr1 & ~0x3FFFu : ttbr0 & ~((0x4000u >> n) - 1);
+	uint32_t base = high ? r->ttbr1 & ~0x3FFFu : ttbr0 & ~((0x4000u >> n) - 1);
 	*addr = base | mb << 2;
 	emu_phys_read32(u->e, *addr, &v);
 	return v;
@@ -456,8 +465,7 @@ static const char *maps_text(ui_t *u)
 	if (u->maps_text && u->maps_e == u->e && u->maps_insns == emu_insns(u->e) &&
 	    u->maps_asid == u->shown_asid)
 		return u->maps_text;
-	mmu_regime reg;
-	emu_read_regime(u->e, &reg);
+	mmu_regime reg = *ui_regime(u);
 	const ui_space *s = u->space[u->shown_asid];
 	if (s)
 		reg.ttbr0 = s->ttbr0;
