@@ -177,6 +177,14 @@ void emu_code_pages_unregister(uc_engine *uc);
 /* elf.c: loads the image into RAM; returns the entry point or sets err. */
 bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t errlen);
 
+/* machine.c: guest RAM, zero-filled by the host kernel on first touch
+ * (no up-front memset: clearing 128 MB was most of a short run's CPU
+ * time), in huge pages where the kernel gives them (a workload that
+ * writes a word per page spent a sixth of a replay in page faults and
+ * host TLB misses on 4 KB pages).  NULL if the host has no room; unmap
+ * with munmap. */
+uint8_t *emu_ram_map(uint32_t size);
+
 void emu_fail(emu_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* summary.c: a JSON string, quotes, backslashes and control characters escaped. */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "emu/internal.h"
 #include "emu/model.h"
@@ -726,6 +727,15 @@ static void set_error(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+uint8_t *emu_ram_map(uint32_t size)
+{
+	void *ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ram == MAP_FAILED)
+		return NULL;
+	madvise(ram, size, MADV_HUGEPAGE);
+	return ram;
+}
+
 emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 {
 	const char *board_name = opt->board ? opt->board : "q3f";
@@ -770,13 +780,12 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 	e->board = board;
 	e->console = opt->console ? opt->console : stdout;
 	e->ram_size = ram_mb << 20;
-	e->ram = aligned_alloc(4096, e->ram_size);
+	e->ram = emu_ram_map(e->ram_size);
 	if (!e->ram) {
 		set_error(err, errlen, "cannot allocate %u MB of guest RAM", ram_mb);
 		free(e);
 		return NULL;
 	}
-	memset(e->ram, 0, e->ram_size);
 	e->ram_view = (mmu_ram){ .host = e->ram, .pa = board->ram_base, .size = e->ram_size };
 	e->mem = (mmu_mem){ .ram = &e->ram_view, .nram = 1 };
 
@@ -865,7 +874,8 @@ void emu_destroy(emu_t *e)
 		free(e->markers[i]);
 	free(e->markers);
 	free(e->scanned);
-	free(e->ram);
+	if (e->ram)
+		munmap(e->ram, e->ram_size);
 	free(e);
 }
 

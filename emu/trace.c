@@ -556,14 +556,8 @@ int emu_replay(const char *path, const char *preset, const char *roi, FILE *summ
 		.nmrr = get32(head + 32), .contextidr = get32(head + 36),
 		.has_pxn = get32(head + 40), .non_secure = get32(head + 44),
 	};
-	/* Zero pages stay untouched.  Huge pages where the kernel gives them:
-	 * a workload that writes a word per page (sweep) spent a sixth of
-	 * the replay in page faults and TLB misses on 4 KB pages. */
-	void *ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	e->ram = ram == MAP_FAILED ? NULL : ram;
+	e->ram = emu_ram_map(size);
 	e->ram_size = size;
-	if (e->ram)
-		madvise(e->ram, size, MADV_HUGEPAGE);
 	if (!e->ram) {
 		snprintf(err, errlen, "%s: cannot hold 0x%x bytes of RAM", path, size);
 		goto out;
