@@ -169,10 +169,12 @@ bool emu_decode_thumb(uint16_t first, uint16_t second, emu_mem_insn *m);
 /* The first access's address, reading the registers now. */
 uint32_t emu_mem_address(emu_t *e, const emu_mem_insn *m, uint32_t pc, bool thumb);
 
-/* code_pages.c: unicorn 2.0.1's self-modifying-code check, skipped for
- * RAM pages that never held code (bytes of RAM at ram_addr 0). */
-void emu_code_pages_register(uc_engine *uc, uint64_t ram_bytes);
-void emu_code_pages_unregister(uc_engine *uc);
+/* uc_repair.c: unicorn 2.0.1's self-modifying-code check, skipped for
+ * RAM pages that never held code (bytes of RAM at ram_addr 0), and its
+ * region lookup, kept per megabyte.  Register after uc_open, before the
+ * regions are mapped; the machine must not unmap or re-protect them. */
+void emu_uc_repair_register(uc_engine *uc, uint64_t ram_bytes);
+void emu_uc_repair_unregister(uc_engine *uc);
 
 /* elf.c: loads the image into RAM; returns the entry point or sets err. */
 bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t errlen);

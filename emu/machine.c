@@ -797,7 +797,7 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 		set_error(err, errlen, "unicorn: cannot create an ARM engine");
 		goto fail;
 	}
-	emu_code_pages_register(e->uc, e->ram_size);
+	emu_uc_repair_register(e->uc, e->ram_size);
 	uc_hook h;
 	if (uc_ctl_set_cpu_model(e->uc, board->cpu_model) != UC_ERR_OK ||
 	    uc_mem_map_ptr(e->uc, board->ram_base, e->ram_size, UC_PROT_ALL, e->ram) != UC_ERR_OK ||
@@ -864,7 +864,7 @@ void emu_destroy(emu_t *e)
 	if (!e)
 		return;
 	if (e->uc) {
-		emu_code_pages_unregister(e->uc);
+		emu_uc_repair_unregister(e->uc);
 		uc_close(e->uc);
 	}
 	emu_end_trace(e);
