@@ -90,12 +90,18 @@ struct emu {
 	bool last_data_write;
 	uc_hook far_probe;      /* model off: memory hook for one abort retry */
 	bool restart_pending;   /* leave uc_emu_start so deleted hooks are freed */
-	/* access_pc: the block's end, where its next load/store is looked for,
-	 * the last one found and the accesses it still owes; the host address
-	 * of the block's first page (NULL: read through the MMU). */
+	/* access_pc.c: the block's end, where its next load/store is looked
+	 * for, the last one found and the accesses it still owes; the host
+	 * address of the block's first page (NULL: read through the MMU);
+	 * the block's plan (NULL: none, decode as it runs), whether it was
+	 * looked for, and the plan's next load/store. */
 	uint32_t block_end, access_next, access_pc;
 	unsigned access_left;
 	const uint8_t *block_code;
+	struct emu_block_plan *plans;
+	const struct emu_block_plan *plan;
+	bool plan_sought;
+	unsigned plan_next;
 	uint32_t insn_pc;       /* emu_options.check_access_pc: unicorn's PC */
 	uint32_t image_end;     /* end of the loaded ELF segments (physical) */
 	bool resume_valid;      /* block_hook stopped before the block at resume_pc */
@@ -168,6 +174,15 @@ bool emu_decode_arm(uint32_t insn, emu_mem_insn *m);
 bool emu_decode_thumb(uint16_t first, uint16_t second, emu_mem_insn *m);
 /* The first access's address, reading the registers now. */
 uint32_t emu_mem_address(emu_t *e, const emu_mem_insn *m, uint32_t pc, bool thumb);
+
+/* access_pc.c: the instruction that made the data access at va, in a
+ * block begun with emu_access_begin_block (e->block_va, e->block_thumb
+ * and, with the model, e->block_code set); the block's plans are freed
+ * with the machine. */
+void emu_access_begin_block(emu_t *e, uint32_t va, uint32_t size, bool thumb);
+uint32_t emu_access_pc(emu_t *e, uint32_t va);
+void emu_access_free(emu_t *e);
+bool emu_condition_passes(uint32_t cond, uint32_t cpsr);
 
 /* uc_repair.c: unicorn 2.0.1's self-modifying-code check, skipped for
  * RAM pages that never held code (bytes of RAM at ram_addr 0), and its

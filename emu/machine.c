@@ -109,80 +109,6 @@ static bool is_mcr_p15(uint32_t w)
 	return (w & 0x0F100F10u) == 0x0E000F10u;
 }
 
-static bool condition_passes(uint32_t cond, uint32_t cpsr)
-{
-	bool n = cpsr >> 31 & 1, z = cpsr >> 30 & 1, c = cpsr >> 29 & 1, v = cpsr >> 28 & 1;
-	bool r;
-	switch (cond >> 1) {
-	case 0: r = z; break;
-	case 1: r = c; break;
-	case 2: r = n; break;
-	case 3: r = v; break;
-	case 4: r = c && !z; break;
-	case 5: r = n == v; break;
-	case 6: r = !z && n == v; break;
-	default: return true; /* AL, and the unconditional space */
-	}
-	return (cond & 1) ? !r : r;
-}
-
-/* Would the load/store at pc, with the registers as they are now, make
- * its first access at va?  Only asked of a conditional one, whose
- * condition cannot be judged on today's flags when an instruction between
- * it and the access set them. */
-static bool first_access_at(emu_t *e, const emu_mem_insn *m, uint32_t pc, uint32_t va)
-{
-	return emu_mem_address(e, m, pc, false) == va;
-}
-
-static bool block_word(emu_t *e, uint32_t pc, uint32_t *w)
-{
-	if (e->block_code && (pc >> 12) == (e->block_va >> 12)) {
-		memcpy(w, e->block_code + (pc - e->block_va), 4);
-		return true;
-	}
-	return emu_read_virt(e, pc, w, 4);
-}
-
-/* The instruction making a memory access.  Inside memory hooks unicorn
- * 2.0.1 leaves the PC at the start of the block (checked: three accesses of
- * one block all read its first address), so the block's loads and stores
- * are followed in program order, each owning as many hook calls as it makes
- * accesses; a conditional one is passed over when its condition fails on
- * the current flags or its address is not the one accessed.
- * emu_options.check_access_pc compares this with a per-instruction hook.
- * Thumb blocks report the block's start: the guest's Thumb code is one
- * selftest routine, and there is no Thumb decoder here. */
-static uint32_t access_pc(emu_t *e, uint32_t va)
-{
-	if (e->access_left) {
-		e->access_left--;
-		return e->access_pc;
-	}
-	if (e->block_thumb)
-		return e->access_pc = e->block_va;
-	uint32_t cpsr = 0;
-	bool have_cpsr = false;
-	for (uint32_t pc = e->access_next; pc < e->block_end; pc += 4) {
-		uint32_t w;
-		if (!block_word(e, pc, &w))
-			break;
-		emu_mem_insn m;
-		if (!emu_decode_arm(w, &m))
-			continue;
-		if (w >> 28 < 0xE) {
-			if (!have_cpsr)
-				uc_reg_read(e->uc, UC_ARM_REG_CPSR, &cpsr), have_cpsr = true;
-			if (!condition_passes(w >> 28, cpsr) || !first_access_at(e, &m, pc, va))
-				continue;
-		}
-		e->access_next = pc + 4;
-		e->access_left = m.count - 1;
-		return e->access_pc = pc;
-	}
-	return e->access_pc; /* more accesses than the decoder expects: keep the last */
-}
-
 /* emu_options.check_access_pc: a code hook on every instruction keeps
  * unicorn's own PC, and a memory hook added after mem_hook (unicorn calls
  * hooks in the order they were added) compares the attribution with it,
@@ -240,7 +166,7 @@ static void mcr_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 		uint32_t it = ((cpsr >> 8) & 0xFC) | ((cpsr >> 25) & 3);
 		cond = (it & 0xF) ? it >> 4 : 0xE;
 	}
-	if (!condition_passes(cond, cpsr))
+	if (!emu_condition_passes(cond, cpsr))
 		return;
 	unsigned rt = (w >> 12) & 0xF;
 	if (rt == 15)
@@ -361,7 +287,7 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
 	e->last_data_va = (uint32_t)addr;
 	e->last_data_write = kind == MMU_WRITE;
 	uint64_t pa;
-	uint32_t pc = access_pc(e, (uint32_t)addr);
+	uint32_t pc = emu_access_pc(e, (uint32_t)addr);
 	mmu_fault f = emu_model_access(e->model, (uint32_t)addr, kind, e->block_user,
 				       (unsigned)size, pc, &pa);
 	if (f.type != MMU_FAULT_NONE) {
@@ -428,9 +354,7 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 	if (e->model && model_fetch(e, va, size, user))
 		return; /* a prefetch abort instead of the block */
 	e->block_va = va;
-	e->block_end = va + size;
-	e->access_next = va;
-	e->access_left = 0;
+	emu_access_begin_block(e, va, size, thumb);
 	e->block_thumb = thumb;
 	e->block_user = user;
 	/* A step retires only the block's first instruction. */
@@ -874,6 +798,7 @@ void emu_destroy(emu_t *e)
 		free(e->markers[i]);
 	free(e->markers);
 	free(e->scanned);
+	emu_access_free(e);
 	if (e->ram)
 		munmap(e->ram, e->ram_size);
 	free(e);
