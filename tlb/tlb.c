@@ -69,7 +69,6 @@ static uint64_t next_random(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-static unsigned fetch_cost(void *ctx, unsigned level, uint32_t desc_pa);
 
 static bool level_init(tlb_t *t, tlb_level_id id)
 {
@@ -117,9 +116,6 @@ tlb_t *tlb_new(const tlb_config *cfg)
 	}
 	t->micro[0] = t->level[TLB_ITLB].slots ? &t->level[TLB_ITLB] : NULL;
 	t->micro[1] = t->level[TLB_DTLB].slots ? &t->level[TLB_DTLB] : NULL;
-	t->hooks.fetch_cost = fetch_cost;
-	t->hooks.ctx = t;
-	t->hooks.mem_latency = cfg->memory_latency;
 	return t;
 }
 
@@ -400,19 +396,29 @@ static void slot_from_walk(tlb_slot *s, const mmu_entry *e, uint8_t asid, const 
 
 /* ---- Walks and the walk cache -------------------------------------------- */
 
+/* One walk in progress, as fetch_cost sees it. */
+struct walk_ctx {
+	tlb_t *t;
+	uint32_t va;
+	unsigned cycles;
+	bool cache_pending;     /* its L1 fetch missed the walk cache */
+	uint32_t cache_l1;      /* ... at this descriptor address */
+};
+
 /* mmu_walk's descriptor reads come through here: count them and charge
  * them.  The walk cache holds level-1 table descriptors (sections are the
  * TLB's business): an L1 fetch looks it up, and a level-2 fetch that follows
  * a miss proves the L1 word was a table descriptor worth caching. */
 static unsigned fetch_cost(void *ctx, unsigned level, uint32_t desc_pa)
 {
-	tlb_t *t = ctx;
+	struct walk_ctx *w = ctx;
+	tlb_t *t = w->t;
 	tlb_level *wc = &t->level[TLB_WALK_CACHE];
 	unsigned cost = t->cfg.memory_latency;
 
 	if (level == 1) {
 		t->count[TLB_CNT_walk_steps_l1]++;
-		t->walk_cache_pending = false;
+		w->cache_pending = false;
 		if (wc->slots) {
 			int hit = tlb_level_search(wc, desc_pa, TLB_TAG_GLOBAL);
 			t->count[TLB_CNT_walk_cache_lookups]++;
@@ -425,24 +431,24 @@ static unsigned fetch_cost(void *ctx, unsigned level, uint32_t desc_pa)
 				cost = wc->latency;
 			} else {
 				t->count[TLB_CNT_walk_cache_misses]++;
-				t->walk_cache_pending = true;
-				t->walk_cache_l1 = desc_pa;
+				w->cache_pending = true;
+				w->cache_l1 = desc_pa;
 				cost += wc->latency;
 			}
 		}
 	} else {
 		t->count[TLB_CNT_walk_steps_l2]++;
-		if (t->walk_cache_pending) {
-			tlb_slot s = { .key = t->walk_cache_l1, .key_mask = ~3u,
+		if (w->cache_pending) {
+			tlb_slot s = { .key = w->cache_l1, .key_mask = ~3u,
 				       .tag = TLB_TAG_GLOBAL, .size = TLB_SIZE_1M };
-			s.e.va_base = t->walking_va & 0xFFF00000u;
+			s.e.va_base = w->va & 0xFFF00000u;
 			s.e.size_log2 = 20;
-			s.e.l1_addr = t->walk_cache_l1;
+			s.e.l1_addr = w->cache_l1;
 			level_fill(t, wc, &s);
-			t->walk_cache_pending = false;
+			w->cache_pending = false;
 		}
 	}
-	t->walk_cycles += cost;
+	w->cycles += cost;
 	return cost;
 }
 
@@ -525,13 +531,13 @@ static int walk_and_fill(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32
 
 	mmu_entry e;
 	mmu_trace trace;
-	t->walking_va = va;
-	t->walk_cycles = 0;
-	t->walk_cache_pending = false;
-	mmu_fault f = mmu_walk(r, va, m, &t->hooks, &e, &trace);
+	struct walk_ctx w = { .t = t, .va = va };
+	const mmu_hooks hooks = { .fetch_cost = fetch_cost, .ctx = &w,
+				  .mem_latency = t->cfg.memory_latency };
+	mmu_fault f = mmu_walk(r, va, m, &hooks, &e, &trace);
 	t->count[side ? TLB_CNT_walks_d : TLB_CNT_walks_i]++;
 	t->asid[asid].walks++;
-	charge(t, out, t->walk_cycles);
+	charge(t, out, w.cycles);
 	out->source = TLB_FROM_WALK;
 	if (f.type != MMU_FAULT_NONE) {
 		if (t->obs.on_walk)

@@ -385,12 +385,6 @@ struct tlb {
 	tlb_level level[TLB_LEVEL_COUNT];
 	tlb_config cfg;
 	tlb_observer obs;
-	mmu_hooks hooks;
-	/* The walk in progress (see fetch_cost in tlb.c). */
-	uint32_t walking_va;
-	unsigned walk_cycles;
-	bool walk_cache_pending;        /* its L1 fetch missed the walk cache */
-	uint32_t walk_cache_l1;         /* ... at this descriptor address */
 	bool lock_preserve;
 	unsigned lock_victim;
 	mmu_entry walked;               /* a walk's result when no TLB holds it */
