@@ -59,7 +59,7 @@ int cli_replay(int argc, char **argv)
 	if (!trace)
 		return cli_usage_error("replay", "a trace file is required");
 	char err[512];
-	if (emu_roi_check_spec(roi, err, sizeof err))
+	if (model_roi_check_spec(roi, err, sizeof err))
 		return cli_usage_error("replay", "%s", err);
 	cli_output json = { 0 };
 	if (stats && !cli_output_open(&json, "replay", stats))
@@ -70,7 +70,7 @@ int cli_replay(int argc, char **argv)
 	struct timespec wall0, wall1, cpu0, cpu1;
 	clock_gettime(CLOCK_MONOTONIC, &wall0);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
-	int status = emu_replay(trace, preset, roi, quiet ? NULL : stdout, json.f, &accesses, err,
+	int status = model_replay(trace, preset, roi, quiet ? NULL : stdout, json.f, &accesses, err,
 				sizeof err);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
 	clock_gettime(CLOCK_MONOTONIC, &wall1);

@@ -121,7 +121,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 	if (more)
 		return more;
 	char err[512];
-	if (emu_roi_check_spec(a->emu.roi, err, sizeof err))
+	if (model_roi_check_spec(a->emu.roi, err, sizeof err))
 		return cli_usage_error("run", "%s", err);
 	if (a->dump_at && !a->path[OUT_DUMP_PT] && !a->path[OUT_PTDUMP] && !a->path[OUT_DUMP_RAM])
 		return cli_usage_error("run", "--dump-at needs --dump-pt, --ptdump or --dump-ram");
@@ -226,7 +226,7 @@ int cli_run(int argc, char **argv)
 	}
 	if (a.dump_at) {
 		a.machine = e;
-		emu_set_events(e, &(emu_events){ .ctx = &a, .on_marker = dump_at_marker });
+		emu_set_events(e, &(emu_events){ .model.ctx = &a, .on_marker = dump_at_marker });
 	}
 	emu_stop stop = emu_run(e, a.max_insns);
 	status = 0;

@@ -294,7 +294,7 @@ static void on_marker(void *ctx, const char *name)
 	}
 }
 
-static void on_access(void *ctx, const emu_access *a)
+static void on_access(void *ctx, const model_access_event *a)
 {
 	scenario *s = ctx;
 	bool fetch = a->kind == MMU_FETCH;
@@ -480,9 +480,9 @@ static void create_machine(lua_State *L)
 		s->opt.console = NULL;
 		luaL_error(L, "boot: %s", err);
 	}
-	emu_events ev = { .ctx = s, .on_access = on_access, .on_walk = on_walk,
-			  .on_exception = on_exception, .on_marker = on_marker,
-			  .on_hazard = on_hazard };
+	emu_events ev = { .model = { .ctx = s, .on_access = on_access, .on_walk = on_walk,
+				     .on_hazard = on_hazard },
+			  .on_exception = on_exception, .on_marker = on_marker };
 	emu_set_events(s->e, &ev);
 	/* Up to the end of the kernel's boot: page tables and allocators ready. */
 	s->until = (stop_condition){ .marker = "boot" };

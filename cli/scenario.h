@@ -7,6 +7,7 @@
 #include <lua.h>
 
 #include "emu/emu.h"
+#include "emu/scenario.h"
 
 /* The machine of the running script; raises a Lua error when the script
  * has not called mm.boot yet. */

@@ -30,23 +30,6 @@ struct emu_block_plan {
 	uint32_t copy[PLAN_WORDS];      /* the code it was made from */
 };
 
-bool emu_condition_passes(uint32_t cond, uint32_t cpsr)
-{
-	bool n = cpsr >> 31 & 1, z = cpsr >> 30 & 1, c = cpsr >> 29 & 1, v = cpsr >> 28 & 1;
-	bool r;
-	switch (cond >> 1) {
-	case 0: r = z; break;
-	case 1: r = c; break;
-	case 2: r = n; break;
-	case 3: r = v; break;
-	case 4: r = c && !z; break;
-	case 5: r = n == v; break;
-	case 6: r = !z && n == v; break;
-	default: return true; /* AL, and the unconditional space */
-	}
-	return (cond & 1) ? !r : r;
-}
-
 void emu_access_begin_block(emu_t *e, uint32_t va, uint32_t size, bool thumb)
 {
 	e->block_end = va + size;

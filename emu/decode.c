@@ -241,3 +241,25 @@ uint32_t emu_mem_address(emu_t *e, const emu_mem_insn *m, uint32_t pc, bool thum
 		return base;
 	return m->up ? base + offset : base - offset;
 }
+
+bool emu_thumb_is_32bit(uint16_t first)
+{
+	return (first & 0xF800) >= 0xE800;
+}
+
+bool emu_condition_passes(uint32_t cond, uint32_t cpsr)
+{
+	bool n = cpsr >> 31 & 1, z = cpsr >> 30 & 1, c = cpsr >> 29 & 1, v = cpsr >> 28 & 1;
+	bool r;
+	switch (cond >> 1) {
+	case 0: r = z; break;
+	case 1: r = c; break;
+	case 2: r = n; break;
+	case 3: r = v; break;
+	case 4: r = c && !z; break;
+	case 5: r = n == v; break;
+	case 6: r = !z && n == v; break;
+	default: return true; /* AL, and the unconditional space */
+	}
+	return (cond & 1) ? !r : r;
+}

@@ -1,7 +1,8 @@
-/* ELF32 little-endian ARM loader: copies PT_LOAD segments to their physical
- * addresses (p_paddr), as qemu-system-arm -kernel does.  Every field is
- * checked against the file and RAM, so a corrupt image is an error message,
- * never a host crash. */
+/* The one ELF32 reader: the loader copies PT_LOAD segments to their
+ * physical addresses (p_paddr), as qemu-system-arm -kernel does; scenarios
+ * look symbols up in .symtab.  Every field is checked against the file and
+ * RAM, so a corrupt image is an error message or "not found", never a host
+ * crash. */
 #include <elf.h>
 #include <errno.h>
 #include <stdio.h>
@@ -9,11 +10,35 @@
 #include <string.h>
 
 #include "emu/internal.h"
+#include "emu/scenario.h"
 
 static bool fail(char *err, size_t errlen, const char *path, const char *what)
 {
 	snprintf(err, errlen, "%s: %s", path, what);
 	return false;
+}
+
+/* The whole file (at most 1 GB, not empty), closed; NULL if unreadable. */
+static uint8_t *read_whole(FILE *f, long *size)
+{
+	uint8_t *image = NULL;
+	*size = -1;
+	if (fseek(f, 0, SEEK_END) == 0)
+		*size = ftell(f);
+	if (*size > 0 && *size <= (1L << 30) && fseek(f, 0, SEEK_SET) == 0) {
+		image = malloc((size_t)*size);
+		if (image && fread(image, 1, (size_t)*size, f) != (size_t)*size) {
+			free(image);
+			image = NULL;
+		}
+	}
+	fclose(f);
+	return image;
+}
+
+static bool is_elf(const uint8_t *image, long size)
+{
+	return (size_t)size >= sizeof(Elf32_Ehdr) && !memcmp(image, ELFMAG, SELFMAG);
 }
 
 bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t errlen)
@@ -23,24 +48,14 @@ bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t
 		snprintf(err, errlen, "%s: cannot open firmware image: %s", path, strerror(errno));
 		return false;
 	}
-	uint8_t *image = NULL;
-	long size = -1;
-	if (fseek(f, 0, SEEK_END) == 0)
-		size = ftell(f);
-	if (size > 0 && size <= (1L << 30) && fseek(f, 0, SEEK_SET) == 0) {
-		image = malloc((size_t)size);
-		if (image && fread(image, 1, (size_t)size, f) != (size_t)size) {
-			free(image);
-			image = NULL;
-		}
-	}
-	fclose(f);
+	long size;
+	uint8_t *image = read_whole(f, &size);
 	if (!image)
 		return fail(err, errlen, path, "cannot read firmware image (empty or unreadable)");
 
 	bool ok = false;
 	const Elf32_Ehdr *eh = (const Elf32_Ehdr *)image;
-	if ((size_t)size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0) {
+	if (!is_elf(image, size)) {
 		fail(err, errlen, path, "not an ELF file");
 		goto out;
 	}
@@ -94,4 +109,47 @@ bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t
 out:
 	free(image);
 	return ok;
+}
+
+/* The image's .symtab, every offset checked against the file. */
+bool emu_elf_symbol(const char *path, const char *name, uint32_t *addr, uint32_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	long len;
+	uint8_t *image = read_whole(f, &len);
+	if (!image)
+		return false;
+	bool found = false;
+	const Elf32_Ehdr *eh = (const Elf32_Ehdr *)image;
+	uint64_t n = (uint64_t)len;
+	if (!is_elf(image, len) || eh->e_shentsize != sizeof(Elf32_Shdr) ||
+	    eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf32_Shdr) > n)
+		goto out;
+	for (unsigned i = 0; i < eh->e_shnum && !found; i++) {
+		Elf32_Shdr sh, strs;
+		memcpy(&sh, image + eh->e_shoff + i * sizeof sh, sizeof sh);
+		if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh->e_shnum ||
+		    (uint64_t)sh.sh_offset + sh.sh_size > n)
+			continue;
+		memcpy(&strs, image + eh->e_shoff + sh.sh_link * sizeof strs, sizeof strs);
+		if ((uint64_t)strs.sh_offset + strs.sh_size > n)
+			continue;
+		for (uint32_t off = 0; off + sizeof(Elf32_Sym) <= sh.sh_size; off += sizeof(Elf32_Sym)) {
+			Elf32_Sym sym;
+			memcpy(&sym, image + sh.sh_offset + off, sizeof sym);
+			size_t room = strs.sh_size > sym.st_name ? strs.sh_size - sym.st_name : 0;
+			const char *s = (const char *)image + strs.sh_offset + sym.st_name;
+			if (room > strlen(name) && !memcmp(s, name, strlen(name) + 1)) {
+				*addr = sym.st_value;
+				*size = sym.st_size;
+				found = true;
+				break;
+			}
+		}
+	}
+out:
+	free(image);
+	return found;
 }

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "tlb/tlb.h"
+#include "model/model.h"
 
 typedef struct emu emu_t;
 
@@ -46,34 +46,17 @@ typedef enum emu_exception {
 	EMU_EXC_UND, EMU_EXC_SVC, EMU_EXC_PABT, EMU_EXC_DABT, EMU_EXC_IRQ
 } emu_exception;
 
-/* One access the model translated.  Fetches are offered once per
- * translated block and once more per further page it covers. */
-typedef struct emu_access {
-	uint32_t va, pc;
-	mmu_kind kind;
-	bool user;
-	uint8_t asid;
-	const tlb_result *result;   /* where it hit, cycles, PA or fault */
-} emu_access;
-
 /* What the core does, for tools that record or draw it (UI, scenarios,
- * traces) without hooking unicorn themselves.  Every callback may be NULL;
- * they run inside the emulation and may call emu_request_stop. */
+ * traces) without hooking unicorn themselves: the model's events (access,
+ * walk, CP15 write, hazard; model/model.h) and the machine's.  Every
+ * callback may be NULL; all get model.ctx; they run inside the emulation
+ * and may call emu_request_stop. */
 typedef struct emu_events {
-	void *ctx;
-	void (*on_access)(void *ctx, const emu_access *access);
-	/* Every table walk of the model; entry is NULL when it faulted. */
-	void (*on_walk)(void *ctx, uint32_t va, const mmu_fault *fault, const mmu_entry *entry,
-			const mmu_trace *trace);
-	/* Each CP15 write the model is told about (MCR), in program order. */
-	void (*on_cp15)(void *ctx, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
-			uint32_t value);
+	model_events model;
 	/* Each exception the host enters; fsr/far are 0 except for aborts. */
 	void (*on_exception)(void *ctx, emu_exception kind, uint32_t pc, uint32_t fsr,
 			     uint32_t far);
 	void (*on_marker)(void *ctx, const char *name);
-	/* Each stale-TLB hazard the model flags (DESIGN.md). */
-	void (*on_hazard)(void *ctx, const tlb_hazard *hazard);
 } emu_events;
 
 /* Builds the machine and loads the firmware.  Returns NULL with a one-line
@@ -122,22 +105,9 @@ bool emu_dump_ram(emu_t *e, const char *path, char *err, size_t errlen);
  * not be written completely.  emu_destroy does it too, silently. */
 bool emu_end_trace(emu_t *e);
 
-/* Runs a trace written by a run with emu_options.trace through a fresh
- * MMU/TLB model with the given preset, without unicorn; prints the summary
- * and/or writes the TLB counters as JSON, with the region of interest `roi`
- * (as emu_options.roi; the default names the recorded run's workload).
- * Returns 0, or 2 with a one-line message (naming the byte offset of a
- * corrupt or truncated trace; or an ROI marker never reached, after the
- * outputs). */
-int emu_replay(const char *path, const char *preset, const char *roi, FILE *summary,
-	       FILE *stats_json, uint64_t *accesses, char *err, size_t errlen);
-
-/* Region of interest.  Checks the form of an --roi value before anything
- * runs: 0, or 2 with a one-line message (malformed, END equal to START, a
- * name no marker can have).  emu_create checks it too, and that a name it
- * asks for occurs in the firmware image. */
-int emu_roi_check_spec(const char *roi, char *err, size_t errlen);
-/* The counters between the ROI's markers (END minus START, per ASID and
+/* Region of interest (emu_options.roi, checked beforehand with
+ * model_roi_check_spec; emu_create checks too that a name it asks for
+ * occurs in the firmware image).  The counters between the ROI's markers (END minus START, per ASID and
  * per page size too), or NULL when the run has no complete ROI. */
 const tlb_stats *emu_roi_result(const emu_t *e, const char **start, const char **end);
 /* After the run: 0, or 2 with a one-line message when the ROI named by
@@ -148,64 +118,12 @@ int emu_roi_check(const emu_t *e, char *err, size_t errlen);
 size_t emu_marker_count(const emu_t *e);
 const char *emu_marker(const emu_t *e, size_t i);
 
-/* Per-MB (L1 slot) counters of the address space, for the heatmap. */
-typedef struct emu_heat {
-	uint32_t walks[4096];
-	uint32_t misses[4096];
-	uint32_t faults[4096];
-	uint32_t hazards[4096];
-} emu_heat;
-const emu_heat *emu_heatmap(const emu_t *e);
+/* Per-MB (L1 slot) counters of the address space, for the heatmap; all
+ * zero with the model off. */
+const model_heat *emu_heatmap(const emu_t *e);
 
 void emu_print_summary(const emu_t *e, FILE *out);
 void emu_write_json(const emu_t *e, FILE *out);
-
-/* ---- Scenario support (inject.c): inspect and disturb a stopped machine ---- */
-
-/* Guest RAM by physical address; false outside RAM. */
-bool emu_phys_read32(const emu_t *e, uint32_t pa, uint32_t *value);
-bool emu_phys_write32(emu_t *e, uint32_t pa, uint32_t value);
-/* A walk and check of one access with the given regime over guest RAM,
- * without any TLB or counting; trace may be NULL. */
-mmu_fault emu_translate(emu_t *e, const mmu_regime *r, uint32_t va, mmu_kind kind, bool user,
-			mmu_entry *entry, mmu_trace *trace);
-/* The address and size of a symbol of an ELF image; false if absent. */
-bool emu_elf_symbol(const char *path, const char *name, uint32_t *addr, uint32_t *size);
-/* Guest memory by virtual address with the current regime (no counting). */
-bool emu_virt_read(emu_t *e, uint32_t va, void *buf, size_t len);
-/* A core register (r0..r15, sp, lr, pc, cpsr, spsr) or a CP15 register
- * (sctlr, ttbr0, ttbr1, ttbcr, dacr, dfsr, ifsr, dfar, ifar, par, vbar,
- * prrr, nmrr, contextidr) by name; false for an unknown name. */
-bool emu_reg_by_name(emu_t *e, const char *name, uint32_t *value);
-bool emu_cp15_by_name(emu_t *e, const char *name, uint32_t *value);
-/* Writes DACR as an MCR would (the CPU and the model both see it). */
-void emu_set_dacr(emu_t *e, uint32_t dacr);
-/* A TLB maintenance operation on the model, issued by the host rather than
- * the guest; QEMU's TLB, which is not architectural, is emptied alongside
- * so the two stay comparable.  Needs the model. */
-void emu_tlb_maintain(emu_t *e, tlb_op op, uint32_t rt);
-/* Translates va through the model's TLB as an access would (filling it). */
-mmu_fault emu_tlb_prime(emu_t *e, uint32_t va, mmu_kind kind, bool user);
-/* The model ignores the guest's next `count` TLB maintenance operations
- * (QEMU still performs them): stale entries stay behind to be hit. */
-void emu_skip_tlbi(emu_t *e, unsigned count);
-unsigned emu_tlbi_skipped(const emu_t *e);
-
-/* Makes the next `count` accesses to the page or section that maps va
- * abort with the fault given, through the real abort path: the descriptor
- * at `level` (0: the leaf) is made invalid so that QEMU's walker and the
- * model both fault, and when the abort is delivered the guest gets this
- * fault's FSR and the descriptor its old value back.  One injection at a
- * time; false with a one-line reason in err. */
-typedef struct emu_injection {
-	mmu_fault_type type;    /* MMU_FAULT_ALIGNMENT .. MMU_FAULT_EXT_ABORT_WALK */
-	uint32_t va;
-	unsigned level;         /* 0: the level of the leaf descriptor */
-	unsigned count;         /* 0 is taken as 1 */
-} emu_injection;
-bool emu_inject(emu_t *e, const emu_injection *inj, char *err, size_t errlen);
-/* Injected aborts delivered so far. */
-unsigned emu_injected(const emu_t *e);
 
 /* The hardware small-page entry Linux's cpu_v7_set_pte_ext writes for a
  * Linux PTE (ARM_NOTES §5), with `ext` the extra bits (nG). */

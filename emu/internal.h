@@ -5,8 +5,21 @@
 #include <unicorn/unicorn.h>
 
 #include "emu/emu.h"
+#include "emu/scenario.h"
 #include "mmu/mmu.h"
 #include "tlb/tlb.h"
+
+/* CPSR bits (ARM ARM B1.3.3). */
+#define PSR_MODE_MASK 0x1Fu
+#define PSR_T   (1u << 5)
+#define PSR_F   (1u << 6)
+#define PSR_I   (1u << 7)
+#define PSR_A   (1u << 8)
+#define PSR_E   (1u << 9)
+#define PSR_IT_LOW  (0x3Fu << 10)
+#define PSR_J   (1u << 24)
+#define PSR_IT_HIGH (0x3u << 25)
+#define MODE_USR 0x10u
 
 typedef struct emu_board {
 	const char *name;
@@ -62,7 +75,7 @@ struct emu {
 	mmu_mem mem;
 	FILE *console;
 	emu_events events;
-	struct emu_trace *trace;
+	model_trace *trace;
 	bool stop_requested;
 	char cmdline[256];
 	char error[256];
@@ -83,8 +96,8 @@ struct emu {
 	uint64_t timer_deadline; /* instruction count of the next expiry, or UINT64_MAX */
 	emu_gic gic;
 
-	/* The model (model.c); NULL when --model off. */
-	struct emu_model *model;
+	/* The model (model/); NULL when --model off. */
+	model_t *model;
 	emu_fault predicted;    /* the model's verdict on the last data access */
 	uint32_t last_data_va;  /* the last data access seen by a memory hook */
 	bool last_data_write;
@@ -114,7 +127,6 @@ struct emu {
 	bool exc_taken;
 	uint64_t exc_insns;
 	uint32_t exc_vector;
-	emu_heat heat;
 
 	char **markers;
 	size_t nmarkers;
@@ -123,7 +135,23 @@ struct emu {
 
 /* machine.c */
 bool emu_is_device(const emu_t *e, uint64_t pa);
-void emu_check_regime(emu_t *e, const char *where);
+
+/* blocks.c: the running block's instructions (from its translation block
+ * where unicorn has it); the block ran to its end (told to the model); an
+ * exception at pc cut it short (the instructions from pc on did not
+ * retire). */
+uint32_t emu_block_insns(emu_t *e, uint32_t va, uint32_t size, bool thumb);
+void emu_block_retire(emu_t *e);
+void emu_block_cut(emu_t *e, uint32_t pc);
+
+/* cp15_scan.c: scans a privileged block once; true if code hooks were
+ * added for its MCRs (the block must then be translated again). */
+bool emu_scan_for_mcr(emu_t *e, uint32_t va, uint32_t size, bool thumb);
+
+/* abort.c: unicorn's interrupt hook; and an undefined instruction at pc
+ * that unicorn stopped on instead of raising EXCP_UDEF. */
+void emu_intr_hook(uc_engine *uc, uint32_t intno, void *opaque);
+void emu_undefined_instruction(emu_t *e, uint32_t pc, bool thumb);
 
 /* devices.c */
 int emu_devices_map(emu_t *e);
@@ -133,12 +161,18 @@ void emu_timer_expire(emu_t *e);
 /* semihost.c: serves the call at pc; returns true if it was semihosting. */
 bool emu_semihost(emu_t *e, uint32_t pc, bool thumb);
 
-/* exception.c */
+/* exception.c: enters an exception for the guest (fault: NULL but for
+ * aborts). */
 void emu_exception_enter(emu_t *e, emu_exception kind, uint32_t lr,
 			 const emu_fault *fault);
+
+/* cpu.c: the model's CP15 shadow must equal what the CPU holds: checked
+ * at every abort and at exit (each difference is a disagreement). */
+void emu_check_regime(emu_t *e, const char *where);
+/* cpu.c: CP15 registers as unicorn holds them (emu_read_regime, emu.h,
+ * reads the translation regime from them). */
 uint32_t emu_cp15_read(emu_t *e, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2);
 void emu_cp15_write(emu_t *e, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2, uint32_t v);
-/* The translation regime as unicorn's CP15 registers hold it now. */
 /* Reads guest virtual memory with the current regime (no model counting);
  * false if any byte does not translate to RAM. */
 bool emu_read_virt(emu_t *e, uint32_t va, void *buf, size_t len);
@@ -171,6 +205,10 @@ typedef struct emu_mem_insn {
 /* False (count 0) for an instruction without data accesses this decoder
  * can place; the Thumb one takes both halfwords of a 32-bit encoding. */
 bool emu_decode_arm(uint32_t insn, emu_mem_insn *m);
+bool emu_thumb_is_32bit(uint16_t first);
+/* An ARM condition code on these flags (AL and the unconditional space
+ * pass). */
+bool emu_condition_passes(uint32_t cond, uint32_t cpsr);
 bool emu_decode_thumb(uint16_t first, uint16_t second, emu_mem_insn *m);
 /* The first access's address, reading the registers now. */
 uint32_t emu_mem_address(emu_t *e, const emu_mem_insn *m, uint32_t pc, bool thumb);
@@ -182,7 +220,6 @@ uint32_t emu_mem_address(emu_t *e, const emu_mem_insn *m, uint32_t pc, bool thum
 void emu_access_begin_block(emu_t *e, uint32_t va, uint32_t size, bool thumb);
 uint32_t emu_access_pc(emu_t *e, uint32_t va);
 void emu_access_free(emu_t *e);
-bool emu_condition_passes(uint32_t cond, uint32_t cpsr);
 
 /* uc_repair.c: unicorn 2.0.1's self-modifying-code check, skipped for
  * RAM pages that never held code (bytes of RAM at ram_addr 0), and its
@@ -194,17 +231,7 @@ void emu_uc_repair_unregister(uc_engine *uc);
 /* elf.c: loads the image into RAM; returns the entry point or sets err. */
 bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t errlen);
 
-/* machine.c: guest RAM, zero-filled by the host kernel on first touch
- * (no up-front memset: clearing 128 MB was most of a short run's CPU
- * time), in huge pages where the kernel gives them (a workload that
- * writes a word per page spent a sixth of a replay in page faults and
- * host TLB misses on 4 KB pages).  NULL if the host has no room; unmap
- * with munmap. */
-uint8_t *emu_ram_map(uint32_t size);
-
 void emu_fail(emu_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* summary.c: a JSON string, quotes, backslashes and control characters escaped. */
-void emu_json_string(FILE *out, const char *s);
 
 #endif

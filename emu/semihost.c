@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "emu/internal.h"
-#include "emu/model.h"
 
 #define SYS_WRITEC        0x03
 #define SYS_WRITE0        0x04
@@ -41,9 +40,9 @@ static void add_marker(emu_t *e, const char *name, size_t len)
 	e->markers = grown;
 	e->markers[e->nmarkers++] = copy;
 	if (e->model)
-		emu_model_marker(e->model, copy);
+		model_marker(e->model, copy);
 	if (e->events.on_marker)
-		e->events.on_marker(e->events.ctx, copy);
+		e->events.on_marker(e->events.model.ctx, copy);
 }
 
 static void write0(emu_t *e, uint32_t va)

@@ -1,21 +1,7 @@
 /* The run's report: the machine's own lines, then every model counter
  * through tlb/'s printers (which iterate the one counter list). */
 #include "emu/internal.h"
-#include "emu/model.h"
-
-void emu_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", *s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
+#include "model/model.h"
 
 void emu_print_summary(const emu_t *e, FILE *out)
 {
@@ -32,37 +18,37 @@ void emu_print_summary(const emu_t *e, FILE *out)
 		return;
 	}
 	fprintf(out, "disagreements %llu\n", (unsigned long long)e->disagreements);
-	tlb_stats_print(emu_model_tlb(e->model), out);
-	emu_roi_print(emu_model_roi(e->model), emu_model_tlb(e->model), out);
+	tlb_stats_print(model_tlb(e->model), out);
+	model_roi_print(model_get_roi(e->model), model_tlb(e->model), out);
 }
 
 void emu_write_json(const emu_t *e, FILE *out)
 {
 	fprintf(out, "{\n  \"board\": ");
-	emu_json_string(out, e->board->name);
+	model_json_string(out, e->board->name);
 	fprintf(out, ",\n  \"cmdline\": ");
-	emu_json_string(out, e->cmdline);
+	model_json_string(out, e->cmdline);
 	fprintf(out, ",\n  \"instructions\": %llu,\n  \"exit_code\": %d,\n  \"markers\": [",
 		(unsigned long long)e->insns, e->exited ? e->exit_code : -1);
 	for (size_t i = 0; i < e->nmarkers; i++) {
 		fprintf(out, i ? ", " : "");
-		emu_json_string(out, e->markers[i]);
+		model_json_string(out, e->markers[i]);
 	}
 	fprintf(out, "],\n  \"disagreements\": %llu", (unsigned long long)e->disagreements);
 	if (e->model) {
 		fprintf(out, ",\n  \"tlb\": ");
-		tlb_stats_json(emu_model_tlb(e->model), out);
+		tlb_stats_json(model_tlb(e->model), out);
 		fprintf(out, ",\n  \"roi\": ");
-		emu_roi_json(emu_model_roi(e->model), emu_model_tlb(e->model), out);
+		model_roi_json(model_get_roi(e->model), model_tlb(e->model), out);
 		/* The heatmap's counters for every MB that has any: key "0xNNN" is
 		 * the L1 index (VA >> 20). */
 		static const struct { const char *name; size_t offset; } metrics[] = {
-			{ "walks", offsetof(emu_heat, walks) }, { "misses", offsetof(emu_heat, misses) },
-			{ "faults", offsetof(emu_heat, faults) }, { "hazards", offsetof(emu_heat, hazards) },
+			{ "walks", offsetof(model_heat, walks) }, { "misses", offsetof(model_heat, misses) },
+			{ "faults", offsetof(model_heat, faults) }, { "hazards", offsetof(model_heat, hazards) },
 		};
 		fprintf(out, ",\n  \"per_mb\": {");
 		for (size_t m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
-			const uint32_t *count = (const uint32_t *)((const char *)&e->heat + metrics[m].offset);
+			const uint32_t *count = (const uint32_t *)((const char *)model_heatmap(e->model) + metrics[m].offset);
 			fprintf(out, "%s\n    \"%s\": {", m ? "," : "", metrics[m].name);
 			const char *sep = "";
 			for (unsigned mb = 0; mb < 4096; mb++) {

@@ -1,86 +1,113 @@
-/* The model behind emu/model.h: a shadow of the CP15 registers that matter,
- * kept in program order from the MCRs the machine decodes, and the TLB
- * hierarchy (tlb/) that every access goes through. */
+/* The model behind model/model.h: a shadow of the CP15 registers that
+ * matter, kept in program order from the CP15 writes the machine decodes,
+ * and the TLB hierarchy (tlb/) that every access goes through. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#include "emu/model.h"
+#include "model/model.h"
 
-/* The per-MB heatmap is fed from the TLB model's observer. */
-static void heat_walk(void *ctx, uint32_t va, const mmu_fault *fault, const mmu_entry *entry,
-		      const mmu_trace *trace)
+uint8_t *model_ram_map(uint32_t size)
 {
-	emu_t *e = ctx;
-	e->heat.walks[va >> 20]++;
-	if (e->events.on_walk)
-		e->events.on_walk(e->events.ctx, va, fault, entry, trace);
+	void *ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ram == MAP_FAILED)
+		return NULL;
+	madvise(ram, size, MADV_HUGEPAGE);
+	return ram;
 }
 
-static void heat_fault(void *ctx, uint32_t va, mmu_kind kind, const mmu_fault *fault,
-		       uint32_t fsr)
+void model_ram_unmap(uint8_t *ram, uint32_t size)
+{
+	if (ram)
+		munmap(ram, size);
+}
+
+/* The per-MB heatmap and the event sink are fed from the TLB's observer. */
+static void observe_walk(void *ctx, uint32_t va, const mmu_fault *fault, const mmu_entry *entry,
+			 const mmu_trace *trace)
+{
+	model_t *m = ctx;
+	m->heat.walks[va >> 20]++;
+	if (m->events.on_walk)
+		m->events.on_walk(m->events.ctx, va, fault, entry, trace);
+}
+
+static void observe_fault(void *ctx, uint32_t va, mmu_kind kind, const mmu_fault *fault,
+			  uint32_t fsr)
 {
 	(void)kind, (void)fault, (void)fsr;
-	emu_t *e = ctx;
-	e->heat.faults[va >> 20]++;
+	model_t *m = ctx;
+	m->heat.faults[va >> 20]++;
 }
 
-static void heat_miss(void *ctx, tlb_level_id level, uint32_t va)
+static void observe_miss(void *ctx, tlb_level_id level, uint32_t va)
 {
 	(void)level;
-	emu_t *e = ctx;
-	e->heat.misses[va >> 20]++;
+	model_t *m = ctx;
+	m->heat.misses[va >> 20]++;
 }
 
-static void heat_hazard(void *ctx, const tlb_hazard *h)
+static void observe_hazard(void *ctx, const tlb_hazard *h)
 {
-	emu_t *e = ctx;
-	e->heat.hazards[h->va >> 20]++;
-	if (e->events.on_hazard)
-		e->events.on_hazard(e->events.ctx, h);
+	model_t *m = ctx;
+	m->heat.hazards[h->va >> 20]++;
+	if (m->events.on_hazard)
+		m->events.on_hazard(m->events.ctx, h);
 }
 
-emu_model *emu_model_new(emu_t *e, const char *preset, const mmu_regime *reset, char *err,
-			 size_t errlen)
+model_t *model_new(const char *preset, const mmu_regime *reset, const mmu_ram *ram, char *err,
+		   size_t errlen)
 {
 	tlb_config cfg;
 	if (tlb_preset_load(preset, &cfg, err, errlen) != 0)
 		return NULL;
-	emu_model *m = calloc(1, sizeof *m);
+	model_t *m = calloc(1, sizeof *m);
 	if (!m) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	m->e = e;
 	m->regime = *reset;
+	m->ram = *ram;
+	m->mem = (mmu_mem){ .ram = &m->ram, .nram = 1 };
 	m->tlb = tlb_new(&cfg);
 	if (!m->tlb) {
 		snprintf(err, errlen, "cannot create the TLB model for preset %s", preset);
 		free(m);
 		return NULL;
 	}
-	tlb_observer obs = { .ctx = e, .on_walk = heat_walk, .on_miss = heat_miss,
-			     .on_hazard = heat_hazard, .on_fault = heat_fault };
+	tlb_observer obs = { .ctx = m, .on_walk = observe_walk, .on_miss = observe_miss,
+			     .on_hazard = observe_hazard, .on_fault = observe_fault };
 	tlb_set_observer(m->tlb, &obs);
 	return m;
 }
 
-void emu_model_free(emu_model *m)
+void model_free(model_t *m)
 {
-	emu_roi_free(m->roi);
+	if (!m)
+		return;
+	model_roi_free(m->roi);
 	tlb_free(m->tlb);
 	free(m);
 }
 
-void emu_model_cp15(emu_model *m, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
-		    uint32_t value)
+void model_set_events(model_t *m, const model_events *events)
 {
-	const emu_events *ev = &m->e->events;
-	if (crn == 8 && emu_inject_drop_tlbi(m->e))
-		return; /* a scenario's skip_tlbi: the model never hears of it */
+	m->events = events ? *events : (model_events){ 0 };
+}
+
+void model_trace_cp15(model_trace *t, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
+		      uint32_t value);
+void model_trace_write(model_trace *t, uint32_t pa, const void *data, size_t len);
+void model_trace_marker(model_trace *t, const char *name);
+void model_roi_marker(model_roi *r, const tlb_t *t, const char *name);
+
+void model_cp15(model_t *m, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
+		uint32_t value)
+{
 	if (m->trace)
-		emu_trace_cp15(m->trace, crn, opc1, crm, opc2, value);
-	if (ev->on_cp15)
-		ev->on_cp15(ev->ctx, crn, opc1, crm, opc2, value);
+		model_trace_cp15(m->trace, crn, opc1, crm, opc2, value);
+	if (m->events.on_cp15)
+		m->events.on_cp15(m->events.ctx, crn, opc1, crm, opc2, value);
 	if (opc1 != 0)
 		return;
 	uint32_t *reg = NULL;
@@ -103,42 +130,47 @@ void emu_model_cp15(emu_model *m, unsigned crn, unsigned opc1, unsigned crm, uns
 	tlb_context_write(m->tlb, which);
 }
 
-void emu_model_set_trace(emu_model *m, emu_trace *t)
+void model_set_trace(model_t *m, model_trace *t)
 {
 	m->trace = t;
 }
 
-void emu_model_ram_written(emu_model *m, uint32_t pa, const void *data, size_t len)
+void model_ram_written(model_t *m, uint32_t pa, const void *data, size_t len)
 {
 	if (m->trace)
-		emu_trace_write(m->trace, pa, data, len);
+		model_trace_write(m->trace, pa, data, len);
 }
 
-const mmu_regime *emu_model_regime(const emu_model *m)
+const mmu_regime *model_regime(const model_t *m)
 {
 	return &m->regime;
 }
 
-const tlb_t *emu_model_tlb(const emu_model *m)
+const tlb_t *model_tlb(const model_t *m)
 {
 	return m->tlb;
 }
 
-void emu_model_marker(emu_model *m, const char *name)
+const model_heat *model_heatmap(const model_t *m)
 {
-	if (m->trace)
-		emu_trace_marker(m->trace, name);
-	if (m->roi)
-		emu_roi_marker(m->roi, m->tlb, name);
+	return &m->heat;
 }
 
-void emu_model_set_roi(emu_model *m, emu_roi *roi)
+void model_marker(model_t *m, const char *name)
 {
-	emu_roi_free(m->roi);
+	if (m->trace)
+		model_trace_marker(m->trace, name);
+	if (m->roi)
+		model_roi_marker(m->roi, m->tlb, name);
+}
+
+void model_set_roi(model_t *m, model_roi *roi)
+{
+	model_roi_free(m->roi);
 	m->roi = roi;
 }
 
-const emu_roi *emu_model_roi(const emu_model *m)
+const model_roi *model_get_roi(const model_t *m)
 {
 	return m->roi;
 }

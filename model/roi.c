@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emu/model.h"
+#include "model/internal.h"
 
 /* fw_marker sends "[marker] NAME\n" in a 64-byte line: longer names are
  * cut, so no marker the firmware reports is longer than this. */
@@ -14,7 +14,7 @@
 
 enum roi_phase { ROI_BEFORE, ROI_INSIDE, ROI_AFTER };
 
-struct emu_roi {
+struct model_roi {
 	char start[ROI_NAME_MAX + 1], end[ROI_NAME_MAX + 1];
 	bool asked;             /* named by --roi; else the workload's default */
 	enum roi_phase phase;
@@ -68,14 +68,15 @@ static int parse_spec(const char *spec, char *start, char *end, bool *none, char
 	return 0;
 }
 
-int emu_roi_check_spec(const char *spec, char *err, size_t errlen)
+int model_roi_check_spec(const char *spec, char *err, size_t errlen)
 {
 	char start[ROI_NAME_MAX + 1], end[ROI_NAME_MAX + 1];
 	bool none;
 	return spec ? parse_spec(spec, start, end, &none, err, errlen) : 0;
 }
 
-int emu_roi_new(const char *spec, const char *workload, emu_roi **out, char *err, size_t errlen)
+int model_roi_new(const char *spec, const char *workload, model_roi **out, char *err,
+		  size_t errlen)
 {
 	*out = NULL;
 	char start[ROI_NAME_MAX + 1], end[ROI_NAME_MAX + 1];
@@ -90,7 +91,7 @@ int emu_roi_new(const char *spec, const char *workload, emu_roi **out, char *err
 	}
 	if (none)
 		return 0;
-	emu_roi *r = calloc(1, sizeof *r);
+	model_roi *r = calloc(1, sizeof *r);
 	if (!r) {
 		snprintf(err, errlen, "out of memory");
 		return 2;
@@ -102,12 +103,12 @@ int emu_roi_new(const char *spec, const char *workload, emu_roi **out, char *err
 	return 0;
 }
 
-void emu_roi_free(emu_roi *r)
+void model_roi_free(model_roi *r)
 {
 	free(r);
 }
 
-bool emu_roi_in_image(const emu_roi *r, const uint8_t *image, size_t len, char *err,
+bool model_roi_in_image(const model_roi *r, const uint8_t *image, size_t len, char *err,
 		      size_t errlen)
 {
 	if (!r || !r->asked)
@@ -122,7 +123,7 @@ bool emu_roi_in_image(const emu_roi *r, const uint8_t *image, size_t len, char *
 	return true;
 }
 
-void emu_roi_marker(emu_roi *r, const tlb_t *t, const char *name)
+void model_roi_marker(model_roi *r, const tlb_t *t, const char *name)
 {
 	if (r->phase == ROI_BEFORE && !strcmp(name, r->start)) {
 		tlb_stats_snapshot(t, &r->at_start);
@@ -136,7 +137,7 @@ void emu_roi_marker(emu_roi *r, const tlb_t *t, const char *name)
 	}
 }
 
-const tlb_stats *emu_roi_counters(const emu_roi *r, const char **start, const char **end)
+const tlb_stats *model_roi_counters(const model_roi *r, const char **start, const char **end)
 {
 	if (!r || r->phase != ROI_AFTER)
 		return NULL;
@@ -145,7 +146,7 @@ const tlb_stats *emu_roi_counters(const emu_roi *r, const char **start, const ch
 	return &r->counters;
 }
 
-int emu_roi_verdict(const emu_roi *r, char *err, size_t errlen)
+int model_roi_verdict(const model_roi *r, char *err, size_t errlen)
 {
 	if (!r || !r->asked || r->phase == ROI_AFTER)
 		return 0;
@@ -161,7 +162,7 @@ int emu_roi_verdict(const emu_roi *r, char *err, size_t errlen)
 	return 2;
 }
 
-static void emu_roi_describe(const emu_roi *r, char *out, size_t size)
+static void describe(const model_roi *r, char *out, size_t size)
 {
 	if (!r)
 		snprintf(out, size, "none (--roi none: the whole run only)");
@@ -171,10 +172,10 @@ static void emu_roi_describe(const emu_roi *r, char *out, size_t size)
 		snprintf(out, size, "none: the run did not report %s then %s", r->start, r->end);
 }
 
-void emu_roi_print(const emu_roi *r, const tlb_t *t, FILE *out)
+void model_roi_print(const model_roi *r, const tlb_t *t, FILE *out)
 {
 	char what[160];
-	emu_roi_describe(r, what, sizeof what);
+	describe(r, what, sizeof what);
 	fprintf(out, "\n== region of interest: %s ==\n", what);
 	if (r && r->phase == ROI_AFTER) {
 		fprintf(out, "instructions  %llu\n",
@@ -183,7 +184,7 @@ void emu_roi_print(const emu_roi *r, const tlb_t *t, FILE *out)
 	}
 }
 
-void emu_roi_json(const emu_roi *r, const tlb_t *t, FILE *out)
+void model_roi_json(const model_roi *r, const tlb_t *t, FILE *out)
 {
 	if (!r || r->phase != ROI_AFTER) {
 		fprintf(out, "null");
@@ -191,9 +192,9 @@ void emu_roi_json(const emu_roi *r, const tlb_t *t, FILE *out)
 	}
 	/* Names are printable ASCII (marker_form) but may hold quotes. */
 	fprintf(out, "{\n    \"start\": ");
-	emu_json_string(out, r->start);
+	model_json_string(out, r->start);
 	fprintf(out, ",\n    \"end\": ");
-	emu_json_string(out, r->end);
+	model_json_string(out, r->end);
 	fprintf(out, ",\n");
 	tlb_stats_json_members(t, &r->counters, out);
 	fprintf(out, "\n  }");

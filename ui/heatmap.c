@@ -25,7 +25,7 @@ static void colour(double t, unsigned char out[3])
 		out[c] = (unsigned char)lround(anchors[i][c] * (1 - f) + anchors[i + 1][c] * f);
 }
 
-static const uint32_t *metric_values(const emu_heat *heat, ui_metric metric)
+static const uint32_t *metric_values(const model_heat *heat, ui_metric metric)
 {
 	switch (metric) {
 	case UI_METRIC_MISSES: return heat->misses;
@@ -44,7 +44,7 @@ static void fill(unsigned char *img, unsigned width, unsigned x0, unsigned y0, u
 				img[((size_t)y * width + x) * 3 + c] = rgb[c];
 }
 
-int ui_heatmap_png(const emu_heat *heat, ui_metric metric, const char *path, char *err,
+int ui_heatmap_png(const model_heat *heat, ui_metric metric, const char *path, char *err,
 		   size_t errlen)
 {
 	const uint32_t *v = metric_values(heat, metric);

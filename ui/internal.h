@@ -5,6 +5,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
+#include "emu/scenario.h"
 #include "ui/ui.h"
 
 /* What the UI counts per MB and per 4 KB page, from the core's events. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "emu/scenario.h"
 #include "ui/ui.h"
 
 /* What makes two neighbouring mappings one range. */

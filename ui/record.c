@@ -167,7 +167,7 @@ void ui_cpu_read(ui_t *u, uint32_t pc, ui_cpu *cpu)
 /* The access as the stepper shows it: the walk on_walk kept (when this
  * access walked), else the TLB entry it hit; the Linux PTE 2 KB below a
  * small page's hardware PTE. */
-static void capture_walk(ui_t *u, const emu_access *a, ui_walk *out)
+static void capture_walk(ui_t *u, const model_access_event *a, ui_walk *out)
 {
 	ui_walk *w = &u->pending;
 	if (!(w->valid && w->va == a->va && a->result->source == TLB_FROM_WALK)) {
@@ -213,7 +213,7 @@ static uint32_t walk_l1_addr(const ui_walk *w)
 	return w->walked ? w->trace.step[0].addr : w->has_entry ? w->entry.l1_addr : 0;
 }
 
-static void capture(ui_t *u, const emu_access *a)
+static void capture(ui_t *u, const model_access_event *a)
 {
 	capture_walk(u, a, &u->walk);
 	u->has_step = false;
@@ -233,7 +233,7 @@ static void capture(ui_t *u, const emu_access *a)
 }
 
 /* The faulting instruction runs again: the handler is over. */
-static void capture_retry(ui_t *u, const emu_access *a)
+static void capture_retry(ui_t *u, const model_access_event *a)
 {
 	ui_story *st = &u->story;
 	capture_walk(u, a, &st->retry);
@@ -252,20 +252,20 @@ static void capture_retry(ui_t *u, const emu_access *a)
 	}
 }
 
-static bool is_retry(const ui_t *u, const emu_access *a)
+static bool is_retry(const ui_t *u, const model_access_event *a)
 {
 	const ui_walk *w = &u->walk;
 	return u->seek == UI_SEEK_RETRY && u->story.aborted && a->va == w->va && a->pc == w->pc &&
 	       a->kind == w->kind && a->asid == w->asid;
 }
 
-static bool at_breakpoint(const ui_options *o, const emu_access *a)
+static bool at_breakpoint(const ui_options *o, const model_access_event *a)
 {
 	return (!o->has_break_va || (a->va >> 12) == (o->break_va >> 12)) &&
 	       (!o->has_break_pc || (a->pc & ~1u) == (o->break_pc & ~1u));
 }
 
-static void on_access(void *ctx, const emu_access *a)
+static void on_access(void *ctx, const model_access_event *a)
 {
 	ui_t *u = ctx;
 	const tlb_result *r = a->result;
@@ -341,8 +341,8 @@ void ui_record_start(ui_t *u)
 	ui_space *s = ui_space_get(u, u->asid);
 	if (s && emu_cp15_by_name(u->e, "ttbr0", &v))
 		s->ttbr0 = v;
-	emu_set_events(u->e, &(emu_events){ .ctx = u, .on_access = on_access, .on_walk = on_walk,
-					     .on_cp15 = on_cp15, .on_marker = on_marker,
-					     .on_exception = on_exception,
-					     .on_hazard = on_hazard });
+	emu_set_events(u->e, &(emu_events){ .model = { .ctx = u, .on_access = on_access,
+						       .on_walk = on_walk, .on_cp15 = on_cp15,
+						       .on_hazard = on_hazard },
+					     .on_marker = on_marker, .on_exception = on_exception });
 }

@@ -53,7 +53,7 @@ const char *ui_metric_name(ui_metric m);
 /* Renders the 4096 L1 slots of the address space as a 64x64 grid (one cell
  * per MB of VA, row = VA[31:26], column = VA[25:20]) on a log colour scale,
  * and writes it as a PNG.  Returns 0, or -1 with a message in err. */
-int ui_heatmap_png(const emu_heat *heat, ui_metric metric, const char *path, char *err,
+int ui_heatmap_png(const model_heat *heat, ui_metric metric, const char *path, char *err,
 		   size_t errlen);
 
 /* Writes a ptdump-style list of the mappings the regime r translates

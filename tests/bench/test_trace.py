@@ -5,7 +5,7 @@ region of interest (a user workload with processes, copy-on-write, TLB
 maintenance and stale-TLB hazards); a trace replays under another preset
 too; the markers of a trace made by hand delimit regions of interest whose
 counters are known by construction; corrupt and truncated traces are bad
-input naming the byte offset (format: emu/trace.c)."""
+input naming the byte offset (format: model/internal.h)."""
 import json
 import os
 import sys
@@ -90,7 +90,7 @@ bad_input("replay of a version 3 trace (no markers)",
 
 
 def chunk_sum(payload):
-    """emu/trace.c's chunk checksum."""
+    """model/trace.c's chunk checksum."""
     def step(h, w):
         h = ((h ^ w) * 0xBF58476D1CE4E5B9) & ((1 << 64) - 1)
         return h ^ h >> 29

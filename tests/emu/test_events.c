@@ -35,7 +35,7 @@ static void on_walk(void *ctx, uint32_t va, const mmu_fault *f, const mmu_entry 
 	CHECK((entry != NULL) == (f->type == MMU_FAULT_NONE));
 }
 
-static void on_access(void *ctx, const emu_access *a)
+static void on_access(void *ctx, const model_access_event *a)
 {
 	struct seen *s = ctx;
 	s->accesses++;
@@ -73,9 +73,9 @@ int main(void)
 		return 1;
 	}
 	s.e = e;
-	emu_set_events(e, &(emu_events){ .ctx = &s, .on_marker = on_marker, .on_walk = on_walk,
-					  .on_access = on_access, .on_cp15 = on_cp15,
-					  .on_exception = on_exception });
+	emu_set_events(e, &(emu_events){ .model = { .ctx = &s, .on_walk = on_walk,
+						    .on_access = on_access, .on_cp15 = on_cp15 },
+					  .on_marker = on_marker, .on_exception = on_exception });
 	CHECK_EQ(emu_run(e, 0), EMU_STOP_REQUESTED);
 	CHECK_STR(s.first_marker, "boot");
 	uint64_t paused_at = emu_insns(e);

@@ -5,6 +5,7 @@
 #include <capstone/capstone.h>
 
 #include "emu/emu.h"
+#include "emu/scenario.h"
 #include "tests/check.h"
 
 static unsigned exceptions;
