@@ -125,10 +125,6 @@ int cli_ui(int argc, char **argv)
 				       metric);
 	if (uo.headless && !uo.frames)
 		return cli_usage_error("ui", "--headless needs --frames N");
-	if (!ui_available()) {
-		fprintf(stderr, "mmuscope ui: unavailable: this build has no SDL2\n");
-		return 2;
-	}
 	/* Every input and output checked before the machine starts. */
 	FILE *script = uo.script ? fopen(uo.script, "r") : NULL;
 	if (uo.script && !script) {

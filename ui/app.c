@@ -8,11 +8,6 @@
 
 #include "ui/internal.h"
 
-bool ui_available(void)
-{
-	return true;
-}
-
 /* About 1.2 M instructions a second at 60 frames: the default workload
  * (1.9 M) fills the heatmap over some 1.5 s, slow enough to watch. */
 enum { DEFAULT_SPEED = 20000 };

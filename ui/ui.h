@@ -39,9 +39,8 @@ typedef struct ui_options {
 	const emu_options *machine; /* how the machine was built: `r` builds it anew */
 } ui_options;
 
-/* False when the build has no SDL2 (then ui_run always fails). */
-bool ui_available(void);
-/* Runs the UI on *e until it is closed, the frames ran out or the script
+/* The interactive UI (the ui_app library, linked into mmuscope-ui only).
+ * Runs the UI on *e until it is closed, the frames ran out or the script
  * quit.  `r` replaces *e with a fresh machine built from opt->machine; the
  * caller destroys *e afterwards.  Returns 0, or -1 with a one-line message
  * in err. */

@@ -75,9 +75,10 @@ def main():
     build = sys.argv[1]
     parts = {}
     for part in ALLOWED:
-        archive = os.path.join(build, part, "lib" + part + ".a")
-        if os.path.exists(archive):
-            parts[part] = symbols(archive)
+        folder = os.path.join(build, part)
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            if name.startswith("lib") and name.endswith(".a"):
+                parts.setdefault(part, {}).update(symbols(os.path.join(folder, name)))
     failures = []
     if set(parts) != set(ALLOWED):
         failures.append(f"libraries missing: {sorted(set(ALLOWED) - set(parts))}")
