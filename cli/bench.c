@@ -106,15 +106,24 @@ static const char *item_name(const char *item, char *name, size_t size)
 	return colon ? colon + 1 : NULL;
 }
 
+/* A record holds a value per line: none may hold a line end, nor any other
+ * control character. */
+static bool has_control_char(const char *text)
+{
+	for (const char *c = text; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return true;
+	return false;
+}
+
 /* A value that goes into the records: one line, of at most max bytes. */
 static int check_text(const char *opt, const char *text, size_t max)
 {
 	if (strlen(text) > max)
 		return cli_usage_error("bench", "%s: '%.40s...' is longer than %zu characters", opt, text,
 				       max);
-	for (const char *c = text; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return cli_usage_error("bench", "%s holds a control character", opt);
+	if (has_control_char(text))
+		return cli_usage_error("bench", "%s holds a control character", opt);
 	return -1;
 }
 
@@ -310,11 +319,10 @@ static bool field_parse(struct record *r, const field *f, const char *v, char *m
 			snprintf(msg, len, "longer than %zu characters", f->size - 1);
 			return false;
 		}
-		for (const char *c = v; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-				snprintf(msg, len, "holds a control character");
-				return false;
-			}
+		if (has_control_char(v)) {
+			snprintf(msg, len, "holds a control character");
+			return false;
+		}
 		snprintf(p, f->size, "%s", v);
 		return true;
 	case FIELD_OPT_UINT:
