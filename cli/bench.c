@@ -660,27 +660,28 @@ static int write_outputs(const char *out, char *const *dirs, unsigned *n, uint64
 
 /* ---- the sweep directory ---- */
 
-/* FNV-1a over what decides the runs' results: the build, the board, the
+/* FNV-1a: one more piece of text into the hash h. */
+static uint64_t fnv1a(uint64_t h, const char *text)
+{
+	for (const char *c = text; *c; c++)
+		h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+	return h;
+}
+
+/* A hash of what decides the runs' results: the build, the board, the
  * arguments and the three lists (not --jobs, --shard or --out). */
 static void sweep_id(struct sweep *s)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	char line[1024];
+	char head[1024];
 	const struct { char **items; unsigned n; } lists[] = {
 		{ s->workloads, s->nworkloads }, { s->presets, s->npresets }, { s->layouts, s->nlayouts },
 	};
-	snprintf(line, sizeof line, "%s\n%s\n%s\n", MMUSCOPE_VERSION, s->board, s->args);
-	for (size_t l = 0; l <= sizeof lists / sizeof lists[0]; l++) {
-		for (const char *c = line; *c; c++)
-			h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
-		if (l == sizeof lists / sizeof lists[0])
-			break;
-		for (unsigned i = 0; i < lists[l].n; i++) {
-			for (const char *c = lists[l].items[i]; *c; c++)
-				h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
-			h = (h ^ ',') * 0x100000001b3ull;
-		}
-		snprintf(line, sizeof line, "\n");
+	snprintf(head, sizeof head, "%s\n%s\n%s\n", MMUSCOPE_VERSION, s->board, s->args);
+	uint64_t h = fnv1a(0xcbf29ce484222325ull, head);
+	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+		for (unsigned i = 0; i < lists[l].n; i++)
+			h = fnv1a(fnv1a(h, lists[l].items[i]), ",");
+		h = fnv1a(h, "\n");
 	}
 	snprintf(s->id, sizeof s->id, "%016llx", (unsigned long long)h);
 }
