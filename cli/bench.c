@@ -554,6 +554,13 @@ static int cmp_index(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
+/* Whether name is something followed by suffix. */
+static bool ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+	return n > k && !strcmp(name + n - k, suffix);
+}
+
 /* Every record in DIR/runs/ (NULL-ended dirs), checked; records must be
  * of one sweep and no index may appear twice.  Returns the number read, or
  * -1 after a one-line message.  Temporary files of writers that were
@@ -572,8 +579,7 @@ static int read_records(char *const *dirs, struct record *r)
 			return -1;
 		}
 		for (struct dirent *de; (de = readdir(dir));) {
-			size_t len = strlen(de->d_name);
-			if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".rec"))
+			if (de->d_name[0] == '.' || !ends_with(de->d_name, ".rec"))
 				continue;
 			snprintf(path, sizeof path, "%s/runs/%s", dirs[d], de->d_name);
 			bool ok = n < MAX_JOBS && read_record(path, &r[n], false);
@@ -620,9 +626,7 @@ static void remove_stale(const char *out, char keep[][256], unsigned nkeep)
 {
 	DIR *dir = opendir(out);
 	for (struct dirent *de; dir && (de = readdir(dir));) {
-		size_t len = strlen(de->d_name);
-		bool chart = !strncmp(de->d_name, "walks-", 6) && len >= 10 &&
-			     !strcmp(de->d_name + len - 4, ".png");
+		bool chart = !strncmp(de->d_name, "walks-", 6) && ends_with(de->d_name, ".png");
 		if (!chart && !stopped_write(de->d_name))
 			continue;
 		bool kept = false;
@@ -713,9 +717,8 @@ static void clear_records(const char *out, bool only_temporary)
 	snprintf(path, sizeof path, "%s/runs", out);
 	DIR *dir = opendir(path);
 	for (struct dirent *de; dir && (de = readdir(dir));) {
-		size_t len = strlen(de->d_name);
 		bool temporary = strstr(de->d_name, ".rec.") != NULL;
-		if (temporary || (!only_temporary && len > 4 && !strcmp(de->d_name + len - 4, ".rec"))) {
+		if (temporary || (!only_temporary && ends_with(de->d_name, ".rec"))) {
 			snprintf(path, sizeof path, "%s/runs/%s", out, de->d_name);
 			unlink(path);
 		}
