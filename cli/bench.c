@@ -403,11 +403,17 @@ static bool guest_number(const char *text, uint64_t *out)
 	return errno == 0;
 }
 
-/* Writes a record file: runs/NNNN.rec, whole or not at all. */
+/* Where the record of job `index` of the sweep in dir is: runs/NNNN.rec. */
+static void record_path(char *out, size_t size, const char *dir, uint64_t index)
+{
+	snprintf(out, size, "%s/runs/%04llu.rec", dir, (unsigned long long)index);
+}
+
+/* Writes a record file, whole or not at all. */
 static bool write_record(const char *dir, const struct record *r)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/runs/%04llu.rec", dir, (unsigned long long)r->index);
+	record_path(path, sizeof path, dir, r->index);
 	cli_output o;
 	if (!cli_output_open(&o, "bench", path))
 		return false;
@@ -591,9 +597,10 @@ static int read_records(char *const *dirs, struct record *r)
 			else if (ok && (strcmp(r[n].sweep, r[0].sweep) || r[n].jobs != r[0].jobs))
 				problem = "belongs to another sweep than";
 			for (unsigned i = 0; ok && !problem && i < n; i++)
-				if (r[i].index == r[n].index)
-					problem = "repeats a run of", snprintf(first, sizeof first,
-						"%s/runs/%04llu.rec", dirs[from[i]], (unsigned long long)r[i].index);
+				if (r[i].index == r[n].index) {
+					problem = "repeats a run of";
+					record_path(first, sizeof first, dirs[from[i]], r[i].index);
+				}
 			if (problem)
 				fprintf(stderr, "mmuscope bench: %s: %s%s%s\n", path, problem,
 					n == MAX_JOBS ? "" : " ", n == MAX_JOBS ? "" : first);
@@ -793,7 +800,7 @@ static bool prepare_dir(const struct sweep *s, bool *done, unsigned *ndone)
 	unsigned mine = 0;
 	for (unsigned j = s->shard; same && j < s->total; j += s->nshards) {
 		struct record r;
-		snprintf(path, sizeof path, "%s/runs/%04u.rec", s->out, j);
+		record_path(path, sizeof path, s->out, j);
 		mine++;
 		done[j] = read_record(path, &r, true) && !strcmp(r.sweep, s->id) && r.jobs == s->total;
 		*ndone += done[j];
@@ -805,7 +812,7 @@ static bool prepare_dir(const struct sweep *s, bool *done, unsigned *ndone)
 		/* Records that were not whole are run again; outputs are remade. */
 		for (unsigned j = s->shard; j < s->total; j += s->nshards)
 			if (!done[j]) {
-				snprintf(path, sizeof path, "%s/runs/%04u.rec", s->out, j);
+				record_path(path, sizeof path, s->out, j);
 				unlink(path);
 			}
 		clear_records(s->out, true);
