@@ -627,6 +627,13 @@ static bool stopped_write(const char *name)
 	return false;
 }
 
+/* The same in runs/, left by a job that was stopped while writing its
+ * record: ".NNNN.rec.XXXXXX". */
+static bool stopped_record_write(const char *name)
+{
+	return strstr(name, ".rec.") != NULL;
+}
+
 /* Removes the walks-*.png files of out that are not in keep, and what
  * stopped writers left. */
 static void remove_stale(const char *out, char keep[][256], unsigned nkeep)
@@ -716,16 +723,15 @@ static bool lock_dir(const char *out)
 	return true;
 }
 
-/* Removes records of runs/ (all, or only the temporary files of writers
- * that were stopped: ".NNNN.rec.XXXXXX"). */
+/* Removes records of runs/ (all, or only what stopped writers left). */
 static void clear_records(const char *out, bool only_temporary)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/runs", out);
 	DIR *dir = opendir(path);
 	for (struct dirent *de; dir && (de = readdir(dir));) {
-		bool temporary = strstr(de->d_name, ".rec.") != NULL;
-		if (temporary || (!only_temporary && ends_with(de->d_name, ".rec"))) {
+		if (stopped_record_write(de->d_name) ||
+		    (!only_temporary && ends_with(de->d_name, ".rec"))) {
 			snprintf(path, sizeof path, "%s/runs/%s", out, de->d_name);
 			unlink(path);
 		}
@@ -744,6 +750,26 @@ static void clear_outputs(const char *out)
 		unlink(path);
 	}
 	remove_stale(out, NULL, 0);
+}
+
+/* What a directory without DIR/sweep may hold when it is to become one:
+ * the lock and runs/, which this command just made, and what stopped
+ * writers left. */
+static bool sweep_file(const char *name)
+{
+	return !strcmp(name, "lock") || !strcmp(name, "runs") || stopped_write(name);
+}
+
+/* How many entries of the directory path, bar . and .., are not ours. */
+static unsigned count_others(const char *path, bool (*ours)(const char *name))
+{
+	unsigned others = 0;
+	DIR *dir = opendir(path);
+	for (struct dirent *de; dir && (de = readdir(dir));)
+		others += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && !ours(de->d_name);
+	if (dir)
+		closedir(dir);
+	return others;
 }
 
 /* The first line of DIR/sweep: "SWEEP_ID JOBS SHARD/NSHARDS". */
@@ -772,23 +798,8 @@ static bool prepare_dir(const struct sweep *s, bool *done, unsigned *ndone)
 	if (f)
 		fclose(f);
 	if (!owned) {
-		/* Only what this command just made may be there: lock and runs/. */
-		DIR *dir = opendir(s->out);
-		unsigned others = 0;
-		for (struct dirent *de; dir && (de = readdir(dir));)
-			others += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-				  strcmp(de->d_name, "lock") && strcmp(de->d_name, "runs") &&
-				  !stopped_write(de->d_name);
-		if (dir)
-			closedir(dir);
 		snprintf(path, sizeof path, "%s/runs", s->out);
-		dir = opendir(path);
-		for (struct dirent *de; dir && (de = readdir(dir));)
-			others += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-				  !strstr(de->d_name, ".rec.");
-		if (dir)
-			closedir(dir);
-		if (others) {
+		if (count_others(s->out, sweep_file) + count_others(path, stopped_record_write)) {
 			fprintf(stderr, "mmuscope bench: %s holds files but no sweep (no %s/sweep): "
 				"choose another --out\n", s->out, s->out);
 			return false;
