@@ -443,6 +443,18 @@ static emu_stop run_for(lua_State *L, uint64_t insns)
 	}
 }
 
+/* Runs like run_for, stopping early when c holds: s->until.reason then
+ * names what held. */
+static emu_stop run_until_condition(lua_State *L, const stop_condition *c, uint64_t insns)
+{
+	scenario *s = scen_of(L);
+	s->until = *c;
+	s->waiting = true;
+	emu_stop stop = run_for(L, insns);
+	s->waiting = false;
+	return stop;
+}
+
 static void push_stop(lua_State *L, emu_stop stop, const char *reason)
 {
 	scenario *s = scen_of(L);
@@ -485,10 +497,7 @@ static void create_machine(lua_State *L)
 			  .on_hazard = on_hazard };
 	emu_set_events(s->e, &ev);
 	/* Up to the end of the kernel's boot: page tables and allocators ready. */
-	s->until = (stop_condition){ .marker = "boot" };
-	s->waiting = true;
-	emu_stop stop = run_for(L, 0);
-	s->waiting = false;
+	emu_stop stop = run_until_condition(L, &(stop_condition){ .marker = "boot" }, 0);
 	if (!s->until.reason)
 		fail_and_stop(L, "boot", "the guest %s before its boot marker",
 			      stop == EMU_STOP_EXIT ? "exited" : "stopped");
@@ -583,10 +592,7 @@ static int mm_run_until(lua_State *L)
 	if (!c.marker && !c.has_pc && !c.has_va && !c.has_fault && !c.has_walk && !has_insns)
 		return luaL_error(L, "run_until: say what to wait for (marker, pc, va, fault, walk, "
 				  "insns)");
-	s->until = c;
-	s->waiting = true;
-	emu_stop stop = run_for(L, insns);
-	s->waiting = false;
+	emu_stop stop = run_until_condition(L, &c, insns);
 	push_stop(L, stop, s->until.reason);
 	if (s->until.reason && !strcmp(s->until.reason, "marker")) {
 		/* "ready buf=0xc3800000": name in marker, each key=value a field */
@@ -684,12 +690,9 @@ static const void *run_until_found(lua_State *L, uint32_t within,
 	const void *hit = found(s, want);
 	uint64_t end = emu_insns(s->e) + within;
 	while (!hit && emu_insns(s->e) < end) {
-		s->until = (stop_condition){ .has_fault = !hazard, .any_fault = !want->has_fsr,
-					     .fsr = want->fsr, .has_hazard = hazard,
-					     .has_far = want->has_va, .far = want->va };
-		s->waiting = true;
-		emu_stop stop = run_for(L, end - emu_insns(s->e));
-		s->waiting = false;
+		stop_condition c = { .has_fault = !hazard, .any_fault = !want->has_fsr, .fsr = want->fsr,
+				     .has_hazard = hazard, .has_far = want->has_va, .far = want->va };
+		emu_stop stop = run_until_condition(L, &c, end - emu_insns(s->e));
 		s->until = (stop_condition){ 0 };
 		hit = found(s, want);
 		if (stop != EMU_STOP_REQUESTED)
