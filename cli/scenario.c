@@ -322,12 +322,17 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+static void fail_seconds(lua_State *L)
+{
+	fail_and_stop(L, "timeout", "the scenario ran longer than %.0f s (--timeout)",
+		      scen_of(L)->timeout_seconds);
+}
+
 static void check_seconds(lua_State *L)
 {
 	scenario *s = scen_of(L);
 	if (s->timeout_seconds > 0 && seconds_since(&s->started) > s->timeout_seconds)
-		fail_and_stop(L, "timeout", "the scenario ran longer than %.0f s (--timeout)",
-			      s->timeout_seconds);
+		fail_seconds(L);
 }
 
 /* A runaway script loop is stopped by the seconds limit too. */
@@ -353,8 +358,7 @@ static size_t watchdog_message_len;
 static void timeout_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
-	scenario *s = scen_of(L);
-	fail_and_stop(L, "timeout", "the scenario ran longer than %.0f s (--timeout)", s->timeout_seconds);
+	fail_seconds(L);
 }
 
 static void arm_timer(double seconds)
