@@ -197,6 +197,21 @@ bool scen_opt_bool(lua_State *L, int table, const char *field, bool fallback)
 	return v;
 }
 
+/* A field that is true (any value will do), absent or false (none is
+ * wanted), or a 32-bit value: whether one is wanted.  *any: it was a
+ * boolean; *out: the value, if it was one. */
+static bool scen_opt_u32_or_any(lua_State *L, int table, const char *field, bool *any,
+				uint32_t *out)
+{
+	lua_getfield(L, table, field);
+	bool wanted = !lua_isnil(L, -1) && !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
+	*any = lua_isboolean(L, -1);
+	lua_pop(L, 1);
+	if (wanted && !*any)
+		scen_opt_u32(L, table, field, out);
+	return wanted;
+}
+
 void scen_check_keys(lua_State *L, int table, const char *call, const char *const *known)
 {
 	table = lua_absindex(L, table);
@@ -579,18 +594,8 @@ static int mm_run_until(lua_State *L)
 	lua_pop(L, 1);
 	c.has_pc = scen_opt_u32(L, 1, "pc", &c.pc);
 	c.has_va = scen_opt_u32(L, 1, "va", &c.va);
-	lua_getfield(L, 1, "fault");
-	c.has_fault = !lua_isnil(L, -1) && !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
-	c.any_fault = lua_isboolean(L, -1);
-	lua_pop(L, 1);
-	if (c.has_fault && !c.any_fault)
-		scen_opt_u32(L, 1, "fault", &c.fsr);
-	lua_getfield(L, 1, "walk");
-	c.has_walk = !lua_isnil(L, -1) && !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
-	c.any_walk = lua_isboolean(L, -1);
-	lua_pop(L, 1);
-	if (c.has_walk && !c.any_walk)
-		scen_opt_u32(L, 1, "walk", &c.walk);
+	c.has_fault = scen_opt_u32_or_any(L, 1, "fault", &c.any_fault, &c.fsr);
+	c.has_walk = scen_opt_u32_or_any(L, 1, "walk", &c.any_walk, &c.walk);
 	uint32_t insns = 0;
 	bool has_insns = scen_opt_u32(L, 1, "insns", &insns);
 	if (!c.marker && !c.has_pc && !c.has_va && !c.has_fault && !c.has_walk && !has_insns)
