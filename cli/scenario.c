@@ -129,6 +129,18 @@ static int fail_and_stop(lua_State *L, const char *what, const char *fmt, ...)
 	return lua_error(L);
 }
 
+/* snprintf at the end of the text already in buf. */
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
 /* Integers print as decimal and hex; everything else as Lua shows it. */
 static const char *show(lua_State *L, int index, char *buf, size_t len)
 {
@@ -712,16 +724,17 @@ static const void *run_until_found(lua_State *L, uint32_t within,
 
 static void describe_faults(scenario *s, size_t from, char *buf, size_t len)
 {
-	snprintf(buf, len, "none");
+	*buf = 0;
 	size_t n = 0;
 	for (size_t i = from; i < s->nfaults && n < 4; i++, n++) {
 		const fault_record *f = &s->faults[i];
-		snprintf(buf + (n ? strlen(buf) : 0), len - (n ? strlen(buf) : 0),
-			 "%s%s FAR 0x%08x FSR 0x%03x", n ? ", " : "",
-			 f->kind == EMU_EXC_PABT ? "prefetch" : "data", f->far, f->fsr);
+		appendf(buf, len, "%s%s FAR 0x%08x FSR 0x%03x", n ? ", " : "",
+			f->kind == EMU_EXC_PABT ? "prefetch" : "data", f->far, f->fsr);
 	}
+	if (!n)
+		snprintf(buf, len, "none");
 	if (s->nfaults - from > n)
-		snprintf(buf + strlen(buf), len - strlen(buf), " and %zu more", s->nfaults - from - n);
+		appendf(buf, len, " and %zu more", s->nfaults - from - n);
 }
 
 static void push_fault(lua_State *L, const fault_record *f)
@@ -770,11 +783,11 @@ static const void *expect_event(lua_State *L, bool hazard, char *what, size_t le
 	scen_opt_u32(L, 1, "within", &within);
 	*bounded = within != 0;
 	message_prefix(L, what, len);
-	snprintf(what + strlen(what), len - strlen(what), "%s", hazard ? "stale-TLB hazard" : "fault");
+	appendf(what, len, "%s", hazard ? "stale-TLB hazard" : "fault");
 	if (want.has_va)
-		snprintf(what + strlen(what), len - strlen(what), " at VA 0x%08x", want.va);
+		appendf(what, len, " at VA 0x%08x", want.va);
 	if (want.has_fsr)
-		snprintf(what + strlen(what), len - strlen(what), " with FSR 0x%03x", want.fsr);
+		appendf(what, len, " with FSR 0x%03x", want.fsr);
 	*from = hazard ? s->hazard_cursor : s->fault_cursor;
 	const void *hit = run_until_found(L, within, hazard ? find_hazard : find_fault, &want, hazard);
 	if (hit)
