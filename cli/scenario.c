@@ -380,13 +380,9 @@ static int mm_reset(lua_State *L)
 /* mm.run{insns=N}: N more instructions, or until the guest exits. */
 static int mm_run(lua_State *L)
 {
-	static const char *const keys[] = { "insns", NULL };
 	scen_machine(L);
 	uint32_t insns = 0;
-	if (lua_istable(L, 1)) {
-		scen_check_keys(L, 1, "run", keys);
-		scen_opt_u32(L, 1, "insns", &insns);
-	}
+	scen_single_option_u32(L, "run", "insns", &insns);
 	emu_stop stop = run_for(L, insns);
 	push_stop(L, stop, NULL);
 	return 1;

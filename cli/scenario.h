@@ -108,6 +108,9 @@ bool scen_opt_u32_or_any(lua_State *L, int table, const char *field, bool *any, 
 /* Raises a Lua error if the table has a key not in the NULL-terminated
  * list (a misspelt option must not be silently ignored). */
 void scen_check_keys(lua_State *L, int table, const char *call, const char *const *known);
+/* The arguments of a call that takes one option, {field=N}, or nothing:
+ * *out keeps its default when the table or the field is absent. */
+void scen_single_option_u32(lua_State *L, const char *call, const char *field, uint32_t *out);
 void scen_set_int(lua_State *L, const char *field, lua_Integer v);
 
 /* ---- inspection and injection (scenario_mm.c) ---- */

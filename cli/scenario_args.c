@@ -79,6 +79,15 @@ void scen_check_keys(lua_State *L, int table, const char *call, const char *cons
 	}
 }
 
+void scen_single_option_u32(lua_State *L, const char *call, const char *field, uint32_t *out)
+{
+	const char *const keys[] = { field, NULL };
+	if (lua_istable(L, 1)) {
+		scen_check_keys(L, 1, call, keys);
+		scen_opt_u32(L, 1, field, out);
+	}
+}
+
 void scen_set_int(lua_State *L, const char *field, lua_Integer v)
 {
 	lua_pushinteger(L, v);
