@@ -265,9 +265,12 @@ static const field *record_field(size_t k)
 	return f;
 }
 
-const field *cli_bench_fixed_field(size_t k)
+const field *cli_bench_column(size_t k)
 {
-	return k < NFIXED ? &fixed_fields[k] : NULL;
+	for (size_t i = 0; i < NFIXED; i++)
+		if (fixed_fields[i].column && !k--)
+			return &fixed_fields[i];
+	return NULL;
 }
 
 static void *field_ptr(const struct record *r, const field *f)

@@ -49,9 +49,10 @@ typedef struct field {
 	bool column;            /* in results.csv and results.json */
 } field;
 
-/* The fields of a record before its counters, in record file order; NULL
- * past the last.  The counters follow them, named as in tlb.h. */
-const field *cli_bench_fixed_field(size_t k);
+/* The k-th of the record's fields that are columns of results.csv and
+ * results.json, in record file order; NULL past the last.  The whole
+ * run's counters follow them there, named as in tlb.h. */
+const field *cli_bench_column(size_t k);
 /* A record value as text ("" for an absent seed). */
 void cli_bench_field_text(const struct record *r, const field *f, char *out, size_t size);
 

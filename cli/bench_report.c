@@ -142,10 +142,8 @@ static void json_text(FILE *f, const char *v)
 static void write_csv(FILE *f, const struct record *r, unsigned n)
 {
 	const field *fl;
-	const char *sep = "";
-	for (size_t k = 0; (fl = cli_bench_fixed_field(k)); k++)
-		if (fl->column)
-			fprintf(f, "%s%s", sep, fl->name), sep = ",";
+	for (size_t k = 0; (fl = cli_bench_column(k)); k++)
+		fprintf(f, "%s%s", k ? "," : "", fl->name);
 	for (size_t d = 0; d < NFIGURES; d++)
 		fprintf(f, ",%s", figures[d].name);
 	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
@@ -153,14 +151,11 @@ static void write_csv(FILE *f, const struct record *r, unsigned n)
 	fprintf(f, "\n");
 	for (unsigned i = 0; i < n; i++, r++) {
 		char value[512];
-		sep = "";
-		for (size_t k = 0; (fl = cli_bench_fixed_field(k)); k++) {
-			if (!fl->column)
-				continue;
+		for (size_t k = 0; (fl = cli_bench_column(k)); k++) {
 			cli_bench_field_text(r, fl, value, sizeof value);
-			fputs(sep, f);
+			if (k)
+				fputc(',', f);
 			csv_text(f, value);
-			sep = ",";
 		}
 		for (size_t d = 0; d < NFIGURES; d++) {
 			fputc(',', f);
@@ -192,13 +187,9 @@ static void write_json(FILE *f, const struct record *r, unsigned n, const char *
 	for (unsigned i = 0; i < n; i++, r++) {
 		fprintf(f, "%s\n    {", i ? "," : "");
 		const field *fl;
-		const char *sep = "";
-		for (size_t k = 0; (fl = cli_bench_fixed_field(k)); k++) {
-			if (!fl->column)
-				continue;
-			fprintf(f, "%s\"%s\": ", sep, fl->name);
+		for (size_t k = 0; (fl = cli_bench_column(k)); k++) {
+			fprintf(f, "%s\"%s\": ", k ? ", " : "", fl->name);
 			json_field(f, r, fl);
-			sep = ", ";
 		}
 		for (size_t d = 0; d < NFIGURES; d++) {
 			fprintf(f, ", \"%s\": ", figures[d].name);
