@@ -375,10 +375,12 @@ static bool field_parse(struct record *r, const field *f, const char *v, char *m
 	return false;
 }
 
-static const char *preset_label(const char *preset)
+/* What follows the last '/' of a path: a preset file's label in the
+ * records, a record's file name. */
+static const char *base_name(const char *path)
 {
-	const char *base = strrchr(preset, '/');
-	return base ? base + 1 : preset;
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
 }
 
 /* The value of a "key=value" word of guest arguments, or NULL if absent. */
@@ -473,7 +475,7 @@ static int run_job(const struct sweep *s, unsigned index, const char *workload_i
 	r.run_time = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
 	snprintf(r.workload, sizeof r.workload, "%s", workload);
 	snprintf(r.args, sizeof r.args, "%s", args);
-	snprintf(r.preset, sizeof r.preset, "%s", preset_label(preset));
+	snprintf(r.preset, sizeof r.preset, "%s", base_name(preset));
 	snprintf(r.layout, sizeof r.layout, "%s", layout_item);
 	snprintf(r.board, sizeof r.board, "%s", s->board);
 	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
@@ -539,11 +541,9 @@ static bool read_record(const char *path, struct record *r, bool quiet)
 	if (!*msg && r->index >= r->jobs)
 		snprintf(msg, sizeof msg, "index %llu is beyond the sweep's %llu jobs",
 			 (unsigned long long)r->index, (unsigned long long)r->jobs), line = 0;
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
 	char expected[32];
 	snprintf(expected, sizeof expected, "%04llu.rec", (unsigned long long)r->index);
-	if (!*msg && strcmp(base, expected))
+	if (!*msg && strcmp(base_name(path), expected))
 		snprintf(msg, sizeof msg, "index %llu belongs in %s", (unsigned long long)r->index,
 			 expected), line = 0;
 	if (*msg) {
