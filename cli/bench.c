@@ -1,7 +1,8 @@
 /* mmuscope bench: sweeps of workloads x TLB presets x lowmem layouts, one
- * guest per job in its own process, and the results as CSV, JSON and a
- * Markdown report with charts.  `bench merge` joins the output directories
- * of sharded sweeps.
+ * guest per job in its own process.  This half is the engine: the options,
+ * the jobs and the record each leaves, the sweep directory (resume, lock)
+ * and `bench merge`, which joins the directories of sharded sweeps; the
+ * report writer (bench_report.c) turns the records into the output files.
  *
  * Each job leaves DIR/runs/NNNN.rec ("key value" lines); every output file
  * is made from those records alone, so a merge of shards writes exactly
@@ -19,11 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/bench.h"
 #include "cli/cli.h"
 #include "emu/emu.h"
-#include "ui/ui.h"
 
-#define MAX_ITEMS 32
 #define MAX_JOBS 4096
 
 static void bench_help(void)
@@ -106,15 +106,24 @@ static const char *item_name(const char *item, char *name, size_t size)
 	return colon ? colon + 1 : NULL;
 }
 
+/* A record holds a value per line: none may hold a line end, nor any other
+ * control character. */
+static bool has_control_char(const char *text)
+{
+	for (const char *c = text; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return true;
+	return false;
+}
+
 /* A value that goes into the records: one line, of at most max bytes. */
 static int check_text(const char *opt, const char *text, size_t max)
 {
 	if (strlen(text) > max)
 		return cli_usage_error("bench", "%s: '%.40s...' is longer than %zu characters", opt, text,
 				       max);
-	for (const char *c = text; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return cli_usage_error("bench", "%s holds a control character", opt);
+	if (has_control_char(text))
+		return cli_usage_error("bench", "%s holds a control character", opt);
 	return -1;
 }
 
@@ -212,38 +221,6 @@ static int parse(int argc, char **argv, struct sweep *s)
 
 /* ---- records ---- */
 
-/* One job's results.  Every field a record file, the CSV, the JSON and the
- * merge check know is in `fields` below; the counters follow them. */
-typedef struct opt_u64 {
-	bool given;
-	uint64_t value;
-} opt_u64;
-
-struct record {
-	char sweep[17];         /* the sweep's identity (sweep_id) */
-	uint64_t jobs, index;
-	char workload[64], args[256], preset[256], layout[128], board[16];
-	opt_u64 seed;           /* the seed= argument, read the way the guest does */
-	int64_t exit_code;
-	double run_time;
-	uint64_t counter[TLB_COUNTER_COUNT];
-	/* The region of interest: "START..END", or "" when the run reported
-	 * no ROI markers, and then roi_counter is the whole run's. */
-	char roi[112];
-	uint64_t roi_counter[TLB_COUNTER_COUNT];
-	char label[330];        /* the workload and its arguments: one report section */
-};
-
-typedef enum field_type { FIELD_TEXT, FIELD_UINT, FIELD_OPT_UINT, FIELD_INT, FIELD_REAL } field_type;
-
-typedef struct field {
-	const char *name;       /* record key, CSV column, JSON member */
-	field_type type;
-	size_t offset, size;    /* in struct record; size: a text field's capacity */
-	double min, max;        /* range of numbers (FIELD_UINT: max only; none: 0 0) */
-	bool column;            /* in results.csv and results.json */
-} field;
-
 #define FIELD(name, type, member, min, max, column) \
 	{ name, type, offsetof(struct record, member), sizeof((struct record *)0)->member, min, max, column }
 static const field fixed_fields[] = {
@@ -288,9 +265,12 @@ static const field *record_field(size_t k)
 	return f;
 }
 
-static bool is_counter(size_t k)
+const field *cli_bench_column(size_t k)
 {
-	return k >= NFIXED;
+	for (size_t i = 0; i < NFIXED; i++)
+		if (fixed_fields[i].column && !k--)
+			return &fixed_fields[i];
+	return NULL;
 }
 
 static void *field_ptr(const struct record *r, const field *f)
@@ -298,8 +278,7 @@ static void *field_ptr(const struct record *r, const field *f)
 	return (char *)r + f->offset;
 }
 
-/* A record value as text ("" for an absent seed). */
-static void field_text(const struct record *r, const field *f, char *out, size_t size)
+void cli_bench_field_text(const struct record *r, const field *f, char *out, size_t size)
 {
 	const void *p = field_ptr(r, f);
 	switch (f->type) {
@@ -343,11 +322,10 @@ static bool field_parse(struct record *r, const field *f, const char *v, char *m
 			snprintf(msg, len, "longer than %zu characters", f->size - 1);
 			return false;
 		}
-		for (const char *c = v; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-				snprintf(msg, len, "holds a control character");
-				return false;
-			}
+		if (has_control_char(v)) {
+			snprintf(msg, len, "holds a control character");
+			return false;
+		}
 		snprintf(p, f->size, "%s", v);
 		return true;
 	case FIELD_OPT_UINT:
@@ -397,10 +375,12 @@ static bool field_parse(struct record *r, const field *f, const char *v, char *m
 	return false;
 }
 
-static const char *preset_label(const char *preset)
+/* What follows the last '/' of a path: a preset file's label in the
+ * records, a record's file name. */
+static const char *base_name(const char *path)
 {
-	const char *base = strrchr(preset, '/');
-	return base ? base + 1 : preset;
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
 }
 
 /* The value of a "key=value" word of guest arguments, or NULL if absent. */
@@ -428,17 +408,23 @@ static bool guest_number(const char *text, uint64_t *out)
 	return errno == 0;
 }
 
-/* Writes a record file: runs/NNNN.rec, whole or not at all. */
+/* Where the record of job `index` of the sweep in dir is: runs/NNNN.rec. */
+static void record_path(char *out, size_t size, const char *dir, uint64_t index)
+{
+	snprintf(out, size, "%s/runs/%04llu.rec", dir, (unsigned long long)index);
+}
+
+/* Writes a record file, whole or not at all. */
 static bool write_record(const char *dir, const struct record *r)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/runs/%04llu.rec", dir, (unsigned long long)r->index);
+	record_path(path, sizeof path, dir, r->index);
 	cli_output o;
 	if (!cli_output_open(&o, "bench", path))
 		return false;
 	for (size_t k = 0; k < NFIELDS; k++) {
 		char value[512];
-		field_text(r, record_field(k), value, sizeof value);
+		cli_bench_field_text(r, record_field(k), value, sizeof value);
 		fprintf(o.f, "%s %s\n", record_field(k)->name, value);
 	}
 	return cli_output_commit(&o);
@@ -489,7 +475,7 @@ static int run_job(const struct sweep *s, unsigned index, const char *workload_i
 	r.run_time = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
 	snprintf(r.workload, sizeof r.workload, "%s", workload);
 	snprintf(r.args, sizeof r.args, "%s", args);
-	snprintf(r.preset, sizeof r.preset, "%s", preset_label(preset));
+	snprintf(r.preset, sizeof r.preset, "%s", base_name(preset));
 	snprintf(r.layout, sizeof r.layout, "%s", layout_item);
 	snprintf(r.board, sizeof r.board, "%s", s->board);
 	for (int c = 0; c < TLB_COUNTER_COUNT; c++)
@@ -555,11 +541,9 @@ static bool read_record(const char *path, struct record *r, bool quiet)
 	if (!*msg && r->index >= r->jobs)
 		snprintf(msg, sizeof msg, "index %llu is beyond the sweep's %llu jobs",
 			 (unsigned long long)r->index, (unsigned long long)r->jobs), line = 0;
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
 	char expected[32];
 	snprintf(expected, sizeof expected, "%04llu.rec", (unsigned long long)r->index);
-	if (!*msg && strcmp(base, expected))
+	if (!*msg && strcmp(base_name(path), expected))
 		snprintf(msg, sizeof msg, "index %llu belongs in %s", (unsigned long long)r->index,
 			 expected), line = 0;
 	if (*msg) {
@@ -573,415 +557,17 @@ static bool read_record(const char *path, struct record *r, bool quiet)
 	return true;
 }
 
-static double ratio(uint64_t a, uint64_t b)
-{
-	return b ? (double)a / (double)b : 0;
-}
-
-/* The figures the outputs give, from one set of counters (a record's
- * ROI or its whole run). */
-#define C(c, name) ((double)(c)[TLB_CNT_##name])
-static double per_thousand(double events, double of)
-{
-	return of > 0 ? 1000.0 * events / of : 0;
-}
-
-static double accesses(const uint64_t *c) { return C(c, accesses); }
-static double instructions(const uint64_t *c) { return C(c, instructions); }
-static double walks_per_kaccess(const uint64_t *c)
-{
-	return per_thousand(C(c, walks_i) + C(c, walks_d), C(c, accesses));
-}
-static double walks_per_kinsn(const uint64_t *c)
-{
-	return per_thousand(C(c, walks_i) + C(c, walks_d), C(c, instructions));
-}
-static double itlb_mpki(const uint64_t *c) { return per_thousand(C(c, itlb_misses), C(c, instructions)); }
-static double dtlb_mpki(const uint64_t *c) { return per_thousand(C(c, dtlb_misses), C(c, instructions)); }
-static double main_mpki(const uint64_t *c)
-{
-	return per_thousand(C(c, main_i_misses) + C(c, main_d_misses), C(c, instructions));
-}
-static double walk_cache_mpki(const uint64_t *c)
-{
-	return per_thousand(C(c, walk_cache_misses), C(c, instructions));
-}
-static double itlb_hit_rate(const uint64_t *c) { return ratio(C(c, itlb_hits), C(c, itlb_lookups)); }
-static double dtlb_hit_rate(const uint64_t *c) { return ratio(C(c, dtlb_hits), C(c, dtlb_lookups)); }
-static double main_hit_rate(const uint64_t *c)
-{
-	return ratio(C(c, main_i_hits) + C(c, main_d_hits), C(c, main_i_lookups) + C(c, main_d_lookups));
-}
-static double walk_cache_hit_rate(const uint64_t *c)
-{
-	return ratio(C(c, walk_cache_hits), C(c, walk_cache_lookups));
-}
-static double walk_steps(const uint64_t *c) { return C(c, walk_steps_l1) + C(c, walk_steps_l2); }
-static double translation_share(const uint64_t *c)
-{
-	return ratio(C(c, translation_cycles), C(c, cycles));
-}
-static double faults(const uint64_t *c)
-{
-	return C(c, faults_alignment) + C(c, faults_translation) + C(c, faults_access_flag) +
-	       C(c, faults_domain) + C(c, faults_permission) + C(c, faults_ext_abort_walk);
-}
-#undef C
-
-/* The computed columns of results.csv and results.json, in order: the
- * ROI's figures (what the sweep compares), then the whole run's (run_).
- * Rates are 0 where a level had no lookups. */
-static const struct figure {
-	const char *name;
-	double (*value)(const uint64_t *counters);
-	const char *format;
-	bool whole_run;         /* from the record's counter[], else roi_counter[] */
-} figures[] = {
-	{ "accesses", accesses, "%.0f", false },
-	{ "instructions", instructions, "%.0f", false },
-	{ "walks_per_kaccess", walks_per_kaccess, "%.4f", false },
-	{ "itlb_mpki", itlb_mpki, "%.4f", false },
-	{ "dtlb_mpki", dtlb_mpki, "%.4f", false },
-	{ "main_mpki", main_mpki, "%.4f", false },
-	{ "walk_cache_mpki", walk_cache_mpki, "%.4f", false },
-	{ "itlb_hit_rate", itlb_hit_rate, "%.6f", false },
-	{ "dtlb_hit_rate", dtlb_hit_rate, "%.6f", false },
-	{ "main_hit_rate", main_hit_rate, "%.6f", false },
-	{ "walk_cache_hit_rate", walk_cache_hit_rate, "%.6f", false },
-	{ "walk_steps", walk_steps, "%.0f", false },
-	{ "translation_share", translation_share, "%.6f", false },
-	{ "faults", faults, "%.0f", false },
-	{ "run_walks_per_kinsn", walks_per_kinsn, "%.4f", true },
-	{ "run_translation_share", translation_share, "%.6f", true },
-	{ "run_itlb_hit_rate", itlb_hit_rate, "%.6f", true },
-	{ "run_dtlb_hit_rate", dtlb_hit_rate, "%.6f", true },
-	{ "run_main_hit_rate", main_hit_rate, "%.6f", true },
-};
-#define NFIGURES (sizeof figures / sizeof figures[0])
-
-static double figure_of(const struct record *r, const struct figure *f)
-{
-	return f->value(f->whole_run ? r->counter : r->roi_counter);
-}
-
-/* ---- outputs ---- */
-
-/* A CSV field (RFC 4180): quoted when it holds a comma, quote or line end. */
-static void csv_text(FILE *f, const char *v)
-{
-	if (!v[strcspn(v, ",\"\r\n")]) {
-		fputs(v, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', f);
-		fputc(*v, f);
-	}
-	fputc('"', f);
-}
-
-static void json_text(FILE *f, const char *v)
-{
-	fputc('"', f);
-	for (; *v; v++) {
-		unsigned char c = (unsigned char)*v;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static void write_csv(FILE *f, const struct record *r, unsigned n)
-{
-	const char *sep = "";
-	for (size_t k = 0; k < NFIELDS; k++)
-		if (record_field(k)->column && !is_counter(k))
-			fprintf(f, "%s%s", sep, record_field(k)->name), sep = ",";
-	for (size_t d = 0; d < NFIGURES; d++)
-		fprintf(f, ",%s", figures[d].name);
-	for (size_t k = NFIXED; k < NRUN_END; k++)
-		fprintf(f, ",run_%s", record_field(k)->name);
-	fprintf(f, "\n");
-	for (unsigned i = 0; i < n; i++, r++) {
-		char value[512];
-		sep = "";
-		for (size_t k = 0; k < NFIXED; k++) {
-			if (!record_field(k)->column)
-				continue;
-			field_text(r, record_field(k), value, sizeof value);
-			fputs(sep, f);
-			csv_text(f, value);
-			sep = ",";
-		}
-		for (size_t d = 0; d < NFIGURES; d++) {
-			fputc(',', f);
-			fprintf(f, figures[d].format, figure_of(r, &figures[d]));
-		}
-		for (size_t k = NFIXED; k < NRUN_END; k++) {
-			field_text(r, record_field(k), value, sizeof value);
-			fprintf(f, ",%s", value);
-		}
-		fprintf(f, "\n");
-	}
-}
-
-/* A field as a JSON value: text quoted, numbers bare, an absent seed null. */
-static void json_field(FILE *f, const struct record *r, const field *fl)
-{
-	char value[512];
-	field_text(r, fl, value, sizeof value);
-	if (fl->type == FIELD_TEXT)
-		json_text(f, value);
-	else
-		fputs(fl->type == FIELD_OPT_UINT && !*value ? "null" : value, f);
-}
-
-static void write_json(FILE *f, const struct record *r, unsigned n, const char *sweep,
-		       uint64_t jobs)
-{
-	fprintf(f, "{\n  \"version\": \"%s\",\n  \"sweep\": \"%s\",\n  \"jobs\": %llu,\n  "
-		   "\"partial\": %s,\n  \"runs\": [", MMUSCOPE_VERSION, sweep, (unsigned long long)jobs,
-		n < jobs ? "true" : "false");
-	for (unsigned i = 0; i < n; i++, r++) {
-		fprintf(f, "%s\n    {", i ? "," : "");
-		const char *sep = "";
-		for (size_t k = 0; k < NFIXED; k++) {
-			if (!record_field(k)->column)
-				continue;
-			fprintf(f, "%s\"%s\": ", sep, record_field(k)->name);
-			json_field(f, r, record_field(k));
-			sep = ", ";
-		}
-		for (size_t d = 0; d < NFIGURES; d++) {
-			fprintf(f, ", \"%s\": ", figures[d].name);
-			fprintf(f, figures[d].format, figure_of(r, &figures[d]));
-		}
-		fprintf(f, ", \"run_counters\": {");
-		for (size_t k = NFIXED; k < NRUN_END; k++) {
-			fprintf(f, "%s\"%s\": ", k > NFIXED ? ", " : "", record_field(k)->name);
-			json_field(f, r, record_field(k));
-		}
-		fprintf(f, "}}");
-	}
-	fprintf(f, "\n  ]\n}\n");
-}
-
-/* Distinct values of one text field, in record order. */
-static unsigned distinct(const struct record *r, unsigned n, size_t off, const char **out)
-{
-	unsigned k = 0;
-	for (unsigned i = 0; i < n; i++) {
-		const char *v = (const char *)&r[i] + off;
-		bool known = false;
-		for (unsigned j = 0; j < k && !known; j++)
-			known = !strcmp(out[j], v);
-		if (!known && k < MAX_ITEMS)
-			out[k++] = v;
-	}
-	return k;
-}
-
-static const struct record *find(const struct record *r, unsigned n, const char *w,
-				 const char *p, const char *l)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (!strcmp(r[i].label, w) && !strcmp(r[i].preset, p) && !strcmp(r[i].layout, l))
-			return &r[i];
-	return NULL;
-}
-
-static const unsigned char bar_colours[][3] = {
-	{ 0x1f, 0x77, 0xb4 }, { 0xff, 0x7f, 0x0e }, { 0x2c, 0xa0, 0x2c }, { 0xd6, 0x27, 0x28 },
-	{ 0x94, 0x67, 0xbd }, { 0x8c, 0x56, 0x4b }, { 0xe3, 0x77, 0xc2 }, { 0x7f, 0x7f, 0x7f },
-};
-#define NCOLOURS (sizeof bar_colours / sizeof bar_colours[0])
-
-/* What the report compares: the ROI's walks per 1000 accesses. */
-static double roi_walks(const struct record *r)
-{
-	return walks_per_kaccess(r->roi_counter);
-}
-
-/* A grouped bar chart: one group per preset, one bar per layout, height
- * proportional to the ROI's walks per 1000 accesses. */
-static int write_chart(const char *path, const struct record *r, unsigned n, const char *w,
-		       const char **presets, unsigned np, const char **layouts, unsigned nl)
-{
-	enum { H = 240, BAR = 14, GAP = 24, MARGIN = 16 };
-	unsigned width = MARGIN * 2 + np * (nl * BAR + GAP);
-	unsigned char *px = malloc((size_t)width * H * 3);
-	if (!px)
-		return -1;
-	memset(px, 0xFF, (size_t)width * H * 3);
-	double top = 0;
-	for (unsigned p = 0; p < np; p++)
-		for (unsigned l = 0; l < nl; l++) {
-			const struct record *rec = find(r, n, w, presets[p], layouts[l]);
-			if (rec && roi_walks(rec) > top)
-				top = roi_walks(rec);
-		}
-	for (unsigned x = MARGIN; x < width - MARGIN; x++) /* baseline */
-		memset(px + ((size_t)(H - MARGIN) * width + x) * 3, 0x40, 3);
-	for (unsigned p = 0; p < np; p++)
-		for (unsigned l = 0; l < nl; l++) {
-			const struct record *rec = find(r, n, w, presets[p], layouts[l]);
-			unsigned h = rec && top > 0 ? (unsigned)(roi_walks(rec) / top * (H - 2 * MARGIN)) : 0;
-			unsigned x0 = MARGIN + p * (nl * BAR + GAP) + GAP / 2 + l * BAR;
-			for (unsigned y = H - MARGIN - h; y < H - MARGIN; y++)
-				for (unsigned x = x0; x < x0 + BAR - 2; x++)
-					memcpy(px + ((size_t)y * width + x) * 3, bar_colours[l % NCOLOURS], 3);
-		}
-	char err[512];
-	cli_output o;
-	int rc = -1;
-	if (cli_output_open(&o, "bench", path)) {
-		rc = ui_png_write(cli_output_file(&o), px, width, H, err, sizeof err);
-		if (rc) {
-			fprintf(stderr, "mmuscope bench: %s\n", err);
-			cli_output_discard(&o);
-		} else if (!cli_output_commit(&o)) {
-			rc = -1;
-		}
-	}
-	free(px);
-	return rc;
-}
-
-/* walks-LABEL.png, with what a file name should not hold made '_'. */
-static void chart_name(const char *label, char *out, size_t size)
-{
-	snprintf(out, size, "walks-%s.png", label);
-	for (char *c = out + 6; c < out + strlen(out) - 4; c++)
-		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '.')
-			*c = '_';
-}
-
-/* The mean ROI walks per 1000 accesses of workload w for each of the k
- * items (layouts or presets, item_off into a record), over the records
- * that have it; which item has the fewest and the runner-up. */
-static void rank(const struct record *r, unsigned n, const char *w, size_t item_off,
-		 const char **items, unsigned k, double *mean, unsigned *best, unsigned *next)
-{
-	*best = *next = 0;
-	for (unsigned i = 0; i < k; i++) {
-		double sum = 0;
-		unsigned count = 0;
-		for (unsigned j = 0; j < n; j++)
-			if (!strcmp(r[j].label, w) && !strcmp((const char *)&r[j] + item_off, items[i]))
-				sum += roi_walks(&r[j]), count++;
-		mean[i] = count ? sum / count : 0;
-	}
-	for (unsigned i = 1; i < k; i++)
-		if (mean[i] < mean[*best])
-			*best = i;
-	*next = *best == 0 ? 1 : 0;
-	for (unsigned i = 0; i < k; i++)
-		if (i != *best && mean[i] < mean[*next])
-			*next = i;
-}
-
-/* "layout L (mean over presets 1.23), ahead of M (4.56, 3.71x as many)". */
-static void write_winner(FILE *f, const struct record *r, unsigned n, const char *w,
-			 const char *what, const char *over, size_t item_off, const char **items,
-			 unsigned k)
-{
-	double mean[MAX_ITEMS] = { 0 };
-	unsigned best, next;
-	rank(r, n, w, item_off, items, k, mean, &best, &next);
-	fprintf(f, "%s **%s** (mean over the %s: %.2f)", what, items[best], over, mean[best]);
-	if (k < 2)
-		fprintf(f, ", the only one");
-	else if (mean[next] == mean[best])
-		fprintf(f, ", tied with %s", items[next]);
-	else if (mean[best] > 0)
-		fprintf(f, ", ahead of %s (%.2f: %.2fx as many, %.2f more)", items[next], mean[next],
-			mean[next] / mean[best], mean[next] - mean[best]);
-	else
-		fprintf(f, ", ahead of %s (%.2f; %s walks none)", items[next], mean[next],
-			items[best]);
-}
-
-/* report.md and a chart per workload; the names of the charts written
- * go to charts (for removing those of an earlier sweep). */
-static int write_report(const char *dir, const struct record *r, unsigned n, uint64_t jobs,
-			char charts[][256], unsigned *ncharts)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s/report.md", dir);
-	cli_output o;
-	if (!cli_output_open(&o, "bench", path))
-		return 2;
-	FILE *f = o.f;
-	const char *workloads[MAX_ITEMS], *presets[MAX_ITEMS], *layouts[MAX_ITEMS];
-	unsigned nw = distinct(r, n, offsetof(struct record, label), workloads);
-	unsigned np = distinct(r, n, offsetof(struct record, preset), presets);
-	unsigned nl = distinct(r, n, offsetof(struct record, layout), layouts);
-	static const char *const colour_names[NCOLOURS] = { "blue", "orange", "green", "red",
-							    "purple", "brown", "pink", "grey" };
-	fprintf(f, "# mmuscope bench report\n\nmmuscope %s, board %s, %u runs. Figures are of each "
-		   "run's region of interest (ROI: from the workload's NAME-start marker to its "
-		   "NAME-done; the whole run when it reports none). Each cell: page-table walks per "
-		   "1000 accesses, then translation cycles as a share of all cycles. The winner of "
-		   "each workload has the fewest walks per 1000 accesses.\n",
-		MMUSCOPE_VERSION, n ? r[0].board : "-", n);
-	if (n < jobs)
-		fprintf(f, "\n**A partial sweep: %u of its %llu runs.**\n", n, (unsigned long long)jobs);
-	int status = 0;
-	*ncharts = 0;
-	for (unsigned w = 0; w < nw; w++) {
-		const struct record *first = find(r, n, workloads[w], presets[0], layouts[0]);
-		fprintf(f, "\n## %s\n\nROI: %s.\n\n| preset |", workloads[w],
-			first && *first->roi ? first->roi : "none reported, the whole run");
-		for (unsigned l = 0; l < nl; l++)
-			fprintf(f, " %s |", layouts[l]);
-		fprintf(f, "\n|---|");
-		for (unsigned l = 0; l < nl; l++)
-			fprintf(f, "---|");
-		fprintf(f, "\n");
-		for (unsigned p = 0; p < np; p++) {
-			fprintf(f, "| %s |", presets[p]);
-			for (unsigned l = 0; l < nl; l++) {
-				const struct record *rec = find(r, n, workloads[w], presets[p], layouts[l]);
-				if (rec)
-					fprintf(f, " %.2f (%.1f%%)%s |", roi_walks(rec),
-						100 * translation_share(rec->roi_counter),
-						rec->exit_code ? " FAILED" : "");
-				else
-					fprintf(f, " - |");
-			}
-			fprintf(f, "\n");
-		}
-		char *chart = charts[(*ncharts)++], png[4096];
-		chart_name(workloads[w], chart, 256);
-		snprintf(png, sizeof png, "%s/%s", dir, chart);
-		if (write_chart(png, r, n, workloads[w], presets, np, layouts, nl))
-			status = 2;
-		fprintf(f, "\nFewest walks per 1000 accesses: ");
-		write_winner(f, r, n, workloads[w], "layout", "presets", offsetof(struct record, layout),
-			     layouts, nl);
-		fprintf(f, "; ");
-		write_winner(f, r, n, workloads[w], "preset", "layouts", offsetof(struct record, preset),
-			     presets, np);
-		fprintf(f, ".\n");
-		fprintf(f, "\n![ROI walks per 1000 accesses, %s](%s)\n\nBars: ROI walks per 1000 "
-			   "accesses, grouped by preset (in table order); colours:", workloads[w], chart);
-		for (unsigned l = 0; l < nl; l++)
-			fprintf(f, "%s %s = %s", l ? "," : "", colour_names[l % NCOLOURS], layouts[l]);
-		fprintf(f, ".\n");
-	}
-	return cli_output_commit(&o) ? status : 2;
-}
-
 static int cmp_index(const void *a, const void *b)
 {
 	const struct record *x = a, *y = b;
 	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Whether name is something followed by suffix. */
+static bool ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+	return n > k && !strcmp(name + n - k, suffix);
 }
 
 /* Every record in DIR/runs/ (NULL-ended dirs), checked; records must be
@@ -1002,8 +588,7 @@ static int read_records(char *const *dirs, struct record *r)
 			return -1;
 		}
 		for (struct dirent *de; (de = readdir(dir));) {
-			size_t len = strlen(de->d_name);
-			if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".rec"))
+			if (de->d_name[0] == '.' || !ends_with(de->d_name, ".rec"))
 				continue;
 			snprintf(path, sizeof path, "%s/runs/%s", dirs[d], de->d_name);
 			bool ok = n < MAX_JOBS && read_record(path, &r[n], false);
@@ -1015,9 +600,10 @@ static int read_records(char *const *dirs, struct record *r)
 			else if (ok && (strcmp(r[n].sweep, r[0].sweep) || r[n].jobs != r[0].jobs))
 				problem = "belongs to another sweep than";
 			for (unsigned i = 0; ok && !problem && i < n; i++)
-				if (r[i].index == r[n].index)
-					problem = "repeats a run of", snprintf(first, sizeof first,
-						"%s/runs/%04llu.rec", dirs[from[i]], (unsigned long long)r[i].index);
+				if (r[i].index == r[n].index) {
+					problem = "repeats a run of";
+					record_path(first, sizeof first, dirs[from[i]], r[i].index);
+				}
 			if (problem)
 				fprintf(stderr, "mmuscope bench: %s: %s%s%s\n", path, problem,
 					n == MAX_JOBS ? "" : " ", n == MAX_JOBS ? "" : first);
@@ -1044,15 +630,20 @@ static bool stopped_write(const char *name)
 	return false;
 }
 
+/* The same in runs/, left by a job that was stopped while writing its
+ * record: ".NNNN.rec.XXXXXX". */
+static bool stopped_record_write(const char *name)
+{
+	return strstr(name, ".rec.") != NULL;
+}
+
 /* Removes the walks-*.png files of out that are not in keep, and what
  * stopped writers left. */
 static void remove_stale(const char *out, char keep[][256], unsigned nkeep)
 {
 	DIR *dir = opendir(out);
 	for (struct dirent *de; dir && (de = readdir(dir));) {
-		size_t len = strlen(de->d_name);
-		bool chart = !strncmp(de->d_name, "walks-", 6) && len >= 10 &&
-			     !strcmp(de->d_name + len - 4, ".png");
+		bool chart = !strncmp(de->d_name, "walks-", 6) && ends_with(de->d_name, ".png");
 		if (!chart && !stopped_write(de->d_name))
 			continue;
 		bool kept = false;
@@ -1080,27 +671,9 @@ static int write_outputs(const char *out, char *const *dirs, unsigned *n, uint64
 	*n = (unsigned)got;
 	qsort(r, *n, sizeof *r, cmp_index);
 	*jobs = *n ? r[0].jobs : 0;
-	char path[4096];
-	static const char *const names[] = { "results.csv", "results.json" };
-	int status = 0;
-	for (int k = 0; k < 2; k++) {
-		snprintf(path, sizeof path, "%s/%s", out, names[k]);
-		cli_output o;
-		if (!cli_output_open(&o, "bench", path)) {
-			status = 2;
-			continue;
-		}
-		if (k)
-			write_json(o.f, r, *n, *n ? r[0].sweep : "", *jobs);
-		else
-			write_csv(o.f, r, *n);
-		if (!cli_output_commit(&o))
-			status = 2;
-	}
 	static char charts[MAX_ITEMS][256];
 	unsigned ncharts = 0;
-	if (write_report(out, r, *n, *jobs, charts, &ncharts))
-		status = 2;
+	int status = cli_bench_report(out, r, *n, *jobs, charts, &ncharts);
 	remove_stale(out, charts, ncharts);
 	free(r);
 	return status;
@@ -1108,27 +681,28 @@ static int write_outputs(const char *out, char *const *dirs, unsigned *n, uint64
 
 /* ---- the sweep directory ---- */
 
-/* FNV-1a over what decides the runs' results: the build, the board, the
+/* FNV-1a: one more piece of text into the hash h. */
+static uint64_t fnv1a(uint64_t h, const char *text)
+{
+	for (const char *c = text; *c; c++)
+		h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+	return h;
+}
+
+/* A hash of what decides the runs' results: the build, the board, the
  * arguments and the three lists (not --jobs, --shard or --out). */
 static void sweep_id(struct sweep *s)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	char line[1024];
+	char head[1024];
 	const struct { char **items; unsigned n; } lists[] = {
 		{ s->workloads, s->nworkloads }, { s->presets, s->npresets }, { s->layouts, s->nlayouts },
 	};
-	snprintf(line, sizeof line, "%s\n%s\n%s\n", MMUSCOPE_VERSION, s->board, s->args);
-	for (size_t l = 0; l <= sizeof lists / sizeof lists[0]; l++) {
-		for (const char *c = line; *c; c++)
-			h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
-		if (l == sizeof lists / sizeof lists[0])
-			break;
-		for (unsigned i = 0; i < lists[l].n; i++) {
-			for (const char *c = lists[l].items[i]; *c; c++)
-				h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
-			h = (h ^ ',') * 0x100000001b3ull;
-		}
-		snprintf(line, sizeof line, "\n");
+	snprintf(head, sizeof head, "%s\n%s\n%s\n", MMUSCOPE_VERSION, s->board, s->args);
+	uint64_t h = fnv1a(0xcbf29ce484222325ull, head);
+	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+		for (unsigned i = 0; i < lists[l].n; i++)
+			h = fnv1a(fnv1a(h, lists[l].items[i]), ",");
+		h = fnv1a(h, "\n");
 	}
 	snprintf(s->id, sizeof s->id, "%016llx", (unsigned long long)h);
 }
@@ -1152,17 +726,15 @@ static bool lock_dir(const char *out)
 	return true;
 }
 
-/* Removes records of runs/ (all, or only the temporary files of writers
- * that were stopped: ".NNNN.rec.XXXXXX"). */
+/* Removes records of runs/ (all, or only what stopped writers left). */
 static void clear_records(const char *out, bool only_temporary)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/runs", out);
 	DIR *dir = opendir(path);
 	for (struct dirent *de; dir && (de = readdir(dir));) {
-		size_t len = strlen(de->d_name);
-		bool temporary = strstr(de->d_name, ".rec.") != NULL;
-		if (temporary || (!only_temporary && len > 4 && !strcmp(de->d_name + len - 4, ".rec"))) {
+		if (stopped_record_write(de->d_name) ||
+		    (!only_temporary && ends_with(de->d_name, ".rec"))) {
 			snprintf(path, sizeof path, "%s/runs/%s", out, de->d_name);
 			unlink(path);
 		}
@@ -1181,6 +753,26 @@ static void clear_outputs(const char *out)
 		unlink(path);
 	}
 	remove_stale(out, NULL, 0);
+}
+
+/* What a directory without DIR/sweep may hold when it is to become one:
+ * the lock and runs/, which this command just made, and what stopped
+ * writers left. */
+static bool sweep_file(const char *name)
+{
+	return !strcmp(name, "lock") || !strcmp(name, "runs") || stopped_write(name);
+}
+
+/* How many entries of the directory path, bar . and .., are not ours. */
+static unsigned count_others(const char *path, bool (*ours)(const char *name))
+{
+	unsigned others = 0;
+	DIR *dir = opendir(path);
+	for (struct dirent *de; dir && (de = readdir(dir));)
+		others += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && !ours(de->d_name);
+	if (dir)
+		closedir(dir);
+	return others;
 }
 
 /* The first line of DIR/sweep: "SWEEP_ID JOBS SHARD/NSHARDS". */
@@ -1209,23 +801,8 @@ static bool prepare_dir(const struct sweep *s, bool *done, unsigned *ndone)
 	if (f)
 		fclose(f);
 	if (!owned) {
-		/* Only what this command just made may be there: lock and runs/. */
-		DIR *dir = opendir(s->out);
-		unsigned others = 0;
-		for (struct dirent *de; dir && (de = readdir(dir));)
-			others += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-				  strcmp(de->d_name, "lock") && strcmp(de->d_name, "runs") &&
-				  !stopped_write(de->d_name);
-		if (dir)
-			closedir(dir);
 		snprintf(path, sizeof path, "%s/runs", s->out);
-		dir = opendir(path);
-		for (struct dirent *de; dir && (de = readdir(dir));)
-			others += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-				  !strstr(de->d_name, ".rec.");
-		if (dir)
-			closedir(dir);
-		if (others) {
+		if (count_others(s->out, sweep_file) + count_others(path, stopped_record_write)) {
 			fprintf(stderr, "mmuscope bench: %s holds files but no sweep (no %s/sweep): "
 				"choose another --out\n", s->out, s->out);
 			return false;
@@ -1237,7 +814,7 @@ static bool prepare_dir(const struct sweep *s, bool *done, unsigned *ndone)
 	unsigned mine = 0;
 	for (unsigned j = s->shard; same && j < s->total; j += s->nshards) {
 		struct record r;
-		snprintf(path, sizeof path, "%s/runs/%04u.rec", s->out, j);
+		record_path(path, sizeof path, s->out, j);
 		mine++;
 		done[j] = read_record(path, &r, true) && !strcmp(r.sweep, s->id) && r.jobs == s->total;
 		*ndone += done[j];
@@ -1249,7 +826,7 @@ static bool prepare_dir(const struct sweep *s, bool *done, unsigned *ndone)
 		/* Records that were not whole are run again; outputs are remade. */
 		for (unsigned j = s->shard; j < s->total; j += s->nshards)
 			if (!done[j]) {
-				snprintf(path, sizeof path, "%s/runs/%04u.rec", s->out, j);
+				record_path(path, sizeof path, s->out, j);
 				unlink(path);
 			}
 		clear_records(s->out, true);

@@ -1,8 +1,8 @@
 /* mmuscope scenario FILE.lua...: scripts that boot the machine, drive it,
- * inject faults and check expectations (docs/scenarios.md).  This half is
- * the engine: options, the Lua state, machine control (boot, run,
- * run_until, reset), the event log that expectations search, the
- * expectations themselves and their output.  Exit status: 0 when every
+ * inject faults and check expectations (docs/scenarios.md).  This is the
+ * engine: options, the Lua state and its sandbox, machine control (boot,
+ * run, run_until, reset), the time limits, and the event log that
+ * expectations (scenario_expect.c) search.  Exit status: 0 when every
  * expectation of every file held, 1 when one failed (or a guest crashed,
  * disagreed with QEMU, or a timeout hit), 2 for bad options or a script
  * error (reported as file:line). */
@@ -19,99 +19,11 @@
 #include "cli/cli.h"
 #include "cli/scenario.h"
 
-typedef struct fault_record {
-	emu_exception kind;
-	uint32_t pc, fsr, far;
-	uint64_t insn;
-} fault_record;
-
-typedef struct hazard_record {
-	tlb_hazard hazard;
-	uint64_t insn;
-} hazard_record;
-
-/* What an expectation looks for; absent fields match anything. */
-typedef struct event_filter {
-	bool has_va, has_fsr;
-	uint32_t va, fsr;
-} event_filter;
-
-/* What mm.run_until waits for; `reason` names the condition that held. */
-typedef struct stop_condition {
-	const char *marker;
-	bool has_pc, has_va, has_walk, has_fault, any_walk, any_fault, has_hazard, has_far;
-	uint32_t pc, va, walk, fsr, far;
-	const char *reason;
-	char marker_seen[128];
-	uint32_t fault_far, fault_fsr;
-} stop_condition;
-
-typedef struct scenario {
-	lua_State *L;
-	const char *file;
-	bool tap;
-	uint64_t timeout_insns;         /* per file; every run counts */
-	double timeout_seconds;
-	struct timespec started;
-
-	emu_t *e;
-	emu_options opt;
-	char board[32], preset[256], layout[32], workload[64], args[256];
-	char firmware[4096];
-	char *console_text;
-	size_t console_len;
-
-	fault_record *faults;
-	size_t nfaults, faults_cap, fault_cursor;
-	hazard_record *hazards;
-	size_t nhazards, hazards_cap, hazard_cursor;
-	stop_condition until;
-	bool waiting;                   /* a run_until is in progress */
-
-	unsigned *number;               /* expectation counter, shared by all files */
-	unsigned passed, failed;
-} scenario;
-
 static char abort_sentinel; /* error object: the scenario failed, stop it */
 
-static scenario *scen_of(lua_State *L)
+scenario *scen_of(lua_State *L)
 {
 	return *(scenario **)lua_getextraspace(L);
-}
-
-/* ---- output ------------------------------------------------------------ */
-
-/* One line per expectation: "ok N - file:line: what" (TAP) or
- * "ok     file:line: what"; a failure adds its details on the same line. */
-static bool report(lua_State *L, bool ok, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static bool report(lua_State *L, bool ok, const char *what, const char *fmt, ...)
-{
-	scenario *s = scen_of(L);
-	luaL_where(L, 1);
-	const char *where = lua_tostring(L, -1);
-	char detail[1024] = "";
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(detail, sizeof detail, fmt, ap);
-		va_end(ap);
-	}
-	++*s->number;
-	/* luaL_where gives "file:line: ", or nothing outside Lua code */
-	const char *sep = *where ? "" : ": ";
-	if (s->tap)
-		printf("%s %u - %s%s%s%s%s\n", ok ? "ok" : "not ok", *s->number,
-		       *where ? where : s->file, sep, what, *detail ? ": " : "", detail);
-	else
-		printf("%-6s %s%s%s%s%s\n", ok ? "ok" : "not ok", *where ? where : s->file, sep, what,
-		       *detail ? ": " : "", detail);
-	lua_pop(L, 1);
-	if (ok)
-		s->passed++;
-	else
-		s->failed++;
-	return ok;
 }
 
 /* A failure the rest of the script cannot go on from. */
@@ -124,36 +36,9 @@ static int fail_and_stop(lua_State *L, const char *what, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
-	report(L, false, what, "%s", detail);
+	scen_report(L, false, what, "%s", detail);
 	lua_pushlightuserdata(L, &abort_sentinel);
 	return lua_error(L);
-}
-
-/* Integers print as decimal and hex; everything else as Lua shows it. */
-static const char *show(lua_State *L, int index, char *buf, size_t len)
-{
-	if (lua_isinteger(L, index)) {
-		lua_Integer v = lua_tointeger(L, index);
-		snprintf(buf, len, "%lld (0x%llx)", (long long)v, (unsigned long long)v);
-	} else if (lua_type(L, index) == LUA_TSTRING) {
-		snprintf(buf, len, "\"%s\"", lua_tostring(L, index));
-	} else {
-		snprintf(buf, len, "%s", luaL_tolstring(L, index, NULL));
-		lua_pop(L, 1);
-	}
-	return buf;
-}
-
-/* ---- helpers shared with scenario_mm.c ---------------------------------- */
-
-int scen_error(lua_State *L, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	return luaL_error(L, "%s", msg);
 }
 
 emu_t *scen_machine(lua_State *L)
@@ -167,61 +52,6 @@ emu_t *scen_machine(lua_State *L)
 const char *scen_firmware(lua_State *L)
 {
 	return scen_of(L)->firmware;
-}
-
-uint32_t scen_check_u32(lua_State *L, int index, const char *what)
-{
-	int isnum;
-	lua_Integer v = lua_tointegerx(L, index, &isnum);
-	if (!isnum || v < 0 || v > 0xFFFFFFFFll)
-		luaL_error(L, "%s must be an integer in 0..0xffffffff, got %s", what,
-			   luaL_tolstring(L, index, NULL));
-	return (uint32_t)v;
-}
-
-bool scen_opt_u32(lua_State *L, int table, const char *field, uint32_t *out)
-{
-	lua_getfield(L, table, field);
-	bool present = !lua_isnil(L, -1);
-	if (present)
-		*out = scen_check_u32(L, -1, field);
-	lua_pop(L, 1);
-	return present;
-}
-
-bool scen_opt_bool(lua_State *L, int table, const char *field, bool fallback)
-{
-	lua_getfield(L, table, field);
-	bool v = lua_isnil(L, -1) ? fallback : lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	return v;
-}
-
-void scen_check_keys(lua_State *L, int table, const char *call, const char *const *known)
-{
-	table = lua_absindex(L, table);
-	lua_pushnil(L);
-	while (lua_next(L, table)) {
-		lua_pop(L, 1);
-		const char *key = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-		bool ok = false;
-		for (size_t i = 0; key && known[i]; i++)
-			ok |= !strcmp(key, known[i]);
-		if (!ok) {
-			char list[256] = "";
-			for (size_t i = 0; known[i]; i++)
-				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-					 i ? ", " : "", known[i]);
-			luaL_error(L, "%s: unknown option '%s' (known: %s)", call,
-				   key ? key : luaL_tolstring(L, -1, NULL), list);
-		}
-	}
-}
-
-void scen_set_int(lua_State *L, const char *field, lua_Integer v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, field);
 }
 
 /* ---- events from the machine ------------------------------------------- */
@@ -263,7 +93,7 @@ static void on_exception(void *ctx, emu_exception kind, uint32_t pc, uint32_t fs
 	}
 }
 
-static bool hazard_covers(const tlb_hazard *h, uint32_t va)
+bool scen_hazard_covers(const tlb_hazard *h, uint32_t va)
 {
 	static const uint32_t sizes[TLB_SIZE_COUNT] = { 1u << 12, 1u << 16, 1u << 20, 1u << 24 };
 	return va - h->entry_va < sizes[h->size];
@@ -274,7 +104,7 @@ static void on_hazard(void *ctx, const tlb_hazard *h)
 	scenario *s = ctx;
 	if (grow((void **)&s->hazards, &s->hazards_cap, s->nhazards, sizeof *s->hazards))
 		s->hazards[s->nhazards++] = (hazard_record){ *h, emu_insns(s->e) };
-	if (s->until.has_hazard && (!s->until.has_far || hazard_covers(h, s->until.far)))
+	if (s->until.has_hazard && (!s->until.has_far || scen_hazard_covers(h, s->until.far)))
 		stop_for(s, "hazard");
 }
 
@@ -322,12 +152,17 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+static void fail_seconds(lua_State *L)
+{
+	fail_and_stop(L, "timeout", "the scenario ran longer than %.0f s (--timeout)",
+		      scen_of(L)->timeout_seconds);
+}
+
 static void check_seconds(lua_State *L)
 {
 	scenario *s = scen_of(L);
 	if (s->timeout_seconds > 0 && seconds_since(&s->started) > s->timeout_seconds)
-		fail_and_stop(L, "timeout", "the scenario ran longer than %.0f s (--timeout)",
-			      s->timeout_seconds);
+		fail_seconds(L);
 }
 
 /* A runaway script loop is stopped by the seconds limit too. */
@@ -353,8 +188,7 @@ static size_t watchdog_message_len;
 static void timeout_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
-	scenario *s = scen_of(L);
-	fail_and_stop(L, "timeout", "the scenario ran longer than %.0f s (--timeout)", s->timeout_seconds);
+	fail_seconds(L);
 }
 
 static void arm_timer(double seconds)
@@ -443,6 +277,16 @@ static emu_stop run_for(lua_State *L, uint64_t insns)
 	}
 }
 
+emu_stop scen_run_until(lua_State *L, const stop_condition *c, uint64_t insns)
+{
+	scenario *s = scen_of(L);
+	s->until = *c;
+	s->waiting = true;
+	emu_stop stop = run_for(L, insns);
+	s->waiting = false;
+	return stop;
+}
+
 static void push_stop(lua_State *L, emu_stop stop, const char *reason)
 {
 	scenario *s = scen_of(L);
@@ -485,10 +329,7 @@ static void create_machine(lua_State *L)
 			  .on_exception = on_exception, .on_marker = on_marker };
 	emu_set_events(s->e, &ev);
 	/* Up to the end of the kernel's boot: page tables and allocators ready. */
-	s->until = (stop_condition){ .marker = "boot" };
-	s->waiting = true;
-	emu_stop stop = run_for(L, 0);
-	s->waiting = false;
+	emu_stop stop = scen_run_until(L, &(stop_condition){ .marker = "boot" }, 0);
 	if (!s->until.reason)
 		fail_and_stop(L, "boot", "the guest %s before its boot marker",
 			      stop == EMU_STOP_EXIT ? "exited" : "stopped");
@@ -539,13 +380,9 @@ static int mm_reset(lua_State *L)
 /* mm.run{insns=N}: N more instructions, or until the guest exits. */
 static int mm_run(lua_State *L)
 {
-	static const char *const keys[] = { "insns", NULL };
 	scen_machine(L);
 	uint32_t insns = 0;
-	if (lua_istable(L, 1)) {
-		scen_check_keys(L, 1, "run", keys);
-		scen_opt_u32(L, 1, "insns", &insns);
-	}
+	scen_single_option_u32(L, "run", "insns", &insns);
 	emu_stop stop = run_for(L, insns);
 	push_stop(L, stop, NULL);
 	return 1;
@@ -566,27 +403,14 @@ static int mm_run_until(lua_State *L)
 	lua_pop(L, 1);
 	c.has_pc = scen_opt_u32(L, 1, "pc", &c.pc);
 	c.has_va = scen_opt_u32(L, 1, "va", &c.va);
-	lua_getfield(L, 1, "fault");
-	c.has_fault = !lua_isnil(L, -1) && !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
-	c.any_fault = lua_isboolean(L, -1);
-	lua_pop(L, 1);
-	if (c.has_fault && !c.any_fault)
-		scen_opt_u32(L, 1, "fault", &c.fsr);
-	lua_getfield(L, 1, "walk");
-	c.has_walk = !lua_isnil(L, -1) && !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
-	c.any_walk = lua_isboolean(L, -1);
-	lua_pop(L, 1);
-	if (c.has_walk && !c.any_walk)
-		scen_opt_u32(L, 1, "walk", &c.walk);
+	c.has_fault = scen_opt_u32_or_any(L, 1, "fault", &c.any_fault, &c.fsr);
+	c.has_walk = scen_opt_u32_or_any(L, 1, "walk", &c.any_walk, &c.walk);
 	uint32_t insns = 0;
 	bool has_insns = scen_opt_u32(L, 1, "insns", &insns);
 	if (!c.marker && !c.has_pc && !c.has_va && !c.has_fault && !c.has_walk && !has_insns)
 		return luaL_error(L, "run_until: say what to wait for (marker, pc, va, fault, walk, "
 				  "insns)");
-	s->until = c;
-	s->waiting = true;
-	emu_stop stop = run_for(L, insns);
-	s->waiting = false;
+	emu_stop stop = scen_run_until(L, &c, insns);
 	push_stop(L, stop, s->until.reason);
 	if (s->until.reason && !strcmp(s->until.reason, "marker")) {
 		/* "ready buf=0xc3800000": name in marker, each key=value a field */
@@ -619,238 +443,6 @@ static int mm_console(lua_State *L)
 	return 1;
 }
 
-/* ---- expectations ------------------------------------------------------- */
-
-static const char *message_arg(lua_State *L, int index)
-{
-	return luaL_optstring(L, index, "(no message)");
-}
-
-static int mm_expect(lua_State *L)
-{
-	luaL_checkany(L, 1);
-	report(L, lua_toboolean(L, 1), message_arg(L, 2), lua_toboolean(L, 1) ? NULL : "%s",
-	       "the condition is false");
-	return 0;
-}
-
-static int mm_expect_eq(lua_State *L)
-{
-	luaL_checkany(L, 1);
-	luaL_checkany(L, 2);
-	bool ok = lua_compare(L, 1, 2, LUA_OPEQ);
-	char got[128], want[128];
-	if (ok)
-		report(L, true, message_arg(L, 3), NULL);
-	else
-		report(L, false, message_arg(L, 3), "got %s, want %s", show(L, 1, got, sizeof got),
-		       show(L, 2, want, sizeof want));
-	return 0;
-}
-
-/* Both searches start after the last event an expectation matched: a
- * fault or hazard is used once. */
-static const void *find_fault(scenario *s, const void *want)
-{
-	const event_filter *w = want;
-	for (size_t i = s->fault_cursor; i < s->nfaults; i++) {
-		const fault_record *f = &s->faults[i];
-		if ((!w->has_va || f->far == w->va) && (!w->has_fsr || f->fsr == w->fsr)) {
-			s->fault_cursor = i + 1;
-			return f;
-		}
-	}
-	return NULL;
-}
-
-static const void *find_hazard(scenario *s, const void *want)
-{
-	const event_filter *w = want;
-	for (size_t i = s->hazard_cursor; i < s->nhazards; i++)
-		if (!w->has_va || hazard_covers(&s->hazards[i].hazard, w->va)) {
-			s->hazard_cursor = i + 1;
-			return &s->hazards[i];
-		}
-	return NULL;
-}
-
-/* Runs the guest up to `within` more instructions or until `found`
- * finds the event wanted, stopping at each candidate fault or hazard. */
-static const void *run_until_found(lua_State *L, uint32_t within,
-				   const void *(*found)(scenario *s, const void *want),
-				   const event_filter *want, bool hazard)
-{
-	scenario *s = scen_of(L);
-	const void *hit = found(s, want);
-	uint64_t end = emu_insns(s->e) + within;
-	while (!hit && emu_insns(s->e) < end) {
-		s->until = (stop_condition){ .has_fault = !hazard, .any_fault = !want->has_fsr,
-					     .fsr = want->fsr, .has_hazard = hazard,
-					     .has_far = want->has_va, .far = want->va };
-		s->waiting = true;
-		emu_stop stop = run_for(L, end - emu_insns(s->e));
-		s->waiting = false;
-		s->until = (stop_condition){ 0 };
-		hit = found(s, want);
-		if (stop != EMU_STOP_REQUESTED)
-			break;
-	}
-	return hit;
-}
-
-static void describe_faults(scenario *s, size_t from, char *buf, size_t len)
-{
-	snprintf(buf, len, "none");
-	size_t n = 0;
-	for (size_t i = from; i < s->nfaults && n < 4; i++, n++) {
-		const fault_record *f = &s->faults[i];
-		snprintf(buf + (n ? strlen(buf) : 0), len - (n ? strlen(buf) : 0),
-			 "%s%s FAR 0x%08x FSR 0x%03x", n ? ", " : "",
-			 f->kind == EMU_EXC_PABT ? "prefetch" : "data", f->far, f->fsr);
-	}
-	if (s->nfaults - from > n)
-		snprintf(buf + strlen(buf), len - strlen(buf), " and %zu more", s->nfaults - from - n);
-}
-
-static void push_fault(lua_State *L, const fault_record *f)
-{
-	lua_createtable(L, 0, 5);
-	scen_set_int(L, "far", f->far);
-	scen_set_int(L, "fsr", f->fsr);
-	scen_set_int(L, "pc", f->pc);
-	scen_set_int(L, "insn", (lua_Integer)f->insn);
-	lua_pushstring(L, f->kind == EMU_EXC_PABT ? "prefetch" : "data");
-	lua_setfield(L, -2, "kind");
-}
-
-/* "MESSAGE: " or nothing, from the message= field of the table at 1. */
-static void message_prefix(lua_State *L, char *buf, size_t len)
-{
-	lua_getfield(L, 1, "message");
-	if (lua_isnil(L, -1))
-		buf[0] = 0;
-	else
-		snprintf(buf, len, "%s: ", luaL_checkstring(L, -1));
-	lua_pop(L, 1);
-}
-
-/* The shared part of expect_fault and expect_hazard: reads {va=, fsr=
- * (faults only), within=, message=} from the table at 1, describes the
- * event wanted in `what`, runs until it is found or `within` runs out,
- * and reports a match (a miss is reported by the caller, which knows what
- * was seen instead).  *from is where the search began; *bounded says
- * whether a nonzero within= was given. */
-static const void *expect_event(lua_State *L, bool hazard, char *what, size_t len, size_t *from,
-				bool *bounded)
-{
-	static const char *const fault_keys[] = { "va", "fsr", "within", "message", NULL };
-	static const char *const hazard_keys[] = { "va", "within", "message", NULL };
-	const char *name = hazard ? "expect_hazard" : "expect_fault";
-	scenario *s = scen_of(L);
-	scen_machine(L);
-	luaL_checktype(L, 1, LUA_TTABLE);
-	scen_check_keys(L, 1, name, hazard ? hazard_keys : fault_keys);
-	event_filter want = { 0 };
-	uint32_t within = 0;
-	want.has_va = scen_opt_u32(L, 1, "va", &want.va);
-	if (!hazard)
-		want.has_fsr = scen_opt_u32(L, 1, "fsr", &want.fsr);
-	scen_opt_u32(L, 1, "within", &within);
-	*bounded = within != 0;
-	message_prefix(L, what, len);
-	snprintf(what + strlen(what), len - strlen(what), "%s", hazard ? "stale-TLB hazard" : "fault");
-	if (want.has_va)
-		snprintf(what + strlen(what), len - strlen(what), " at VA 0x%08x", want.va);
-	if (want.has_fsr)
-		snprintf(what + strlen(what), len - strlen(what), " with FSR 0x%03x", want.fsr);
-	*from = hazard ? s->hazard_cursor : s->fault_cursor;
-	const void *hit = run_until_found(L, within, hazard ? find_hazard : find_fault, &want, hazard);
-	if (hit)
-		report(L, true, what, NULL);
-	return hit;
-}
-
-/* mm.expect_fault{va=, fsr=, within=N, message=} -> the fault, or nil */
-static int mm_expect_fault(lua_State *L)
-{
-	char what[256];
-	size_t from;
-	bool bounded;
-	const fault_record *f = expect_event(L, false, what, sizeof what, &from, &bounded);
-	if (!f) {
-		char seen[512];
-		describe_faults(scen_of(L), from, seen, sizeof seen);
-		report(L, false, what, "no such fault%s; faults since the last match: %s",
-		       bounded ? " within the instructions allowed" : " so far", seen);
-		lua_pushnil(L);
-		return 1;
-	}
-	push_fault(L, f);
-	return 1;
-}
-
-/* mm.expect_hazard{va=, within=N, message=} -> the hazard, or nil */
-static int mm_expect_hazard(lua_State *L)
-{
-	char what[256];
-	size_t from;
-	bool bounded;
-	const hazard_record *h = expect_event(L, true, what, sizeof what, &from, &bounded);
-	if (!h) {
-		report(L, false, what, "none flagged; %zu hazard(s) elsewhere since the last match",
-		       scen_of(L)->nhazards - from);
-		lua_pushnil(L);
-		return 1;
-	}
-	const tlb_hazard *z = &h->hazard;
-	lua_createtable(L, 0, 8);
-	scen_set_int(L, "va", z->va);
-	scen_set_int(L, "pc", z->pc);
-	scen_set_int(L, "asid", z->asid);
-	scen_set_int(L, "desc_level", z->desc_level);
-	scen_set_int(L, "desc_pa", z->desc_pa);
-	scen_set_int(L, "value_at_fill", z->value_at_fill);
-	scen_set_int(L, "value_now", z->value_now);
-	lua_pushstring(L, tlb_level_name(z->level));
-	lua_setfield(L, -2, "tlb");
-	return 1;
-}
-
-static lua_Integer counter_value(lua_State *L, const char *name)
-{
-	lua_getglobal(L, "mm");
-	lua_getfield(L, -1, "stats");
-	lua_call(L, 0, 1);
-	lua_getfield(L, -1, name);
-	if (!lua_isinteger(L, -1))
-		luaL_error(L, "expect_delta: no counter named '%s' (see mm.stats())", name);
-	lua_Integer v = lua_tointeger(L, -1);
-	lua_pop(L, 3);
-	return v;
-}
-
-/* mm.expect_delta(counter, expected, function ... end [, message]) */
-static int mm_expect_delta(lua_State *L)
-{
-	const char *name = luaL_checkstring(L, 1);
-	lua_Integer want = luaL_checkinteger(L, 2);
-	luaL_checktype(L, 3, LUA_TFUNCTION);
-	const char *message = luaL_optstring(L, 4, NULL);
-	scen_machine(L);
-	lua_Integer before = counter_value(L, name);
-	lua_pushvalue(L, 3);
-	lua_call(L, 0, 0);
-	lua_Integer delta = counter_value(L, name) - before;
-	char what[160];
-	snprintf(what, sizeof what, "%s%s%s changes by %lld", message ? message : "",
-		 message ? ": " : "", name, (long long)want);
-	if (delta == want)
-		report(L, true, what, NULL);
-	else
-		report(L, false, what, "it changed by %lld", (long long)delta);
-	return 0;
-}
-
 /* ---- files and the command ------------------------------------------- */
 
 static int open_mm(lua_State *L)
@@ -858,12 +450,10 @@ static int open_mm(lua_State *L)
 	static const luaL_Reg calls[] = {
 		{ "boot", mm_boot }, { "run", mm_run }, { "run_until", mm_run_until },
 		{ "reset", mm_reset }, { "console", mm_console },
-		{ "expect", mm_expect }, { "expect_eq", mm_expect_eq },
-		{ "expect_fault", mm_expect_fault }, { "expect_hazard", mm_expect_hazard },
-		{ "expect_delta", mm_expect_delta },
 		{ NULL, NULL },
 	};
 	luaL_newlib(L, calls);
+	scen_register_expectations(L);
 	scen_register_mm(L);
 	return 1;
 }
@@ -1086,9 +676,6 @@ int cli_scenario(int argc, char **argv)
 	free(s.console_text);
 	free(s.faults);
 	free(s.hazards);
-	if (s.tap)
-		printf("1..%u\n", number);
-	printf("%s%u passed, %u failed (%d file%s)\n", s.tap ? "# " : "", s.passed, s.failed,
-	       argc - first_file, argc - first_file == 1 ? "" : "s");
+	scen_report_summary(&s, argc - first_file);
 	return worst;
 }

@@ -437,13 +437,9 @@ static int mm_inject(lua_State *L)
 
 static int mm_skip_tlbi(lua_State *L)
 {
-	static const char *const keys[] = { "count", NULL };
 	emu_t *e = scen_machine(L);
 	uint32_t count = 1;
-	if (lua_istable(L, 1)) {
-		scen_check_keys(L, 1, "skip_tlbi", keys);
-		scen_opt_u32(L, 1, "count", &count);
-	}
+	scen_single_option_u32(L, "skip_tlbi", "count", &count);
 	emu_skip_tlbi(e, count);
 	return 0;
 }
