@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "emu/emu.h"
+#include "firmware/abi.h"
 #include "mmu/mmu.h"
 
 #define PTE_EXT_NG   (1u << 11)
@@ -26,7 +27,7 @@ static void decode_linux(uint32_t pte)
 		{ L_PTE_RDONLY, "RDONLY" }, { L_PTE_USER, "USER" }, { L_PTE_XN, "XN" },
 		{ L_PTE_SHARED, "SHARED" }, { L_PTE_NONE, "NONE" },
 	};
-	printf("linux 0x%08x: pfn 0x%05x mt %s", pte, pte >> 12, mt_names[(pte >> 2) & 15]);
+	printf("linux 0x%08x: pfn 0x%05x mt %s", pte, pte >> 12, mt_names[(pte & L_PTE_MT_MASK) >> 2]);
 	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
 		if (pte & bits[i].bit)
 			printf(" %s", bits[i].name);

@@ -208,16 +208,8 @@ bool emu_inject(emu_t *e, const emu_injection *inj, char *err, size_t errlen);
 unsigned emu_injected(const emu_t *e);
 
 /* The hardware small-page entry Linux's cpu_v7_set_pte_ext writes for a
- * Linux PTE (ARM_NOTES §5), with `ext` the extra bits (nG). */
-/* The Linux PTE bits (arch/arm/include/asm/pgtable-2level.h). */
-#define L_PTE_VALID  (1u << 0)
-#define L_PTE_YOUNG  (1u << 1)
-#define L_PTE_DIRTY  (1u << 6)
-#define L_PTE_RDONLY (1u << 7)
-#define L_PTE_USER   (1u << 8)
-#define L_PTE_XN     (1u << 9)
-#define L_PTE_SHARED (1u << 10)
-#define L_PTE_NONE   (1u << 11)
+ * Linux PTE (ARM_NOTES §5; its bits are firmware/abi.h's), with `ext` the
+ * extra bits (nG). */
 uint32_t emu_linux_pte_to_hw(uint32_t linux_pte, uint32_t ext);
 
 /* The board names and the firmware path the build made for one. */

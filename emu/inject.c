@@ -13,6 +13,7 @@
 
 #include "emu/internal.h"
 #include "emu/model.h"
+#include "firmware/abi.h"
 
 bool emu_phys_read32(const emu_t *e, uint32_t pa, uint32_t *value)
 {

@@ -315,9 +315,6 @@ struct vm_area_struct {
 	unsigned long vm_flags;
 	struct vm_area_struct *vm_next;
 };
-#define STACK_TOP TASK_SIZE
-#define STACK_LIMIT (8ul << 20)         /* RLIMIT_STACK */
-#define TASK_UNMAPPED_BASE 0x40000000ul /* where mmap looks first */
 
 /* The errno values system calls return, negated (asm-generic/errno-base.h). */
 #define EBADF 9
@@ -329,8 +326,6 @@ struct vm_area_struct {
 #define EINVAL 22
 #define ENOSYS 38
 
-enum task_state { TASK_UNUSED, TASK_RUNNING, TASK_WAITING, TASK_ZOMBIE };
-#define NR_TASKS 64
 struct task_struct {
 	int pid;
 	enum task_state state;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "firmware/abi.h"
 #include "ui/internal.h"
 
 enum { BAR = 22, PANEL_W = 480 };
@@ -124,7 +125,7 @@ static int draw_regions(ui_t *u)
 			u->region_at[i] = (SDL_Rect){ gx + 64 * c + 12, y, 17 * u->cw, u->ch };
 	}
 	/* The user/kernel split at PAGE_OFFSET. */
-	ui_fill(u, gx - 6, gy + (0xC00 / 64) * c - 1, 64 * c + 6, 2, 0xffffff);
+	ui_fill(u, gx - 6, gy + (int)((PAGE_OFFSET >> 20) / 64) * c - 1, 64 * c + 6, 2, 0xffffff);
 	return label_y + u->ch;
 }
 
@@ -228,8 +229,8 @@ static int draw_hover(ui_t *u, int x, int y)
 		ui_text(u, x, y += u->ch, DIM, "  %.52s", d);
 		uint32_t lx;
 		char st[64];
-		if ((a2 & 0x800) && emu_phys_read32(u->e, a2 - 2048, &lx))
-			ui_text(u, x, y += u->ch, TEXT, "Linux PTE [0x%08x] = 0x%08x", a2 - 2048, lx),
+		if ((a2 & PTE_HWTABLE_OFF) && emu_phys_read32(u->e, a2 - PTE_HWTABLE_OFF, &lx))
+			ui_text(u, x, y += u->ch, TEXT, "Linux PTE [0x%08x] = 0x%08x", a2 - PTE_HWTABLE_OFF, lx),
 			ui_text(u, x, y += u->ch, DIM, "  %s", ui_linux_state(lx, st, sizeof st));
 		if (d2.kind == MMU_DESC_SMALL || d2.kind == MMU_DESC_LARGE) {
 			pa = d2.base + (va & (d2.kind == MMU_DESC_SMALL ? 0xFFF : 0xFFFF));
