@@ -7,6 +7,8 @@
 #ifndef MMUSCOPE_FIRMWARE_ABI_H
 #define MMUSCOPE_FIRMWARE_ABI_H
 
+#include <stdint.h>
+
 #include "board.h"
 
 /* ---- the virtual memory map (arch/arm/include/asm/memory.h) ----
@@ -59,5 +61,84 @@
  * (guestmm/gmm.h: struct task_struct) ---- */
 #define NR_TASKS 64
 enum task_state { TASK_UNUSED, TASK_RUNNING, TASK_WAITING, TASK_ZOMBIE };
+
+/* ---- system calls: ARM EABI, the number in r7, the arguments in r0-r5,
+ * SVC 0, the result in r0 (a negative errno on failure) ---- */
+#define __NR_exit 1
+#define __NR_fork 2
+#define __NR_write 4
+#define __NR_getpid 20
+#define __NR_brk 45
+#define __NR_munmap 91
+#define __NR_wait4 114
+#define __NR_sysinfo 116
+#define __NR_mprotect 125
+#define __NR_sched_yield 158
+#define __NR_mmap2 192
+#define __NR_madvise 220
+/* mmuscope's own: copy the memory manager's counters (struct mm_stats, at
+ * most the length asked for), and report a semihosting marker named by a
+ * user string. */
+#define __NR_mm_stats 0xF0100
+#define __NR_mm_marker 0xF0101
+
+/* errno values (asm-generic/errno-base.h, errno.h) */
+#define EBADF 9
+#define ECHILD 10
+#define EAGAIN 11
+#define ENOMEM 12
+#define EFAULT 14
+#define ENODEV 19
+#define EINVAL 22
+#define ENOSYS 38
+
+/* The signals that end a task; wait4's status holds the number. */
+#define SIGKILL 9
+#define SIGSEGV 11
+
+/* mmap2, mprotect and madvise (asm-generic/mman-common.h) */
+#define PROT_NONE 0x0
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+
+/* sysinfo (include/uapi/linux/sysinfo.h, as a 32-bit process sees it):
+ * the kernel fills in RAM and swap in pages (mem_unit) and procs. */
+struct sysinfo {
+	long uptime;
+	unsigned long loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	unsigned long totalhigh, freehigh;
+	uint32_t mem_unit;
+	char _f[8];
+};
+
+/* What the memory manager did for user processes; the kernel reports it
+ * when the user programs end, and __NR_mm_stats copies it (in this order:
+ * new counters go last).  U counters do not depend on when timer
+ * interrupts arrive, so they are the same on every machine: one "mm:"
+ * line.  T counters do: the aging pass and preemption run on the tick,
+ * young faults come from aging, a write to an aged page is a young fault
+ * instead of a dirty one, and whether a COW fault copies or reuses (or
+ * splits a block) depends on whether the sharers wrote or exited first:
+ * one tagged "mm:" line.  Their tick-independent sums are U counters:
+ * dirtied (the faults that made a clean page dirty, through either path)
+ * and the COW faults (cow + cow_reuse, printed as cow_breaks). */
+#define MM_STATS(U, T) U(demand) T(young) T(dirty) T(cow) T(cow_reuse) T(spurious) \
+	U(stack_grow) U(segv) U(forks) U(exits) T(switches) U(asid_rollovers) \
+	T(aging_passes) T(aged) T(tlb_flush_page) U(tlb_flush_mm) U(blocks) T(splits) \
+	T(reclaimed) U(oom) T(pass_referenced) U(dirtied) U(zero_page) T(pgscan) \
+	T(pgactivate) T(pgdeactivate) T(reclaim_referenced) T(pswpout) T(pswpin) T(kswapd_runs) T(pglazyfreed)
+struct mm_stats {
+#define MM_STAT_FIELD(name) unsigned long name;
+	MM_STATS(MM_STAT_FIELD, MM_STAT_FIELD)
+#undef MM_STAT_FIELD
+};
 
 #endif

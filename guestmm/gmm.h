@@ -316,16 +316,6 @@ struct vm_area_struct {
 	struct vm_area_struct *vm_next;
 };
 
-/* The errno values system calls return, negated (asm-generic/errno-base.h). */
-#define EBADF 9
-#define ECHILD 10
-#define EAGAIN 11
-#define ENOMEM 12
-#define EFAULT 14
-#define ENODEV 19
-#define EINVAL 22
-#define ENOSYS 38
-
 struct task_struct {
 	int pid;
 	enum task_state state;
@@ -338,28 +328,8 @@ extern struct task_struct *current;
 /* Every task slot; a task holds an mm from fork until it exits. */
 extern struct task_struct tasks[NR_TASKS];
 
-/* What the memory manager did for user processes; reported when the user
- * programs end, and read by tests through a syscall (the order is that
- * ABI: new counters go last).  U counters do not depend on when timer
- * interrupts arrive, so they are the same on every machine: one "mm:"
- * line.  T counters do: the aging pass and preemption run on the tick,
- * young faults come from aging, a write to an aged page is a young fault
- * instead of a dirty one, and whether a COW fault copies or reuses (or
- * splits a block) depends on whether the sharers wrote or exited first:
- * one tagged "mm:" line.  Their tick-independent sums are U counters:
- * dirtied (the faults that made a clean page dirty, through either path)
- * and the COW faults (cow + cow_reuse, printed as cow_breaks). */
-#define GMM_STATS(U, T) U(demand) T(young) T(dirty) T(cow) T(cow_reuse) T(spurious) \
-	U(stack_grow) U(segv) U(forks) U(exits) T(switches) U(asid_rollovers) \
-	T(aging_passes) T(aged) T(tlb_flush_page) U(tlb_flush_mm) U(blocks) T(splits) \
-	T(reclaimed) U(oom) T(pass_referenced) U(dirtied) U(zero_page) T(pgscan) \
-	T(pgactivate) T(pgdeactivate) T(reclaim_referenced) T(pswpout) T(pswpin) T(kswapd_runs) T(pglazyfreed)
-struct gmm_stats {
-#define GMM_STAT_FIELD(name) unsigned long name;
-	GMM_STATS(GMM_STAT_FIELD, GMM_STAT_FIELD)
-#undef GMM_STAT_FIELD
-};
-extern struct gmm_stats gmm_stats;
+/* The counters (abi.h's MM_STATS) of the memory manager. */
+extern struct mm_stats gmm_stats;
 
 /* memory.c */
 struct mm_struct *mm_alloc(void);

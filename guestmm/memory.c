@@ -9,16 +9,8 @@
 #include "gmm.h"
 
 #define _PAGE_USER_TABLE (PMD_TYPE_TABLE | PMD_BIT4 | PMD_DOMAIN(DOMAIN_USER))
-#define PROT_READ 1ul
-#define PROT_WRITE 2ul
-#define PROT_EXEC 4ul
-#define MAP_PRIVATE 0x02ul
-#define MAP_FIXED 0x10ul
-#define MAP_ANONYMOUS 0x20ul
-#define MADV_DONTNEED 4
-#define MADV_FREE 8
 
-struct gmm_stats gmm_stats;
+struct mm_stats gmm_stats;
 
 /* TLBIMVA / TLBIASID with the mm's ASID; a stale-generation ASID cannot be
  * in the TLB (the rollover flushed everything), so that is harmless. */
