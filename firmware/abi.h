@@ -141,4 +141,31 @@ struct mm_stats {
 #undef MM_STAT_FIELD
 };
 
+/* ---- semihosting (ARM, A-profile): how the guest reports to the host.
+ * SVC SEMIHOST_SVC_ARM in ARM state or SEMIHOST_SVC_THUMB in Thumb, the
+ * operation in r0, the address of its parameter block in r1, the result
+ * in r0.  mmuscope serves these operations, qemu-system-arm -semihosting
+ * too. ---- */
+#define SEMIHOST_SVC_ARM 0x123456
+#define SEMIHOST_SVC_THUMB 0xAB
+#define SYS_WRITEC 0x03
+#define SYS_WRITE0 0x04
+#define SYS_WRITE 0x05
+#define SYS_CLOCK 0x10
+#define SYS_GET_CMDLINE 0x15
+#define SYS_HEAPINFO 0x16
+#define SYS_EXIT 0x18
+#define SYS_EXIT_EXTENDED 0x20
+/* SYS_EXIT's reason, and SYS_EXIT_EXTENDED's {reason, exit code} block:
+ * ADP_STOPPED_APPLICATION_EXIT is a normal exit, any other a failure. */
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026
+#define ADP_STOPPED_RUNTIME_ERROR_UNKNOWN 0x20024
+/* A marker, a named point of the run that scenarios wait on and --roi
+ * measures between, is a SYS_WRITE0 of MARKER_PREFIX NAME "\n" in at most
+ * MARKER_LINE_SIZE bytes, its NUL included: a longer name is cut to
+ * MARKER_NAME_MAX characters.  Other hosts simply print the line. */
+#define MARKER_PREFIX "[marker] "
+#define MARKER_LINE_SIZE 64
+#define MARKER_NAME_MAX (MARKER_LINE_SIZE - (sizeof MARKER_PREFIX - 1) - 2)
+
 #endif
