@@ -9,8 +9,6 @@
 #include "cli/scenario.h"
 #include "firmware/abi.h"
 
-#define PTE_EXT_NG  (1u << 11)
-
 /* The translation regime to walk with: the CPU's, or with asid= another
  * task's page tables (TTBR0 = its pgd). */
 static void regime_for(lua_State *L, emu_t *e, int opts, mmu_regime *r);
@@ -159,7 +157,7 @@ static int mm_pte_set(lua_State *L)
 	}
 	bool ng = va < TASK_SIZE && (linux_pte & (L_PTE_VALID | L_PTE_USER | L_PTE_YOUNG)) ==
 					    (L_PTE_VALID | L_PTE_USER | L_PTE_YOUNG);
-	uint32_t hw = emu_linux_pte_to_hw(linux_pte, ng ? PTE_EXT_NG : 0);
+	uint32_t hw = mmu_linux_pte_to_hw(linux_pte, ng ? MMU_PTE_EXT_NG : 0);
 	emu_phys_write32(e, hw_addr - PTE_HWTABLE_OFF, linux_pte);
 	emu_phys_write32(e, hw_addr, hw);
 	lua_createtable(L, 0, 2);

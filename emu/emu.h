@@ -207,11 +207,6 @@ bool emu_inject(emu_t *e, const emu_injection *inj, char *err, size_t errlen);
 /* Injected aborts delivered so far. */
 unsigned emu_injected(const emu_t *e);
 
-/* The hardware small-page entry Linux's cpu_v7_set_pte_ext writes for a
- * Linux PTE (ARM_NOTES §5; its bits are firmware/abi.h's), with `ext` the
- * extra bits (nG). */
-uint32_t emu_linux_pte_to_hw(uint32_t linux_pte, uint32_t ext);
-
 /* The board names and the firmware path the build made for one. */
 const char *emu_default_firmware(const char *board);
 

@@ -13,7 +13,6 @@
 
 #include "emu/internal.h"
 #include "emu/model.h"
-#include "firmware/abi.h"
 
 bool emu_phys_read32(const emu_t *e, uint32_t pa, uint32_t *value)
 {
@@ -266,20 +265,4 @@ bool emu_inject_take(emu_t *e, const emu_fault *fault, emu_fault *out)
 unsigned emu_injected(const emu_t *e)
 {
 	return e->inject.delivered;
-}
-
-/* Fault unless valid, young and not PROT_NONE; otherwise PFN, S, the
- * memory type n = MT[2:0] as TEX[0]:C:B, AP[2:0] = {read-only or clean,
- * user, 1}, XN in bit 0, small-page type, and the caller's ext bits. */
-uint32_t emu_linux_pte_to_hw(uint32_t pte, uint32_t ext)
-{
-	if ((pte & (L_PTE_VALID | L_PTE_YOUNG | L_PTE_NONE)) != (L_PTE_VALID | L_PTE_YOUNG))
-		return 0;
-	uint32_t mt = (pte >> 2) & 7;
-	uint32_t ap = ((pte & L_PTE_RDONLY) || !(pte & L_PTE_DIRTY) ? 4u : 0) |
-		      (pte & L_PTE_USER ? 2u : 0) | 1u;
-	return (pte & 0xFFFFF000u) | (pte & L_PTE_SHARED) | ext |
-	       ((mt & 3) << 2) | ((mt >> 2) << 6) |
-	       ((ap >> 2) << 9) | ((ap & 3) << 4) |
-	       (pte & L_PTE_XN ? 1u : 0) | 2u;
 }

@@ -3,7 +3,7 @@
  * covering 2 MB, and one 4 KB PTE page holds two Linux PTE tables (+0,
  * +1024) followed by the two hardware tables they shadow (+2048, +3072).
  * Guest-only; the Linux PTE bits are abi.h's, and the host has its own
- * copy of set_pte_ext's rule (cli/pte.c). */
+ * copy of set_pte_ext's rule (mmu/linux_pte.c). */
 #ifndef MMUSCOPE_GUESTMM_PGTABLE_H
 #define MMUSCOPE_GUESTMM_PGTABLE_H
 

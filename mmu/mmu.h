@@ -179,6 +179,13 @@ uint32_t mmu_fsr(const mmu_fault *f, mmu_kind kind);
  * the FSR would carry.) */
 uint32_t mmu_par(const mmu_fault *f, const mmu_entry *e, uint32_t va);
 
+/* Linux's page tables (ARM_NOTES §5; its PTE bits are firmware/abi.h's):
+ * the hardware small-page entry cpu_v7_set_pte_ext writes for a Linux
+ * PTE, with ext the extra hardware bits set_pte_at passes (MMU_PTE_EXT_NG
+ * for a valid, young user page below TASK_SIZE, else none). */
+#define MMU_PTE_EXT_NG (1u << 11)
+uint32_t mmu_linux_pte_to_hw(uint32_t linux_pte, uint32_t ext);
+
 /* Decoding and names, shared by the walker, the CLI, the UI and tests. */
 mmu_desc mmu_desc_decode(unsigned level, uint32_t desc, bool has_pxn);
 const char *mmu_desc_kind_name(mmu_desc_kind k);

@@ -99,9 +99,10 @@ static int draw_pte_pair(ui_t *u, int x, int y, uint32_t addr, uint32_t hw, uint
 	char st[64];
 	y = draw_bits(u, x, y, "   hardware PTE", hw, hw_fields, NFIELDS, NULL);
 	y = draw_bits(u, x, y, "   Linux PTE", lx, linux_fields, NFIELDS, NULL);
-	uint32_t want = emu_linux_pte_to_hw(lx, hw & 0x800);
-	ui_text(u, x, y, DIM, "   Linux PTE at 0x%08x (2 KB below): %s; set_pte_ext gives 0x%08x%s", addr - PTE_HWTABLE_OFF,
-		ui_linux_state(lx, st, sizeof st), want, want == hw ? " = the hardware PTE" : " (differs!)");
+	uint32_t want = mmu_linux_pte_to_hw(lx, hw & MMU_PTE_EXT_NG);
+	ui_text(u, x, y, DIM, "   Linux PTE at 0x%08x (2 KB below): %s; set_pte_ext gives 0x%08x%s",
+		addr - PTE_HWTABLE_OFF, ui_linux_state(lx, st, sizeof st), want,
+		want == hw ? " = the hardware PTE" : " (differs!)");
 	return explain_linux(u, x, y + u->ch, lx, hw);
 }
 

@@ -515,6 +515,40 @@ static void test_trace(void)
 	CHECK_STR(buf, "fault");
 }
 
+/* cpu_v7_set_pte_ext (arch/arm/mm/proc-v7-2level.S; ARM_NOTES §5): the
+ * Linux PTE bits are present 0, young 1, MT 5:2, dirty 6, rdonly 7,
+ * user 8, xn 9, shared 10, none 11; the hardware small page keeps the PFN
+ * and S (bit 10), takes C:B from MT[1:0] and TEX[0] (bit 6) from MT[2],
+ * always has AP[0] (bit 4) and type 2, gets APX (bit 9) when read-only or
+ * clean, AP[1] (bit 5) for user, XN (bit 0), plus ext; and is 0 when the
+ * page is old, not present or PROT_NONE. */
+static void test_linux_pte_to_hw(void)
+{
+	static const struct { uint32_t linux_pte, ext, hw; } cases[] = {
+		/* user anonymous page, write-alloc (MT 0111), dirty, young, XN,
+		 * shared: PFN | nG 0x800 | S 0x400 | TEX0 0x40 | AP1 0x20 |
+		 * AP0 0x10 | C 0x8 | B 0x4 | small 0x2 | XN 0x1 */
+		{ 0x4321075F, 0x800, 0x43210C7F },
+		/* the same page clean: APX 0x200 too */
+		{ 0x4321071F, 0x800, 0x43210E7F },
+		/* the same page without XN, not shared, no ext */
+		{ 0x4321015F, 0, 0x4321007E },
+		/* vmalloc: kernel RW, write-alloc, dirty, young, XN */
+		{ 0x4000125F, 0, 0x4000105F },
+		/* the vectors page: write-back (MT 0011), user, read-only,
+		 * dirty, young: APX | AP1 | AP0 | C | B | small */
+		{ 0x43E001CF, 0, 0x43E0023E },
+		/* device (MT 0100: TEX0 only), kernel RW, shared, XN */
+		{ 0x20090653, 0, 0x20090453 },
+		/* old (young clear), not present (a swap entry), PROT_NONE */
+		{ 0x4321075D, 0x800, 0 },
+		{ 0x4321075E, 0x800, 0 },
+		{ 0x43210B8F, 0x800, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_EQ(mmu_linux_pte_to_hw(cases[i].linux_pte, cases[i].ext), cases[i].hw);
+}
+
 int main(void)
 {
 	ram = calloc(1, RAM_SIZE);
@@ -534,6 +568,7 @@ int main(void)
 	test_attributes();
 	test_fsr_and_par();
 	test_trace();
+	test_linux_pte_to_hw();
 	free(ram);
 	return check_report();
 }
