@@ -135,6 +135,12 @@ typedef struct mmu_trace {
 	unsigned cycles;    /* sum of the steps' cycles */
 } mmu_trace;
 
+/* The address of va's L1 descriptor (ARM ARM B3.5.4).  With TTBCR.N = n,
+ * a VA whose top n bits are zero uses TTBR0: table base TTBR0[31:14-n],
+ * index VA[31-n:20]; any other uses TTBR1: base TTBR1[31:14], index
+ * VA[31:20].  N = 0 gives every VA to TTBR0. */
+uint32_t mmu_l1_addr(const mmu_regime *r, uint32_t va);
+
 /* Walks the tables for va.  On success fills *e and returns a NONE fault.
  * Returns external-abort, translation and access-flag faults (the ones a TLB
  * never caches); domain and permission are mmu_check's.  trace may be NULL.

@@ -25,13 +25,12 @@ const mmu_regime *ui_regime(ui_t *u)
 
 uint32_t ui_l1_desc(ui_t *u, uint8_t asid, unsigned mb, uint32_t *addr)
 {
-	const mmu_regime *r = ui_regime(u);
-	unsigned n = r->ttbcr & MMU_TTBCR_N;
+	mmu_regime r = *ui_regime(u);
 	ui_space *s = u->space[asid];
-	uint32_t ttbr0 = s ? s->ttbr0 : r->ttbr0, v = 0;
-	bool high = n && (mb >> (12 - n)) != 0;
-	uint32_t base = high ? r->ttbr1 & ~0x3FFFu : ttbr0 & ~((0x4000u >> n) - 1);
-	*addr = base | mb << 2;
+	if (s)
+		r.ttbr0 = s->ttbr0; /* the ASID's own tables */
+	uint32_t v = 0;
+	*addr = mmu_l1_addr(&r, (uint32_t)mb << 20);
 	emu_phys_read32(u->e, *addr, &v);
 	return v;
 }

@@ -352,6 +352,35 @@ static void test_ttbcr(void)
 	CHECK_EQ(pa_of(0xFFF00010), 0x40500010);
 }
 
+/* The L1 descriptor address (ARM ARM B3.5.4): TTBCR.N = n gives VAs whose
+ * top n bits are zero to TTBR0, base TTBR0[31:14-n], index VA[31-n:20];
+ * the others to TTBR1, base TTBR1[31:14], index VA[31:20]; the address is
+ * base | index << 2.  TTBR bits below the base are walk attributes. */
+static void test_l1_addr(void)
+{
+	static const struct { uint32_t ttbcr, ttbr0, ttbr1, va, addr; } cases[] = {
+		/* N = 0: every VA through TTBR0's 16 KB table (ARM_NOTES §1) */
+		{ 0, 0x40004059, 0x4000C059, 0xC0123456, 0x40007004 },
+		{ 0, 0x40006000, 0x4000C059, 0x00000000, 0x40004000 },
+		{ 0, 0x40004059, 0x4000C059, 0xFFF00000, 0x40007FFC },
+		/* N = 1: TTBR0 below 2 GB, an 8 KB table at TTBR0[31:13] */
+		{ 1, 0x4000A059, 0x4000C059, 0x7FF00000, 0x4000BFFC },
+		{ 1, 0x4000A059, 0x4000C059, 0x80000000, 0x4000E000 },
+		/* N = 2: TTBR0 below 1 GB, a 4 KB table at TTBR0[31:12] */
+		{ 2, 0x40005059, 0x4000C059, 0x3FF00000, 0x40005FFC },
+		{ 2, 0x40005059, 0x4000E059, 0x40000000, 0x4000D000 },
+		{ 2, 0x40005059, 0x4000C059, 0xFFFFFFFF, 0x4000FFFC },
+		/* N = 7: TTBR0 below 32 MB, a 128-byte table at TTBR0[31:7] */
+		{ 7, 0x40004FD9, 0x4000C059, 0x01F00000, 0x40004FFC },
+		{ 7, 0x40004FD9, 0x4000C059, 0x02000000, 0x4000C080 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		mmu_regime r = { .ttbcr = cases[i].ttbcr, .ttbr0 = cases[i].ttbr0,
+				 .ttbr1 = cases[i].ttbr1 };
+		CHECK_EQ(mmu_l1_addr(&r, cases[i].va), cases[i].addr);
+	}
+}
+
 static void test_alignment_and_mmu_off(void)
 {
 	reset();
@@ -563,6 +592,7 @@ int main(void)
 	test_replicas();
 	test_external_aborts();
 	test_ttbcr();
+	test_l1_addr();
 	test_alignment_and_mmu_off();
 	test_pxn();
 	test_attributes();
