@@ -1,6 +1,6 @@
 /* mmuscope pte --linux VALUE [--ext nG|VALUE]: the hardware small-page
  * entry Linux's cpu_v7_set_pte_ext writes for a Linux PTE, with both words
- * decoded.  The host's own statement of the rule is emu_linux_pte_to_hw
+ * decoded.  The host's own statement of the rule is mmu_linux_pte_to_hw
  * (ARM_NOTES §5); the guest has its own (guestmm/mmu.c) and the two must
  * agree on every entry. */
 #include <errno.h>
@@ -9,10 +9,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "emu/emu.h"
+#include "firmware/abi.h"
 #include "mmu/mmu.h"
-
-#define PTE_EXT_NG   (1u << 11)
 
 static void decode_linux(uint32_t pte)
 {
@@ -26,7 +24,7 @@ static void decode_linux(uint32_t pte)
 		{ L_PTE_RDONLY, "RDONLY" }, { L_PTE_USER, "USER" }, { L_PTE_XN, "XN" },
 		{ L_PTE_SHARED, "SHARED" }, { L_PTE_NONE, "NONE" },
 	};
-	printf("linux 0x%08x: pfn 0x%05x mt %s", pte, pte >> 12, mt_names[(pte >> 2) & 15]);
+	printf("linux 0x%08x: pfn 0x%05x mt %s", pte, pte >> 12, mt_names[(pte & L_PTE_MT_MASK) >> 2]);
 	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
 		if (pte & bits[i].bit)
 			printf(" %s", bits[i].name);
@@ -82,7 +80,7 @@ static int check_dump(const char *path)
 			status = 2;
 			break;
 		}
-		uint32_t want = emu_linux_pte_to_hw((uint32_t)lx, (uint32_t)hw & PTE_EXT_NG);
+		uint32_t want = mmu_linux_pte_to_hw((uint32_t)lx, (uint32_t)hw & MMU_PTE_EXT_NG);
 		checked++;
 		if (want != hw) {
 			wrong++;
@@ -128,10 +126,10 @@ int cli_pte(int argc, char **argv)
 				return 2;
 			have_pte = true;
 		} else if (!strcmp(val, "nG")) {
-			ext = PTE_EXT_NG;
-		} else if (!cli_parse_u64("--ext", val, PTE_EXT_NG, &ext)) {
+			ext = MMU_PTE_EXT_NG;
+		} else if (!cli_parse_u64("--ext", val, MMU_PTE_EXT_NG, &ext)) {
 			return 2;
-		} else if (ext & ~(uint64_t)PTE_EXT_NG) {
+		} else if (ext & ~(uint64_t)MMU_PTE_EXT_NG) {
 			return cli_usage_error("pte", "--ext may only carry nG (0x800)");
 		}
 	}
@@ -144,6 +142,6 @@ int cli_pte(int argc, char **argv)
 	if (!have_pte)
 		return cli_usage_error("pte", "--linux VALUE is required");
 	decode_linux((uint32_t)pte);
-	decode_hw(emu_linux_pte_to_hw((uint32_t)pte, (uint32_t)ext));
+	decode_hw(mmu_linux_pte_to_hw((uint32_t)pte, (uint32_t)ext));
 	return 0;
 }

@@ -7,13 +7,7 @@
 #include <string.h>
 
 #include "cli/scenario.h"
-
-#define TASK_SIZE 0xBF000000u   /* the guest's user/kernel split */
-#define LINUX_PTE_OFFSET 0x800u /* Linux PTE 2 KB below its hardware twin (ARM_NOTES §5) */
-#define L_PTE_VALID (1u << 0)
-#define L_PTE_YOUNG (1u << 1)
-#define L_PTE_USER  (1u << 8)
-#define PTE_EXT_NG  (1u << 11)
+#include "firmware/abi.h"
 
 /* The translation regime to walk with: the CPU's, or with asid= another
  * task's page tables (TTBR0 = its pgd). */
@@ -120,10 +114,10 @@ static int mm_pte(lua_State *L)
 	scen_set_int(L, "hw", leaf->value);
 	scen_set_int(L, "hw_addr", leaf->addr);
 	uint32_t linux_pte;
-	if (t->nsteps == 2 && (leaf->addr & LINUX_PTE_OFFSET) &&
-	    emu_phys_read32(e, leaf->addr - LINUX_PTE_OFFSET, &linux_pte)) {
+	if (t->nsteps == 2 && (leaf->addr & PTE_HWTABLE_OFF) &&
+	    emu_phys_read32(e, leaf->addr - PTE_HWTABLE_OFF, &linux_pte)) {
 		scen_set_int(L, "linux", linux_pte);
-		scen_set_int(L, "linux_addr", leaf->addr - LINUX_PTE_OFFSET);
+		scen_set_int(L, "linux_addr", leaf->addr - PTE_HWTABLE_OFF);
 	}
 	return 1;
 }
@@ -135,9 +129,9 @@ static int mm_pte(lua_State *L)
 static int mm_pte_set(lua_State *L)
 {
 	static const struct { const char *name; uint32_t bit; } bits[] = {
-		{ "present", 1u << 0 }, { "young", 1u << 1 }, { "dirty", 1u << 6 },
-		{ "rdonly", 1u << 7 }, { "user", 1u << 8 }, { "xn", 1u << 9 },
-		{ "shared", 1u << 10 }, { "none", 1u << 11 },
+		{ "present", L_PTE_PRESENT }, { "young", L_PTE_YOUNG }, { "dirty", L_PTE_DIRTY },
+		{ "rdonly", L_PTE_RDONLY }, { "user", L_PTE_USER }, { "xn", L_PTE_XN },
+		{ "shared", L_PTE_SHARED }, { "none", L_PTE_NONE },
 	};
 	static const char *const keys[] = { "present", "young", "dirty", "rdonly", "user", "xn",
 					    "shared", "none", "asid", NULL };
@@ -151,8 +145,8 @@ static int mm_pte_set(lua_State *L)
 	mmu_trace t = { 0 };
 	emu_translate(e, &r, va, MMU_READ, false, &m, &t);
 	uint32_t hw_addr = t.nsteps == 2 ? t.step[1].addr : 0, linux_pte;
-	if (!(hw_addr & LINUX_PTE_OFFSET) ||
-	    !emu_phys_read32(e, hw_addr - LINUX_PTE_OFFSET, &linux_pte))
+	if (!(hw_addr & PTE_HWTABLE_OFF) ||
+	    !emu_phys_read32(e, hw_addr - PTE_HWTABLE_OFF, &linux_pte))
 		return scen_error(L, "pte_set: 0x%08x is not mapped by a Linux page table", va);
 	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
 		lua_getfield(L, 2, bits[i].name);
@@ -163,8 +157,8 @@ static int mm_pte_set(lua_State *L)
 	}
 	bool ng = va < TASK_SIZE && (linux_pte & (L_PTE_VALID | L_PTE_USER | L_PTE_YOUNG)) ==
 					    (L_PTE_VALID | L_PTE_USER | L_PTE_YOUNG);
-	uint32_t hw = emu_linux_pte_to_hw(linux_pte, ng ? PTE_EXT_NG : 0);
-	emu_phys_write32(e, hw_addr - LINUX_PTE_OFFSET, linux_pte);
+	uint32_t hw = mmu_linux_pte_to_hw(linux_pte, ng ? MMU_PTE_EXT_NG : 0);
+	emu_phys_write32(e, hw_addr - PTE_HWTABLE_OFF, linux_pte);
 	emu_phys_write32(e, hw_addr, hw);
 	lua_createtable(L, 0, 2);
 	scen_set_int(L, "linux", linux_pte);
@@ -238,8 +232,6 @@ static int mm_write32(lua_State *L)
  * and struct mm_struct { pgd_t *pgd; void *mmap; unsigned context_id; }. */
 enum { TASK_PID, TASK_STATE, TASK_MM, TASK_PARENT, TASK_EXIT_CODE, TASK_WORDS };
 enum { MM_PGD, MM_MMAP, MM_CONTEXT_ID, MM_WORDS };
-#define NR_TASKS 64
-#define PAGE_OFFSET 0xC0000000u
 
 /* Calls fn for every task in use; stops early when fn returns true. */
 static bool for_each_task(lua_State *L, emu_t *e,
@@ -254,7 +246,7 @@ static bool for_each_task(lua_State *L, emu_t *e,
 		uint32_t task[TASK_WORDS], mm[MM_WORDS] = { 0 };
 		if (!emu_virt_read(e, base + i * stride, task, sizeof task))
 			scen_error(L, "tasks: cannot read the task table at 0x%08x", base);
-		if (task[TASK_STATE] == 0) /* TASK_UNUSED */
+		if (task[TASK_STATE] == TASK_UNUSED)
 			continue;
 		if (task[TASK_MM] && !emu_virt_read(e, task[TASK_MM], mm, sizeof mm))
 			scen_error(L, "tasks: pid %u: cannot read its mm at 0x%08x", task[TASK_PID],
@@ -269,11 +261,15 @@ struct task_list { emu_t *e; lua_Integer n; };
 
 static bool push_task(lua_State *L, const uint32_t *task, const uint32_t *mm, void *ctx)
 {
-	static const char *const states[] = { "unused", "running", "waiting", "zombie" };
+	static const char *const states[] = {
+		[TASK_UNUSED] = "unused", [TASK_RUNNING] = "running", [TASK_WAITING] = "waiting",
+		[TASK_ZOMBIE] = "zombie",
+	};
 	struct task_list *list = ctx;
 	lua_createtable(L, 0, 7);
 	scen_set_int(L, "pid", (int32_t)task[TASK_PID]);
-	lua_pushstring(L, task[TASK_STATE] < 4 ? states[task[TASK_STATE]] : "?");
+	lua_pushstring(L, task[TASK_STATE] < sizeof states / sizeof states[0]
+			  ? states[task[TASK_STATE]] : "?");
 	lua_setfield(L, -2, "state");
 	scen_set_int(L, "exit_code", (int32_t)task[TASK_EXIT_CODE]);
 	if (task[TASK_MM]) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "emu/internal.h"
+#include "firmware/abi.h"
 
 static bool ram_word(emu_t *e, uint32_t pa, uint32_t *v)
 {
@@ -18,7 +19,7 @@ static bool ram_word(emu_t *e, uint32_t pa, uint32_t *v)
  * the same page (ARM_NOTES §5); a table elsewhere is not Linux's. */
 static bool linux_pte(emu_t *e, uint32_t hw_addr, uint32_t *v)
 {
-	return (hw_addr & 0x800) && ram_word(e, hw_addr - 0x800, v);
+	return (hw_addr & PTE_HWTABLE_OFF) && ram_word(e, hw_addr - PTE_HWTABLE_OFF, v);
 }
 
 void emu_dump_pt(emu_t *e, FILE *out)

@@ -107,8 +107,9 @@ bool emu_end_trace(emu_t *e);
 
 /* Region of interest (emu_options.roi, checked beforehand with
  * model_roi_check_spec; emu_create checks too that a name it asks for
- * occurs in the firmware image).  The counters between the ROI's markers (END minus START, per ASID and
- * per page size too), or NULL when the run has no complete ROI. */
+ * occurs in the firmware image).  The counters between the ROI's markers
+ * (END minus START, per ASID and per page size too), or NULL when the run
+ * has no complete ROI. */
 const tlb_stats *emu_roi_result(const emu_t *e, const char **start, const char **end);
 /* After the run: 0, or 2 with a one-line message when the ROI named by
  * emu_options.roi was not completed (a default ROI never is an error). */
@@ -124,19 +125,6 @@ const model_heat *emu_heatmap(const emu_t *e);
 
 void emu_print_summary(const emu_t *e, FILE *out);
 void emu_write_json(const emu_t *e, FILE *out);
-
-/* The hardware small-page entry Linux's cpu_v7_set_pte_ext writes for a
- * Linux PTE (ARM_NOTES §5), with `ext` the extra bits (nG). */
-/* The Linux PTE bits (arch/arm/include/asm/pgtable-2level.h). */
-#define L_PTE_VALID  (1u << 0)
-#define L_PTE_YOUNG  (1u << 1)
-#define L_PTE_DIRTY  (1u << 6)
-#define L_PTE_RDONLY (1u << 7)
-#define L_PTE_USER   (1u << 8)
-#define L_PTE_XN     (1u << 9)
-#define L_PTE_SHARED (1u << 10)
-#define L_PTE_NONE   (1u << 11)
-uint32_t emu_linux_pte_to_hw(uint32_t linux_pte, uint32_t ext);
 
 /* The board names and the firmware path the build made for one. */
 const char *emu_default_firmware(const char *board);

@@ -1,22 +1,16 @@
-/* ARM semihosting, A-profile: SVC 0x123456 (ARM) or SVC 0xAB (Thumb) with
- * the operation in r0 and a parameter (block) address in r1.  Pointers are
- * guest virtual addresses, read through the current translation regime. */
+/* ARM semihosting, A-profile (firmware/abi.h): SVC 0x123456 (ARM) or SVC
+ * 0xAB (Thumb) with the operation in r0 and a parameter (block) address in
+ * r1.  Pointers are guest virtual addresses, read through the current
+ * translation regime. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "emu/internal.h"
+#include "firmware/abi.h"
 
-#define SYS_WRITEC        0x03
-#define SYS_WRITE0        0x04
-#define SYS_WRITE         0x05
-#define SYS_CLOCK         0x10
-#define SYS_GET_CMDLINE   0x15
-#define SYS_HEAPINFO      0x16
-#define SYS_EXIT          0x18
-#define SYS_EXIT_EXTENDED 0x20
-#define ADP_STOPPED_APPLICATION_EXIT 0x20026
-
-#define MARKER_PREFIX "[marker] "
+/* The SVC encodings that carry the semihosting immediates. */
+#define ARM_SVC(imm)   (0x0F000000u | (imm))
+#define THUMB_SVC(imm) (0xDF00u | (imm))
 
 static void exit_guest(emu_t *e, int code)
 {
@@ -131,11 +125,11 @@ bool emu_semihost(emu_t *e, uint32_t pc, bool thumb)
 {
 	if (thumb) {
 		uint16_t insn;
-		if (!emu_read_virt(e, pc - 2, &insn, 2) || insn != 0xDFAB)
+		if (!emu_read_virt(e, pc - 2, &insn, 2) || insn != THUMB_SVC(SEMIHOST_SVC_THUMB))
 			return false;
 	} else {
 		uint32_t insn;
-		if (!emu_read_virt(e, pc - 4, &insn, 4) || (insn & 0x0FFFFFFF) != 0x0F123456)
+		if (!emu_read_virt(e, pc - 4, &insn, 4) || (insn & 0x0FFFFFFF) != ARM_SVC(SEMIHOST_SVC_ARM))
 			return false;
 	}
 	uint32_t op, arg;

@@ -50,7 +50,7 @@ uint32_t fw_syscall(uint32_t nr, uint32_t a0, uint32_t a1)
 	case SYS_TEST_ADD:
 		return a0 + a1;
 	default:
-		return (uint32_t)-38; /* -ENOSYS */
+		return (uint32_t)-ENOSYS;
 	}
 }
 

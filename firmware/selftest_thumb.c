@@ -27,6 +27,6 @@ int selftest_thumb(void)
 	selftest_expect((selftest_undef.fsr & PSR_T) != 0, "thumb: SPSR has T set",
 			selftest_undef.fsr & PSR_T, PSR_T);
 
-	semihost_call(SYS_WRITE0, "[marker] thumb\n");
+	semihost_call(SYS_WRITE0, MARKER_PREFIX "thumb\n");
 	return (int)(selftest_failures - before);
 }

@@ -7,7 +7,8 @@ void fw_exit(int code)
 	uint32_t block[2] = { ADP_STOPPED_APPLICATION_EXIT, (uint32_t)code };
 	semihost_call(SYS_EXIT_EXTENDED, block);
 	/* A host without SYS_EXIT_EXTENDED: plain exit reports success/failure. */
-	semihost_call(SYS_EXIT, (const void *)(code ? 0x20024u : ADP_STOPPED_APPLICATION_EXIT));
+	semihost_call(SYS_EXIT, (const void *)(code ? ADP_STOPPED_RUNTIME_ERROR_UNKNOWN
+						  : ADP_STOPPED_APPLICATION_EXIT));
 	for (;;)
 		;
 }
@@ -17,11 +18,10 @@ void fw_exit_failure(void)
 	fw_exit(1);
 }
 
-/* A marker is a semihosting WRITE0 of "[marker] NAME\n": mmuscope records it
- * (scenarios wait on markers), other hosts simply print it. */
+/* A marker (abi.h): mmuscope records it, other hosts simply print it. */
 void fw_marker(const char *name)
 {
-	char line[64] = "[marker] ";
+	char line[MARKER_LINE_SIZE] = MARKER_PREFIX;
 	size_t n = strlen(line);
 	while (*name && n < sizeof line - 2)
 		line[n++] = *name++;

@@ -30,6 +30,13 @@ bool fixup_exception(struct fw_regs *regs)
 	return false;
 }
 
+/* Linux's access_ok is a range check: whether the memory is there and
+ * allows the access is the fault handler's question (uaccess.S). */
+bool access_ok(unsigned long addr, unsigned long len)
+{
+	return addr < TASK_SIZE && len <= TASK_SIZE - addr;
+}
+
 /* __do_user_fault / __do_kernel_fault: a user task's bad access is its
  * SIGSEGV (another task runs); the kernel's needs a fixup, or it oopses. */
 static int bad_area(unsigned long addr, unsigned int fsr, struct fw_regs *regs)

@@ -270,6 +270,9 @@ pgd_t *pgd_alloc(void);
 void pgd_free(pgd_t *pgd);
 void cpu_switch_mm(pgd_t *pgd);
 pgd_t *cpu_get_pgd(void);
+/* A user page's or a whole mm's translations out of the TLB (its ASID). */
+void flush_tlb_page(struct mm_struct *mm, unsigned long addr);
+void flush_tlb_mm(struct mm_struct *mm);
 /* Kernel fixmap slots (kmap_atomic style), FIXADDR_START + idx pages. */
 #define FIX_KMAP_NR ((FIXADDR_TOP - FIXADDR_START) >> PAGE_SHIFT)
 #define __fix_to_virt(idx) (FIXADDR_START + ((unsigned long)(idx) << PAGE_SHIFT))
@@ -304,7 +307,8 @@ unsigned long vmalloc_used_bytes(void);
 int do_DataAbort(unsigned long addr, unsigned int fsr, struct fw_regs *regs);
 int do_PrefetchAbort(unsigned long addr, unsigned int ifsr, struct fw_regs *regs);
 
-/* ---- processes (kernel/fork.c, exit.c, sched; mm/mmap.c, memory.c) ---- */
+/* ---- processes (kernel/fork.c, exit.c, sched; mm/memory.c, mmap.c, mprotect.c,
+ * madvise.c, page_idle.c) ---- */
 #define VM_READ 0x1ul
 #define VM_WRITE 0x2ul
 #define VM_EXEC 0x4ul
@@ -315,22 +319,7 @@ struct vm_area_struct {
 	unsigned long vm_flags;
 	struct vm_area_struct *vm_next;
 };
-#define STACK_TOP TASK_SIZE
-#define STACK_LIMIT (8ul << 20)         /* RLIMIT_STACK */
-#define TASK_UNMAPPED_BASE 0x40000000ul /* where mmap looks first */
 
-/* The errno values system calls return, negated (asm-generic/errno-base.h). */
-#define EBADF 9
-#define ECHILD 10
-#define EAGAIN 11
-#define ENOMEM 12
-#define EFAULT 14
-#define ENODEV 19
-#define EINVAL 22
-#define ENOSYS 38
-
-enum task_state { TASK_UNUSED, TASK_RUNNING, TASK_WAITING, TASK_ZOMBIE };
-#define NR_TASKS 64
 struct task_struct {
 	int pid;
 	enum task_state state;
@@ -343,50 +332,47 @@ extern struct task_struct *current;
 /* Every task slot; a task holds an mm from fork until it exits. */
 extern struct task_struct tasks[NR_TASKS];
 
-/* What the memory manager did for user processes; reported when the user
- * programs end, and read by tests through a syscall (the order is that
- * ABI: new counters go last).  U counters do not depend on when timer
- * interrupts arrive, so they are the same on every machine: one "mm:"
- * line.  T counters do: the aging pass and preemption run on the tick,
- * young faults come from aging, a write to an aged page is a young fault
- * instead of a dirty one, and whether a COW fault copies or reuses (or
- * splits a block) depends on whether the sharers wrote or exited first:
- * one tagged "mm:" line.  Their tick-independent sums are U counters:
- * dirtied (the faults that made a clean page dirty, through either path)
- * and the COW faults (cow + cow_reuse, printed as cow_breaks). */
-#define GMM_STATS(U, T) U(demand) T(young) T(dirty) T(cow) T(cow_reuse) T(spurious) \
-	U(stack_grow) U(segv) U(forks) U(exits) T(switches) U(asid_rollovers) \
-	T(aging_passes) T(aged) T(tlb_flush_page) U(tlb_flush_mm) U(blocks) T(splits) \
-	T(reclaimed) U(oom) T(pass_referenced) U(dirtied) U(zero_page) T(pgscan) \
-	T(pgactivate) T(pgdeactivate) T(reclaim_referenced) T(pswpout) T(pswpin) T(kswapd_runs) T(pglazyfreed)
-struct gmm_stats {
-#define GMM_STAT_FIELD(name) unsigned long name;
-	GMM_STATS(GMM_STAT_FIELD, GMM_STAT_FIELD)
-#undef GMM_STAT_FIELD
-};
-extern struct gmm_stats gmm_stats;
+/* The counters (abi.h's MM_STATS) of the memory manager. */
+extern struct mm_stats gmm_stats;
+
+extern struct page *empty_zero_page;   /* mmu.c: paging_init's ZERO_PAGE */
+static inline bool is_zero_pfn(unsigned long pfn) { return pfn == page_to_pfn(empty_zero_page); }
 
 /* memory.c */
 struct mm_struct *mm_alloc(void);
 void mmput(struct mm_struct *mm);                        /* exit_mmap + free */
 struct mm_struct *dup_mm(struct mm_struct *oldmm);       /* fork: COW copy */
-int insert_vm_area(struct mm_struct *mm, unsigned long start, unsigned long end,
-		   unsigned long flags);
-struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 int populate_page(struct mm_struct *mm, unsigned long addr, const void *data, size_t len);
 /* 0: fixed, the access retries; else why not (the caller signals or fixes up). */
 #define VM_FAULT_OOM 0x1
 #define VM_FAULT_SIGSEGV 0x2
 #define VM_FAULT_FALLBACK 0x4 /* do_block_fault: not a block, map small pages */
 int handle_user_fault(struct mm_struct *mm, unsigned long addr, bool write, bool exec);
+pte_t *pte_lookup(struct mm_struct *mm, unsigned long addr, bool alloc);
+void pmd_populate_mb(struct mm_struct *mm, unsigned long addr);
+void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+
+/* mmap.c */
+pgprot_t vm_get_page_prot(unsigned long vm_flags);
+/* calc_vm_prot_bits: the VMA flags of PROT_* bits */
+static inline unsigned long prot_to_vm(unsigned long prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE | VM_READ : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC | VM_READ : 0);
+}
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+int insert_vm_area(struct mm_struct *mm, unsigned long start, unsigned long end,
+		   unsigned long flags);
+int split_vma(struct mm_struct *mm, unsigned long addr);
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
 	      long fd);
 long sys_munmap(unsigned long addr, unsigned long len);
-long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
 long sys_brk(unsigned long brk);
+/* mprotect.c, madvise.c */
+long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
 long sys_madvise(unsigned long addr, unsigned long len, int advice);
+/* page_idle.c: the opt-in aging scan */
 void age_user_pages(void);
-extern struct page *empty_zero_page;   /* mmu.c: paging_init's ZERO_PAGE */
 
 /* vmscan.c: LRU lists, reclaim, swap */
 void lru_cache_add_anon(struct page *page, unsigned long addr);
@@ -401,12 +387,6 @@ void swap_duplicate(pte_t pte);
 void swap_free(pte_t pte);
 bool swap_read(pte_t pte, struct page *page);
 void swap_usage(unsigned long *total, unsigned long *free);
-void flush_tlb_page(struct mm_struct *mm, unsigned long addr);
-void flush_tlb_mm(struct mm_struct *mm);
-bool access_ok(unsigned long addr, unsigned long len);
-pgprot_t vm_get_page_prot(unsigned long vm_flags);
-pte_t *pte_lookup(struct mm_struct *mm, unsigned long addr, bool alloc);
-void pmd_populate_mb(struct mm_struct *mm, unsigned long addr);
 
 /* ulayout.c: how large anonymous mappings are mapped (init's ulayout=) */
 enum user_layout { ULAYOUT_PAGES, ULAYOUT_LARGE, ULAYOUT_SECTIONS };
@@ -425,8 +405,10 @@ unsigned long __copy_from_user(void *to, const void *from, unsigned long n);
 unsigned long __copy_to_user(void *to, const void *from, unsigned long n);
 void clear_page(void *page);
 void copy_page(void *to, const void *from);
+/* fault.c: the user range check, the fixup, and the aborts taken under
+ * each ASID (CONTEXTIDR), as the model counts them */
+bool access_ok(unsigned long addr, unsigned long len);
 bool fixup_exception(struct fw_regs *regs);
-/* fault.c: aborts taken under each ASID (CONTEXTIDR), as the model counts them */
 extern unsigned long asid_faults[256];
 
 /* process.c */

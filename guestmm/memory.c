@@ -1,123 +1,18 @@
-/* User address spaces (mm/mmap.c, mm/memory.c, mm/mprotect.c,
- * arch/arm/mm/fault.c): VMAs, user page tables, demand paging with the
- * shared zero page, young/dirty emulation through faults, copy-on-write
- * after fork, swap-in, the opt-in aging scan, and the memory system calls
- * (reclaim and swap are vmscan.c's).  Page accounting follows Linux: a
- * mapped anonymous page has _mapcount >= 0 and one reference per mapping.
- * Blocks of large VMAs under ulayout=large/sections are ulayout.c's. */
+/* User pages (mm/memory.c): the page tables of user address spaces,
+ * demand paging with the shared zero page, young/dirty emulation through
+ * faults, copy-on-write after fork, swap-in, and zapping pages on unmap
+ * and exit.  VMAs and the memory system calls are mmap.c's, mprotect.c's
+ * and madvise.c's, reclaim and swap vmscan.c's, blocks of large VMAs
+ * under ulayout=large/sections ulayout.c's.  Page accounting follows
+ * Linux: a mapped anonymous page has _mapcount >= 0 and one reference per
+ * mapping. */
 #include "fw.h"
 #include "gmm.h"
 
 #define _PAGE_USER_TABLE (PMD_TYPE_TABLE | PMD_BIT4 | PMD_DOMAIN(DOMAIN_USER))
-#define PROT_READ 1ul
-#define PROT_WRITE 2ul
-#define PROT_EXEC 4ul
-#define MAP_PRIVATE 0x02ul
-#define MAP_FIXED 0x10ul
-#define MAP_ANONYMOUS 0x20ul
-#define MADV_DONTNEED 4
-#define MADV_FREE 8
-
-struct gmm_stats gmm_stats;
-
-/* TLBIMVA / TLBIASID with the mm's ASID; a stale-generation ASID cannot be
- * in the TLB (the rollover flushed everything), so that is harmless. */
-void flush_tlb_page(struct mm_struct *mm, unsigned long addr)
-{
-	gmm_stats.tlb_flush_page++;
-	dsb();
-	CP15_WRITE(c8, 0, c7, 1, (addr & PAGE_MASK) | (mm->context_id & 0xFF));
-	dsb();
-	isb();
-}
-
-void flush_tlb_mm(struct mm_struct *mm)
-{
-	gmm_stats.tlb_flush_mm++;
-	dsb();
-	CP15_WRITE(c8, 0, c7, 2, mm->context_id & 0xFF);
-	dsb();
-	isb();
-}
-
-pgprot_t vm_get_page_prot(unsigned long flags)
-{
-	pgprot_t prot = L_PTE_PRESENT | L_PTE_USER | L_PTE_MT_WRITEBACK;
-	if (!(flags & (VM_READ | VM_WRITE | VM_EXEC)))
-		prot |= L_PTE_NONE; /* PROT_NONE: present, but no hardware entry */
-	if (!(flags & VM_WRITE))
-		prot |= L_PTE_RDONLY;
-	if (!(flags & VM_EXEC))
-		prot |= L_PTE_XN;
-	return prot;
-}
-
-/* ---- VMAs ---- */
-
 #define DEPOSIT_ORDER 1 /* USER_PTRS_PER_PGD pointers */
 
-struct mm_struct *mm_alloc(void)
-{
-	struct mm_struct *mm = kzalloc(sizeof *mm, GFP_KERNEL);
-	if (!mm)
-		return 0;
-	mm->pgd = pgd_alloc();
-	if (mm->pgd && user_layout == ULAYOUT_SECTIONS &&
-	    !(mm->pgtable_deposit = (pte_t **)__get_free_pages(__GFP_ZERO, DEPOSIT_ORDER))) {
-		pgd_free(mm->pgd);
-		mm->pgd = 0;
-	}
-	if (!mm->pgd) {
-		kfree(mm);
-		return 0;
-	}
-	return mm;
-}
-
-/* The first VMA that ends above addr (it may start above addr too). */
-struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
-{
-	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
-		if (addr < v->vm_end)
-			return v;
-	return 0;
-}
-
-static bool range_free(struct mm_struct *mm, unsigned long start, unsigned long end)
-{
-	struct vm_area_struct *v = find_vma(mm, start);
-	return !v || v->vm_start >= end;
-}
-
-int insert_vm_area(struct mm_struct *mm, unsigned long start, unsigned long end,
-		   unsigned long flags)
-{
-	if (start >= end || end > TASK_SIZE || !range_free(mm, start, end))
-		return -EINVAL;
-	struct vm_area_struct *vma = kmalloc(sizeof *vma, GFP_KERNEL), **link = &mm->mmap;
-	if (!vma)
-		return -ENOMEM;
-	while (*link && (*link)->vm_start < start)
-		link = &(*link)->vm_next;
-	*vma = (struct vm_area_struct){ start, end, flags, *link };
-	*link = vma;
-	return 0;
-}
-
-/* Splits the VMA holding addr so that a VMA starts at addr. */
-static int split_vma(struct mm_struct *mm, unsigned long addr)
-{
-	struct vm_area_struct *v = find_vma(mm, addr);
-	if (!v || v->vm_start >= addr)
-		return 0;
-	struct vm_area_struct *tail = kmalloc(sizeof *tail, GFP_KERNEL);
-	if (!tail)
-		return -ENOMEM;
-	*tail = (struct vm_area_struct){ addr, v->vm_end, v->vm_flags, v->vm_next };
-	v->vm_end = addr;
-	v->vm_next = tail;
-	return 0;
-}
+struct mm_stats gmm_stats;
 
 /* ---- page tables ---- */
 
@@ -162,8 +57,6 @@ void pmd_populate_mb(struct mm_struct *mm, unsigned long addr)
 	flush_pmd_entry(pmd);
 }
 
-static bool is_zero_pfn(unsigned long pfn) { return pfn == page_to_pfn(empty_zero_page); }
-
 /* zap_pte_range for one PTE: a page loses this mapping (the zero page is
  * nobody's), a swap entry its reference.  True when a translation may be
  * cached (the caller flushes). */
@@ -188,7 +81,7 @@ static bool unmap_pte(pte_t *ptep)
 /* zap_page_range: unmap every page in [start, end); one TLB flush per page
  * that was mapped (the entry may be cached even if old now), and one per
  * block mapping the range holds whole (ulayout.c splits those it cuts). */
-static void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	unsigned long bs = user_block_size();
 	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
@@ -421,61 +314,25 @@ int handle_user_fault(struct mm_struct *mm, unsigned long addr, bool write, bool
 	return handle_mm_fault(mm, vma, addr & PAGE_MASK, write);
 }
 
-/* Linux's access_ok is a range check: whether the memory is there and
- * allows the access is the fault handler's question (uaccess.S). */
-bool access_ok(unsigned long addr, unsigned long len)
-{
-	return addr < TASK_SIZE && len <= TASK_SIZE - addr;
-}
-
-/* ---- the opt-in aging scan (init's aging=TICKS) ---- */
-
-/* Marks every young user PTE old, as idle-page tracking's
- * page_idle_clear_pte_refs does: the hardware PTE becomes 0 and the TLB
- * entry is flushed, so the next access takes the young fault again.  A
- * block mapping is young as a whole: one flush, its pages all counted.
- * Linux clears young bits only under memory pressure (vmscan.c); this
- * scan is for demonstrations and the young-bit tests. */
-static unsigned long age_mm(struct mm_struct *mm)
-{
-	unsigned long referenced = 0, bs = user_block_size();
-	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
-		for (unsigned long addr = v->vm_start, next; addr < v->vm_end; addr = next) {
-			next = pgd_addr_end(addr, v->vm_end);
-			pte_t *ptep = pte_lookup(mm, addr, false);
-			for (; ptep && addr < next; addr += PAGE_SIZE, ptep++) {
-				if ((v->vm_flags & VM_HUGEPAGE) && user_block_mapped(mm, addr)) {
-					set_user_block(mm, addr, L_PTE_YOUNG, 0);
-					flush_tlb_page(mm, addr);
-					referenced += bs >> PAGE_SHIFT;
-					addr += bs - PAGE_SIZE;
-					ptep += (bs >> PAGE_SHIFT) - 1;
-					continue;
-				}
-				if (!pte_present(*ptep) || !(*ptep & L_PTE_YOUNG))
-					continue;
-				referenced++;
-				set_pte_at(addr, ptep, *ptep & ~L_PTE_YOUNG);
-				flush_tlb_page(mm, addr);
-			}
-		}
-	return referenced;
-}
-
-/* The periodic scan: every young page is made old and counted as
- * referenced. */
-void age_user_pages(void)
-{
-	unsigned long referenced = 0;
-	for (int i = 0; i < NR_TASKS; i++)
-		if (tasks[i].mm)
-			referenced += age_mm(tasks[i].mm);
-	gmm_stats.aging_passes++;
-	gmm_stats.aged += referenced;
-	gmm_stats.pass_referenced = referenced;
-}
-
 /* ---- fork and exit ---- */
+
+struct mm_struct *mm_alloc(void)
+{
+	struct mm_struct *mm = kzalloc(sizeof *mm, GFP_KERNEL);
+	if (!mm)
+		return 0;
+	mm->pgd = pgd_alloc();
+	if (mm->pgd && user_layout == ULAYOUT_SECTIONS &&
+	    !(mm->pgtable_deposit = (pte_t **)__get_free_pages(__GFP_ZERO, DEPOSIT_ORDER))) {
+		pgd_free(mm->pgd);
+		mm->pgd = 0;
+	}
+	if (!mm->pgd) {
+		kfree(mm);
+		return 0;
+	}
+	return mm;
+}
 
 /* copy_page_range: the child shares every page; private writable pages
  * are write-protected in both (COW), and the child's PTEs start old, as
@@ -560,206 +417,4 @@ void mmput(struct mm_struct *mm)
 	free_pages((unsigned long)mm->pgtable_deposit, DEPOSIT_ORDER);
 	pgd_free(mm->pgd);
 	kfree(mm);
-}
-
-/* ---- memory system calls ---- */
-
-static unsigned long prot_to_vm(unsigned long prot)
-{
-	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE | VM_READ : 0) |
-	       (prot & PROT_EXEC ? VM_EXEC | VM_READ : 0);
-}
-
-/* Removes [start, end) from the address space: VMAs split at both ends. */
-static int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long end)
-{
-	if (split_vma(mm, start) || split_vma(mm, end))
-		return -ENOMEM;
-	struct vm_area_struct **link = &mm->mmap;
-	while (*link) {
-		struct vm_area_struct *v = *link;
-		if (v->vm_start >= start && v->vm_end <= end) {
-			zap_page_range(mm, v->vm_start, v->vm_end);
-			*link = v->vm_next;
-			kfree(v);
-		} else {
-			link = &v->vm_next;
-		}
-	}
-	return 0;
-}
-
-long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
-	      long fd)
-{
-	struct mm_struct *mm = current->mm;
-	if (!(flags & MAP_ANONYMOUS))
-		return fd < 0 ? -EBADF : -ENODEV; /* there are no files */
-	if (!len || len > TASK_SIZE || (prot & ~7ul) || !(flags & MAP_PRIVATE))
-		return -EINVAL;
-	len = PAGE_ALIGN(len);
-	/* Large enough for a block of the user layout: block-aligned, as
-	 * thp_get_unmapped_area aligns for huge pages. */
-	unsigned long align = user_block_size(), vm_flags = prot_to_vm(prot);
-	if (align > PAGE_SIZE && len >= align)
-		vm_flags |= VM_HUGEPAGE;
-	else
-		align = PAGE_SIZE;
-	if (flags & MAP_FIXED) {
-		if ((addr & ~PAGE_MASK) || addr < PAGE_SIZE || addr > TASK_SIZE - len)
-			return -EINVAL;
-		if (do_munmap(mm, addr, addr + len))
-			return -ENOMEM;
-	} else {
-		addr = TASK_UNMAPPED_BASE;
-		for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < addr + len;
-		     v = v->vm_next)
-			addr = ALIGN(v->vm_end > addr ? v->vm_end : addr, align);
-		if (addr > TASK_SIZE - len)
-			return -ENOMEM;
-	}
-	int err = insert_vm_area(mm, addr, addr + len, vm_flags);
-	return err ? err : (long)addr;
-}
-
-long sys_munmap(unsigned long addr, unsigned long len)
-{
-	if ((addr & ~PAGE_MASK) || !len || addr >= TASK_SIZE || len > TASK_SIZE - addr)
-		return -EINVAL;
-	return do_munmap(current->mm, addr, addr + PAGE_ALIGN(len));
-}
-
-/* A COW page (shared since fork) and the zero page stay write-protected
- * until written, whatever mprotect allows. */
-static bool stays_write_protected(pte_t pte)
-{
-	return is_zero_pfn(pte_pfn(pte)) || page_count(pfn_to_page(pte_pfn(pte))) > 1;
-}
-
-/* change_protection: every PTE whose value changes is flushed, more
- * permission or less (flush_tlb_range: a TLB may hold the old rights
- * either way).  A COW page and the zero page stay write-protected until
- * written.  A block mapping the range cuts is split first. */
-long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
-{
-	struct mm_struct *mm = current->mm;
-	unsigned long end = addr + PAGE_ALIGN(len);
-	if ((addr & ~PAGE_MASK) || (prot & ~7ul) || end > TASK_SIZE || end < addr)
-		return -EINVAL;
-	for (unsigned long a = addr; a < end; a += PAGE_SIZE) {
-		struct vm_area_struct *v = find_vma(mm, a);
-		if (!v || v->vm_start > a)
-			return -ENOMEM;
-	}
-	if (split_vma(mm, addr) || split_vma(mm, end))
-		return -ENOMEM;
-	unsigned long flags = prot_to_vm(prot), bs = user_block_size();
-	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v = v->vm_next) {
-		v->vm_flags = (v->vm_flags & (VM_GROWSDOWN | VM_HUGEPAGE)) | flags;
-		for (unsigned long a = v->vm_start; a < v->vm_end; a += PAGE_SIZE) {
-			pte_t *ptep = pte_lookup(mm, a, false);
-			if (!ptep || !pte_present(*ptep))
-				continue;
-			pte_t cow = stays_write_protected(*ptep) ? L_PTE_RDONLY : 0;
-			if ((v->vm_flags & VM_HUGEPAGE) && user_block_mapped(mm, a)) {
-				unsigned long block = a & ~(bs - 1);
-				if (block >= addr && end - block >= bs) {
-					for (unsigned long i = 1; i < bs >> PAGE_SHIFT; i++)
-						if (stays_write_protected(ptep[i]))
-							cow = L_PTE_RDONLY;
-					pte_t before = *ptep;
-					set_user_block(mm, a, ~(PAGE_MASK | L_PTE_YOUNG | L_PTE_DIRTY),
-						       vm_get_page_prot(flags) | cow);
-					if (*ptep != before)
-						flush_tlb_page(mm, a);
-					a += bs - PAGE_SIZE;
-					continue;
-				}
-				split_user_block(mm, a);
-			}
-			pte_t keep = *ptep & (PAGE_MASK | L_PTE_YOUNG | L_PTE_DIRTY);
-			pte_t entry = keep | vm_get_page_prot(flags) | cow;
-			if (entry != *ptep) {
-				set_pte_at(a, ptep, entry);
-				flush_tlb_page(mm, a);
-			}
-		}
-	}
-	return 0;
-}
-
-long sys_brk(unsigned long brk)
-{
-	struct mm_struct *mm = current->mm;
-	unsigned long old_end = PAGE_ALIGN(mm->brk), new_end = PAGE_ALIGN(brk);
-	if (brk < mm->start_brk || brk > TASK_UNMAPPED_BASE)
-		return (long)mm->brk;
-	if (new_end > old_end) {
-		struct vm_area_struct *heap = find_vma(mm, mm->start_brk);
-		if (!range_free(mm, old_end, new_end))
-			return (long)mm->brk;
-		if (heap && heap->vm_start == mm->start_brk && heap->vm_end == old_end)
-			heap->vm_end = new_end;
-		else if (insert_vm_area(mm, old_end, new_end, VM_READ | VM_WRITE))
-			return (long)mm->brk;
-	} else if (new_end < old_end) {
-		do_munmap(mm, new_end, old_end);
-	}
-	mm->brk = brk;
-	return (long)brk;
-}
-
-/* MADV_FREE (madvise_free_pte_range): the process's own pages in the
- * range become old and clean, each flushed, and go to the inactive list;
- * reclaim drops such a page rather than swap it, unless it was written
- * again (then it is dirty and keeps its data).  Pages shared with another
- * process, the zero page and swap entries are left alone.  A block
- * mapping is split first (Linux clears a whole huge pmd in place). */
-static void madvise_free(struct mm_struct *mm, unsigned long start, unsigned long end)
-{
-	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
-		pte_t *ptep = pte_lookup(mm, addr, false);
-		if (!ptep) {
-			addr |= PMD_SIZE - PAGE_SIZE;
-			continue;
-		}
-		if (!pte_present(*ptep) || is_zero_pfn(pte_pfn(*ptep)))
-			continue;
-		struct page *page = pfn_to_page(pte_pfn(*ptep));
-		if (page_count(page) != 1)
-			continue;
-		if (user_block_mapped(mm, addr))
-			split_user_block(mm, addr);
-		set_pte_at(addr, ptep, *ptep & ~(L_PTE_YOUNG | L_PTE_DIRTY));
-		flush_tlb_page(mm, addr);
-		mark_page_lazyfree(page);
-	}
-}
-
-/* MADV_DONTNEED: the range's pages go; the next access finds zeros.
- * MADV_FREE: see madvise_free.  As in Linux, the mapped parts are done
- * and a hole anywhere is -ENOMEM. */
-long sys_madvise(unsigned long addr, unsigned long len, int advice)
-{
-	struct mm_struct *mm = current->mm;
-	unsigned long end = addr + PAGE_ALIGN(len);
-	if ((addr & ~PAGE_MASK) || (advice != MADV_DONTNEED && advice != MADV_FREE) || addr >= TASK_SIZE ||
-	    len > TASK_SIZE - addr)
-		return -EINVAL;
-	long ret = 0;
-	for (unsigned long a = addr; a < end;) {
-		struct vm_area_struct *v = find_vma(mm, a);
-		if (!v || v->vm_start >= end)
-			return -ENOMEM;
-		if (v->vm_start > a)
-			ret = -ENOMEM;
-		a = v->vm_start > a ? v->vm_start : a;
-		unsigned long stop = v->vm_end < end ? v->vm_end : end;
-		if (advice == MADV_FREE)
-			madvise_free(mm, a, stop);
-		else
-			zap_page_range(mm, a, stop);
-		a = stop;
-	}
-	return ret;
 }

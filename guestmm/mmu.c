@@ -83,6 +83,26 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 	isb();
 }
 
+/* TLBIMVA / TLBIASID with the mm's ASID; a stale-generation ASID cannot be
+ * in the TLB (the rollover flushed everything), so that is harmless. */
+void flush_tlb_page(struct mm_struct *mm, unsigned long addr)
+{
+	gmm_stats.tlb_flush_page++;
+	dsb();
+	CP15_WRITE(c8, 0, c7, 1, (addr & PAGE_MASK) | (mm->context_id & 0xFF));
+	dsb();
+	isb();
+}
+
+void flush_tlb_mm(struct mm_struct *mm)
+{
+	gmm_stats.tlb_flush_mm++;
+	dsb();
+	CP15_WRITE(c8, 0, c7, 2, mm->context_id & 0xFF);
+	dsb();
+	isb();
+}
+
 /* Code written through the lowmem alias must reach the I-side. */
 static void flush_icache_range(unsigned long start, unsigned long end)
 {

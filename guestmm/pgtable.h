@@ -2,12 +2,13 @@
  * (arch/arm/include/asm/pgtable-2level*.h): a pgd slot is two L1 words
  * covering 2 MB, and one 4 KB PTE page holds two Linux PTE tables (+0,
  * +1024) followed by the two hardware tables they shadow (+2048, +3072).
- * Guest-only; the host has its own copy of the rule (cli/pte.c). */
+ * Guest-only; the Linux PTE bits are abi.h's, and the host has its own
+ * copy of set_pte_ext's rule (mmu/linux_pte.c). */
 #ifndef MMUSCOPE_GUESTMM_PGTABLE_H
 #define MMUSCOPE_GUESTMM_PGTABLE_H
 
 #include <stdint.h>
-#include "board.h"
+#include "abi.h"
 
 typedef uint32_t phys_addr_t;
 typedef uint32_t pteval_t;
@@ -45,50 +46,20 @@ typedef pteval_t pgprot_t;
 #define PTRS_PER_PTE 512
 #define PTRS_PER_PGD 2048
 #define PTE_HWTABLE_PTRS PTRS_PER_PTE
-#define PTE_HWTABLE_OFF (PTE_HWTABLE_PTRS * sizeof(pte_t))
+_Static_assert(PTE_HWTABLE_OFF == PTE_HWTABLE_PTRS * sizeof(pte_t),
+	       "the hardware tables follow the page's Linux PTEs");
 #define PTE_HWTABLE_SIZE (PTRS_PER_PTE * sizeof(uint32_t))
 
-/* Virtual memory map (arch/arm/include/asm/memory.h, Thumb-2 kernel as in
- * seed 000: modules start 8 MB below PAGE_OFFSET). */
-#define TASK_SIZE (PAGE_OFFSET - SZ_16M)
+/* Virtual memory map: the fixed part is abi.h's. */
 #define USER_PTRS_PER_PGD (TASK_SIZE / PGDIR_SIZE)
-#define MODULES_VADDR (PAGE_OFFSET - SZ_8M)
-#define MODULES_END PAGE_OFFSET
 #define VMALLOC_OFFSET SZ_8M
 #define VMALLOC_START ((((unsigned long)high_memory) + VMALLOC_OFFSET) & ~(VMALLOC_OFFSET - 1))
-#define VMALLOC_END 0xFF000000ul
-#define FIXADDR_START 0xFFF00000ul
-#define FIXADDR_TOP 0xFFFE0000ul
-#define VECTORS_BASE 0xFFFF0000ul
 #define PHYS_PFN_OFFSET (PHYS_OFFSET >> PAGE_SHIFT)
 
 #define __pa(x) ((phys_addr_t)((unsigned long)(x) - PAGE_OFFSET + PHYS_OFFSET))
 #define __va(x) ((void *)((unsigned long)(x) - PHYS_OFFSET + PAGE_OFFSET))
 #define __phys_to_pfn(p) ((unsigned long)((p) >> PAGE_SHIFT))
 #define __pfn_to_phys(f) ((phys_addr_t)(f) << PAGE_SHIFT)
-
-/* Linux PTE bits (the word at ptep). */
-#define L_PTE_VALID (1u << 0)
-#define L_PTE_PRESENT (1u << 0)
-#define L_PTE_YOUNG (1u << 1)
-#define L_PTE_DIRTY (1u << 6)
-#define L_PTE_RDONLY (1u << 7)
-#define L_PTE_USER (1u << 8)
-#define L_PTE_XN (1u << 9)
-#define L_PTE_SHARED (1u << 10)
-#define L_PTE_NONE (1u << 11)
-#define L_PTE_MT_MASK (0xFu << 2)
-#define L_PTE_MT_UNCACHED (0x00u << 2)
-#define L_PTE_MT_BUFFERABLE (0x01u << 2)
-#define L_PTE_MT_WRITETHROUGH (0x02u << 2)
-#define L_PTE_MT_WRITEBACK (0x03u << 2)
-#define L_PTE_MT_DEV_SHARED (0x04u << 2)
-#define L_PTE_MT_MINICACHE (0x06u << 2)
-#define L_PTE_MT_WRITEALLOC (0x07u << 2)
-#define L_PTE_MT_DEV_WC (0x09u << 2)
-#define L_PTE_MT_DEV_CACHED (0x0Bu << 2)
-#define L_PTE_MT_DEV_NONSHARED (0x0Cu << 2)
-#define L_PTE_MT_VECTORS (0x0Fu << 2)
 
 /* Hardware small-page bits (the word at ptep + 2048). */
 #define PTE_TYPE_MASK 3u

@@ -15,8 +15,6 @@
 #define USER_MAGIC 0x53554D4Du /* "MMUS" */
 #define TICK_INSNS 50000u      /* SP804 period; the host counts instructions */
 #define SWAP_DEFAULT (4ul << 20) /* init's swap= when none is given */
-#define SIGKILL 9
-#define SIGSEGV 11
 #define EXIT_SIGNALED 0x100    /* exit_code flag: killed by the signal in bits 7:0 */
 
 /* The user image (firmware/user/), linked at USER_BASE, starts with: */
@@ -232,15 +230,6 @@ static long sys_write(long fd, unsigned long buf, unsigned long len)
 /* sysinfo: the memory and swap figures (in pages: mem_unit is PAGE_SIZE,
  * as si_meminfo reports them) and the number of tasks; there is no high
  * memory, load average or wall-clock uptime to report. */
-struct sysinfo {
-	long uptime;
-	unsigned long loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
-	uint16_t procs, pad;
-	unsigned long totalhigh, freehigh;
-	uint32_t mem_unit;
-	char _f[8];
-};
-
 static long sys_sysinfo(unsigned long buf)
 {
 	struct sysinfo info = { .totalram = totalram_pages, .freeram = nr_free_pages(),
@@ -255,8 +244,6 @@ static long sys_sysinfo(unsigned long buf)
 
 /* mmuscope's own calls: the memory manager's counters, for guest tests;
  * and a marker (semihosting, which scenarios wait on) named by the task. */
-#define __NR_mm_stats 0xF0100
-#define __NR_mm_marker 0xF0101
 #define MARKER_MAX 48
 static long sys_mm_stats(unsigned long buf, unsigned long len)
 {
@@ -290,30 +277,30 @@ void gmm_syscall(struct fw_regs *regs)
 	long ret;
 	bool switched = false;
 	switch (a[7]) {
-	case 1:   /* exit */
+	case __NR_exit:
 		do_exit((int)(a[0] & 0xFF));
 		switched = true;
 		break;
-	case 2:   ret = do_fork(); break;
-	case 4:   ret = sys_write((long)a[0], a[1], a[2]); break;
-	case 20:  ret = current->pid; break;
-	case 45:  ret = sys_brk(a[0]); break;
-	case 91:  ret = sys_munmap(a[0], a[1]); break;
-	case 114: ret = sys_wait4((long)a[0], a[1], &switched); break;
-	case 116: ret = sys_sysinfo(a[0]); break;
-	case 125: ret = sys_mprotect(a[0], a[1], a[2]); break;
-	case 158: /* sched_yield */
+	case __NR_fork:        ret = do_fork(); break;
+	case __NR_write:       ret = sys_write((long)a[0], a[1], a[2]); break;
+	case __NR_getpid:      ret = current->pid; break;
+	case __NR_brk:         ret = sys_brk(a[0]); break;
+	case __NR_munmap:      ret = sys_munmap(a[0], a[1]); break;
+	case __NR_wait4:       ret = sys_wait4((long)a[0], a[1], &switched); break;
+	case __NR_sysinfo:     ret = sys_sysinfo(a[0]); break;
+	case __NR_mprotect:    ret = sys_mprotect(a[0], a[1], a[2]); break;
+	case __NR_sched_yield:
 		a[0] = 0;
 		schedule();
 		switched = true;
 		break;
-	case 192: /* mmap2: the offset is in pages, and there are no files */
+	case __NR_mmap2: /* the offset is in pages, and there are no files */
 		ret = sys_mmap(a[0], a[1], a[2], a[3], (long)a[4]);
 		break;
-	case 220: ret = sys_madvise(a[0], a[1], (int)a[2]); break;
-	case __NR_mm_stats: ret = sys_mm_stats(a[0], a[1]); break;
-	case __NR_mm_marker: ret = sys_mm_marker(a[0]); break;
-	default:  ret = -ENOSYS; break;
+	case __NR_madvise:     ret = sys_madvise(a[0], a[1], (int)a[2]); break;
+	case __NR_mm_stats:    ret = sys_mm_stats(a[0], a[1]); break;
+	case __NR_mm_marker:   ret = sys_mm_marker(a[0]); break;
+	default:               ret = -ENOSYS; break;
 	}
 	if (!switched)
 		a[0] = (uint32_t)ret;
@@ -368,7 +355,7 @@ static int load_user_image(struct task_struct *t, const char *cmdline)
 }
 
 /* The "mm:" line of the counters that do not depend on the timer, the
- * tagged one of those that do (gmm.h), then one line per ASID that was used
+ * tagged one of those that do (abi.h's MM_STATS), then one line per ASID that was used
  * or took faults (ASID 0 is the kernel's), to compare with the model's
  * per-ASID counts.  Those are tagged too: aging adds young faults, and
  * which child gets which ASID follows the order the children first ran. */
@@ -377,11 +364,11 @@ static void report(long leaked)
 #define GMM_STAT_PRINT(name) printk(" " #name " %lu", gmm_stats.name);
 #define GMM_STAT_SKIP(name)
 	printk("mm:");
-	GMM_STATS(GMM_STAT_PRINT, GMM_STAT_SKIP)
+	MM_STATS(GMM_STAT_PRINT, GMM_STAT_SKIP)
 	printk(" cow_breaks %lu leaked_pages %ld\n", gmm_stats.cow + gmm_stats.cow_reuse, leaked);
 	printk_timing_tag();
 	printk("mm:");
-	GMM_STATS(GMM_STAT_SKIP, GMM_STAT_PRINT)
+	MM_STATS(GMM_STAT_SKIP, GMM_STAT_PRINT)
 	printk("\n");
 #undef GMM_STAT_SKIP
 #undef GMM_STAT_PRINT

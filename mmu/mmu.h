@@ -135,6 +135,12 @@ typedef struct mmu_trace {
 	unsigned cycles;    /* sum of the steps' cycles */
 } mmu_trace;
 
+/* The address of va's L1 descriptor (ARM ARM B3.5.4).  With TTBCR.N = n,
+ * a VA whose top n bits are zero uses TTBR0: table base TTBR0[31:14-n],
+ * index VA[31-n:20]; any other uses TTBR1: base TTBR1[31:14], index
+ * VA[31:20].  N = 0 gives every VA to TTBR0. */
+uint32_t mmu_l1_addr(const mmu_regime *r, uint32_t va);
+
 /* Walks the tables for va.  On success fills *e and returns a NONE fault.
  * Returns external-abort, translation and access-flag faults (the ones a TLB
  * never caches); domain and permission are mmu_check's.  trace may be NULL.
@@ -178,6 +184,13 @@ uint32_t mmu_fsr(const mmu_fault *f, mmu_kind kind);
  * takes a Data Abort instead; the value returned then is the fault form
  * the FSR would carry.) */
 uint32_t mmu_par(const mmu_fault *f, const mmu_entry *e, uint32_t va);
+
+/* Linux's page tables (ARM_NOTES §5; its PTE bits are firmware/abi.h's):
+ * the hardware small-page entry cpu_v7_set_pte_ext writes for a Linux
+ * PTE, with ext the extra hardware bits set_pte_at passes (MMU_PTE_EXT_NG
+ * for a valid, young user page below TASK_SIZE, else none). */
+#define MMU_PTE_EXT_NG (1u << 11)
+uint32_t mmu_linux_pte_to_hw(uint32_t linux_pte, uint32_t ext);
 
 /* Decoding and names, shared by the walker, the CLI, the UI and tests. */
 mmu_desc mmu_desc_decode(unsigned level, uint32_t desc, bool has_pxn);

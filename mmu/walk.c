@@ -132,17 +132,35 @@ static const unsigned leaf_size_log2[MMU_DESC_KIND_COUNT] = {
 	[MMU_DESC_LARGE] = 16,   [MMU_DESC_SMALL] = 12,
 };
 
+/* TTBCR.N = n > 0 gives TTBR0 the VAs whose top n bits are zero, with a
+ * table of 16 KB >> n; TTBR1 the others, with a full 16 KB table. */
+static bool uses_ttbr1(const mmu_regime *r, uint32_t va)
+{
+	unsigned n = r->ttbcr & MMU_TTBCR_N;
+	return n && (va >> (32 - n));
+}
+
+static uint32_t l1_table(const mmu_regime *r, bool ttbr1)
+{
+	return ttbr1 ? r->ttbr1 & ~0x3FFFu : r->ttbr0 & ~(0x3FFFu >> (r->ttbcr & MMU_TTBCR_N));
+}
+
+/* The index is VA[31:20]: under TTBR0 its top n bits are zero, so it is
+ * VA[31-n:20] there. */
+uint32_t mmu_l1_addr(const mmu_regime *r, uint32_t va)
+{
+	return l1_table(r, uses_ttbr1(r, va)) | ((va >> 18) & 0x3FFCu);
+}
+
 mmu_fault mmu_walk(const mmu_regime *r, uint32_t va, const mmu_mem *m, const mmu_hooks *h,
 		   mmu_entry *e, mmu_trace *trace)
 {
-	unsigned n = r->ttbcr & MMU_TTBCR_N;
-	bool use_ttbr1 = n && (va >> (32 - n));
-	uint32_t table = use_ttbr1 ? r->ttbr1 & ~0x3FFFu : r->ttbr0 & ~(0x3FFFu >> n);
-	uint32_t l1_addr = table | ((va >> 18) & 0x3FFCu);
+	bool use_ttbr1 = uses_ttbr1(r, va);
+	uint32_t l1_addr = mmu_l1_addr(r, va);
 
 	memset(e, 0, sizeof *e);
 	if (trace)
-		*trace = (mmu_trace){ .va = va, .ttbr = use_ttbr1, .table = table };
+		*trace = (mmu_trace){ .va = va, .ttbr = use_ttbr1, .table = l1_table(r, use_ttbr1) };
 	if (r->ttbcr & (use_ttbr1 ? MMU_TTBCR_PD1 : MMU_TTBCR_PD0))
 		return fault(MMU_FAULT_TRANSLATION, 1, 0);
 

@@ -6,16 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "firmware/abi.h"
 #include "model/internal.h"
-
-/* fw_marker sends "[marker] NAME\n" in a 64-byte line: longer names are
- * cut, so no marker the firmware reports is longer than this. */
-#define ROI_NAME_MAX 53
 
 enum roi_phase { ROI_BEFORE, ROI_INSIDE, ROI_AFTER };
 
 struct model_roi {
-	char start[ROI_NAME_MAX + 1], end[ROI_NAME_MAX + 1];
+	char start[MARKER_NAME_MAX + 1], end[MARKER_NAME_MAX + 1];
 	bool asked;             /* named by --roi; else the workload's default */
 	enum roi_phase phase;
 	bool end_first;         /* END was reported before START */
@@ -23,14 +20,14 @@ struct model_roi {
 	tlb_stats counters;     /* the ROI's, once phase is ROI_AFTER */
 };
 
-/* A name the guest can report: 1..ROI_NAME_MAX printable characters; a
- * comma would split the --roi value. */
+/* A name the guest can report: 1..MARKER_NAME_MAX printable characters
+ * (longer ones are cut); a comma would split the --roi value. */
 static bool marker_form(const char *name, size_t len, const char *spec, char *err,
 			size_t errlen)
 {
-	if (len == 0 || len > ROI_NAME_MAX) {
-		snprintf(err, errlen, "--roi '%s': a marker name has 1 to %d characters", spec,
-			 ROI_NAME_MAX);
+	if (len == 0 || len > MARKER_NAME_MAX) {
+		snprintf(err, errlen, "--roi '%s': a marker name has 1 to %zu characters", spec,
+			 MARKER_NAME_MAX);
 		return false;
 	}
 	for (size_t i = 0; i < len; i++)
@@ -70,7 +67,7 @@ static int parse_spec(const char *spec, char *start, char *end, bool *none, char
 
 int model_roi_check_spec(const char *spec, char *err, size_t errlen)
 {
-	char start[ROI_NAME_MAX + 1], end[ROI_NAME_MAX + 1];
+	char start[MARKER_NAME_MAX + 1], end[MARKER_NAME_MAX + 1];
 	bool none;
 	return spec ? parse_spec(spec, start, end, &none, err, errlen) : 0;
 }
@@ -79,7 +76,7 @@ int model_roi_new(const char *spec, const char *workload, model_roi **out, char 
 		  size_t errlen)
 {
 	*out = NULL;
-	char start[ROI_NAME_MAX + 1], end[ROI_NAME_MAX + 1];
+	char start[MARKER_NAME_MAX + 1], end[MARKER_NAME_MAX + 1];
 	bool none = false;
 	if (spec) {
 		if (parse_spec(spec, start, end, &none, err, errlen))

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "firmware/board.h"
 #include "ui/internal.h"
 
 /* About 1.2 M instructions a second at 60 frames: the default workload
@@ -595,7 +596,7 @@ int ui_run(emu_t **ep, const ui_options *opt, char *err, size_t errlen)
 	u->metric = opt->metric;
 	u->hover = -1;
 	u->tlb_hover_level = -1;
-	u->selected_mb = 0xC00;
+	u->selected_mb = PAGE_OFFSET >> 20; /* the kernel's first MB */
 	int w = opt->width ? opt->width : 1280, h = opt->height ? opt->height : 800;
 	int rc = -1;
 	script s = { 0 };

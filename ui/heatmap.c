@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "firmware/board.h"
 #include "ui/ui.h"
 
 enum { CELL = 12, GAP = 1, MARGIN = 16, SCALE_H = 16, GRID = 64 };
@@ -75,7 +76,7 @@ int ui_heatmap_png(const model_heat *heat, ui_metric metric, const char *path, c
 			     CELL, rgb);
 		}
 	}
-	unsigned split_row = 0xC0000000u >> 26;
+	unsigned split_row = PAGE_OFFSET >> 26;
 	fill(img, width, MARGIN - 4, MARGIN + split_row * (CELL + GAP) - 1, grid_px + 8, 1, rule);
 	for (unsigned x = 0; x < grid_px; x++) {
 		unsigned char rgb[3];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "emu/scenario.h"
+#include "firmware/abi.h"
 #include "ui/ui.h"
 
 /* What makes two neighbouring mappings one range. */
@@ -81,8 +82,8 @@ size_t ui_ptdump(emu_t *e, const mmu_regime *r, FILE *out)
 			cur.open = false;
 			/* A page Linux has but the hardware does not (an old one). */
 			const mmu_step *l2 = &t.step[1];
-			if (f.level == 2 && t.nsteps == 2 && l2->ok && (l2->addr & 0x800) &&
-			    emu_phys_read32(e, l2->addr - 2048, &lx) && (lx & L_PTE_VALID)) {
+			if (f.level == 2 && t.nsteps == 2 && l2->ok && (l2->addr & PTE_HWTABLE_OFF) &&
+			    emu_phys_read32(e, l2->addr - PTE_HWTABLE_OFF, &lx) && (lx & L_PTE_VALID)) {
 				range old = { .open = true, .va = (uint32_t)va & ~0xFFFu, .end = ((uint32_t)va & ~0xFFFu) + 0x1000,
 					      .pa = lx & ~0xFFFu, .kind = MMU_DESC_FAULT, .has_linux = true,
 					      .linux_flags = lx & 0xFFF };
@@ -91,8 +92,8 @@ size_t ui_ptdump(emu_t *e, const mmu_regime *r, FILE *out)
 			va = f.level == 2 && f.type == MMU_FAULT_TRANSLATION ? va + 0x1000 : (va | 0xFFFFF) + 1;
 			continue;
 		}
-		bool has_linux = m.kind == MMU_DESC_SMALL && (m.l2_addr & 0x800) &&
-				 emu_phys_read32(e, m.l2_addr - 2048, &lx);
+		bool has_linux = m.kind == MMU_DESC_SMALL && (m.l2_addr & PTE_HWTABLE_OFF) &&
+				 emu_phys_read32(e, m.l2_addr - PTE_HWTABLE_OFF, &lx);
 		range next = { .open = true, .va = m.va_base, .end = m.va_base + (1u << m.size_log2),
 			       .pa = m.pa_base, .kind = m.kind, .ap = m.ap, .domain = m.domain, .xn = m.xn,
 			       .ng = m.ng, .has_linux = has_linux, .linux_flags = lx & 0xFFF };

@@ -7,21 +7,23 @@
 
 #include <capstone/capstone.h>
 
+#include "firmware/abi.h"
 #include "ui/internal.h"
 
-/* The kernel's layout (ARM_NOTES §6) and the guest's user layout
- * (guestmm/gmm.h): the program image at 0x10000 with its brk heap above it,
- * mmap from TASK_UNMAPPED_BASE up, the stack's RLIMIT_STACK below
- * STACK_TOP = TASK_SIZE. */
+/* The guest's memory map (firmware/abi.h, ARM_NOTES §6): the program
+ * image and its brk heap below TASK_UNMAPPED_BASE, mmap from there up to
+ * the stack's RLIMIT_STACK below STACK_TOP, then the kernel's.  Where
+ * lowmem ends and vmalloc starts the kernel decides at boot from the RAM
+ * size; these are q3f's at its default 64 MB. */
 const ui_region ui_regions[] = {
-	{ "heap", 0x00000000u, 0x3fffffffu, 0x7fb0ff },
-	{ "mmap", 0x40000000u, 0xbe7fffffu, 0x60c0e0 },
-	{ "stack", 0xbe800000u, 0xbeffffffu, 0xc0a0ff },
-	{ "modules", 0xbf800000u, 0xbfffffffu, 0xffb000 },
-	{ "lowmem", 0xc0000000u, 0xc3dfffffu, 0xff5050 },
-	{ "vmalloc", 0xc4000000u, 0xfeffffffu, 0x50e0a0 },
-	{ "fixmap", 0xfff00000u, 0xfffdffffu, 0xe070ff },
-	{ "vectors", 0xffff0000u, 0xffffffffu, 0xffffff },
+	{ "heap", 0x00000000u, TASK_UNMAPPED_BASE - 1, 0x7fb0ff },
+	{ "mmap", TASK_UNMAPPED_BASE, STACK_TOP - STACK_LIMIT - 1, 0x60c0e0 },
+	{ "stack", STACK_TOP - STACK_LIMIT, STACK_TOP - 1, 0xc0a0ff },
+	{ "modules", MODULES_VADDR, MODULES_END - 1, 0xffb000 },
+	{ "lowmem", PAGE_OFFSET, 0xc3dfffffu, 0xff5050 },
+	{ "vmalloc", 0xc4000000u, VMALLOC_END - 1, 0x50e0a0 },
+	{ "fixmap", FIXADDR_START, FIXADDR_TOP - 1, 0xe070ff },
+	{ "vectors", VECTORS_BASE, 0xffffffffu, 0xffffff },
 };
 const size_t ui_region_count = sizeof ui_regions / sizeof ui_regions[0];
 
@@ -138,8 +140,8 @@ static void on_walk(void *ctx, uint32_t va, const mmu_fault *fault, const mmu_en
 	}
 	/* A small page behind an L1 table: Linux's own PTE is 2 KB below. */
 	const mmu_step *l2 = &trace->step[1];
-	if (trace->nsteps == 2 && l2->ok && (l2->addr & 0x800))
-		w->has_linux = emu_phys_read32(u->e, l2->addr - 2048, &w->linux_pte);
+	if (trace->nsteps == 2 && l2->ok && (l2->addr & PTE_HWTABLE_OFF))
+		w->has_linux = emu_phys_read32(u->e, l2->addr - PTE_HWTABLE_OFF, &w->linux_pte);
 }
 
 void ui_cpu_read(ui_t *u, uint32_t pc, ui_cpu *cpu)
@@ -177,8 +179,8 @@ static void capture_walk(ui_t *u, const model_access_event *a, ui_walk *out)
 		if (a->result->entry) {
 			w->has_entry = true;
 			w->entry = *a->result->entry;
-			if (w->entry.levels == 2 && (w->entry.l2_addr & 0x800))
-				w->has_linux = emu_phys_read32(u->e, w->entry.l2_addr - 2048, &w->linux_pte);
+			if (w->entry.levels == 2 && (w->entry.l2_addr & PTE_HWTABLE_OFF))
+				w->has_linux = emu_phys_read32(u->e, w->entry.l2_addr - PTE_HWTABLE_OFF, &w->linux_pte);
 		}
 	}
 	w->pc = a->pc;
@@ -227,8 +229,8 @@ static void capture(ui_t *u, const model_access_event *a)
 	if (walk_pte_addr(w, &st->pte_addr)) {
 		st->has_pte = st->pte_existed = true;
 		emu_phys_read32(u->e, st->pte_addr, &st->hw_before);
-		if (st->pte_addr & 0x800)
-			emu_phys_read32(u->e, st->pte_addr - 2048, &st->linux_before);
+		if (st->pte_addr & PTE_HWTABLE_OFF)
+			emu_phys_read32(u->e, st->pte_addr - PTE_HWTABLE_OFF, &st->linux_before);
 	}
 }
 
@@ -247,8 +249,8 @@ static void capture_retry(ui_t *u, const model_access_event *a)
 		st->has_pte = true; /* the handler made the L2 table */
 	if (st->has_pte) {
 		emu_phys_read32(u->e, st->pte_addr, &st->hw_after);
-		if (st->pte_addr & 0x800)
-			emu_phys_read32(u->e, st->pte_addr - 2048, &st->linux_after);
+		if (st->pte_addr & PTE_HWTABLE_OFF)
+			emu_phys_read32(u->e, st->pte_addr - PTE_HWTABLE_OFF, &st->linux_after);
 	}
 }
 

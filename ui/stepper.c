@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "firmware/abi.h"
 #include "ui/internal.h"
 
 static const uint32_t TEXT = UI_TEXT, DIM = UI_DIM, HEAD = UI_HEAD, BAD = UI_BAD, GOOD = UI_GOOD;
@@ -98,9 +99,10 @@ static int draw_pte_pair(ui_t *u, int x, int y, uint32_t addr, uint32_t hw, uint
 	char st[64];
 	y = draw_bits(u, x, y, "   hardware PTE", hw, hw_fields, NFIELDS, NULL);
 	y = draw_bits(u, x, y, "   Linux PTE", lx, linux_fields, NFIELDS, NULL);
-	uint32_t want = emu_linux_pte_to_hw(lx, hw & 0x800);
-	ui_text(u, x, y, DIM, "   Linux PTE at 0x%08x (2 KB below): %s; set_pte_ext gives 0x%08x%s", addr - 2048,
-		ui_linux_state(lx, st, sizeof st), want, want == hw ? " = the hardware PTE" : " (differs!)");
+	uint32_t want = mmu_linux_pte_to_hw(lx, hw & MMU_PTE_EXT_NG);
+	ui_text(u, x, y, DIM, "   Linux PTE at 0x%08x (2 KB below): %s; set_pte_ext gives 0x%08x%s",
+		addr - PTE_HWTABLE_OFF, ui_linux_state(lx, st, sizeof st), want,
+		want == hw ? " = the hardware PTE" : " (differs!)");
 	return explain_linux(u, x, y + u->ch, lx, hw);
 }
 
@@ -269,8 +271,8 @@ static void draw_handler(ui_t *u, int x, int y)
 		y += u->ch + 2;
 		y = draw_bits(u, x, y, "   before", st->hw_before, hw_fields, NFIELDS, NULL);
 		y = draw_bits(u, x, y, "   after", st->hw_after, hw_fields, NFIELDS, &st->hw_before);
-		if (st->pte_addr & 0x800) {
-			ui_text(u, x, y, HEAD, "Linux PTE [0x%08x]: %s -> %s", st->pte_addr - 2048,
+		if (st->pte_addr & PTE_HWTABLE_OFF) {
+			ui_text(u, x, y, HEAD, "Linux PTE [0x%08x]: %s -> %s", st->pte_addr - PTE_HWTABLE_OFF,
 				ui_linux_state(st->linux_before, a, sizeof a), ui_linux_state(st->linux_after, b, sizeof b));
 			y += u->ch + 2;
 			y = draw_bits(u, x, y, "   before", st->linux_before, linux_fields, NFIELDS, NULL);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "firmware/abi.h"
 #include "ui/internal.h"
 
 enum { BAR = 22, PANEL_W = 480 };
@@ -24,13 +25,12 @@ const mmu_regime *ui_regime(ui_t *u)
 
 uint32_t ui_l1_desc(ui_t *u, uint8_t asid, unsigned mb, uint32_t *addr)
 {
-	const mmu_regime *r = ui_regime(u);
-	unsigned n = r->ttbcr & MMU_TTBCR_N;
+	mmu_regime r = *ui_regime(u);
 	ui_space *s = u->space[asid];
-	uint32_t ttbr0 = s ? s->ttbr0 : r->ttbr0, v = 0;
-	bool high = n && (mb >> (12 - n)) != 0;
-	uint32_t base = high ? r->ttbr1 & ~0x3FFFu : ttbr0 & ~((0x4000u >> n) - 1);
-	*addr = base | mb << 2;
+	if (s)
+		r.ttbr0 = s->ttbr0; /* the ASID's own tables */
+	uint32_t v = 0;
+	*addr = mmu_l1_addr(&r, (uint32_t)mb << 20);
 	emu_phys_read32(u->e, *addr, &v);
 	return v;
 }
@@ -124,7 +124,7 @@ static int draw_regions(ui_t *u)
 			u->region_at[i] = (SDL_Rect){ gx + 64 * c + 12, y, 17 * u->cw, u->ch };
 	}
 	/* The user/kernel split at PAGE_OFFSET. */
-	ui_fill(u, gx - 6, gy + (0xC00 / 64) * c - 1, 64 * c + 6, 2, 0xffffff);
+	ui_fill(u, gx - 6, gy + (int)((PAGE_OFFSET >> 20) / 64) * c - 1, 64 * c + 6, 2, 0xffffff);
 	return label_y + u->ch;
 }
 
@@ -228,8 +228,8 @@ static int draw_hover(ui_t *u, int x, int y)
 		ui_text(u, x, y += u->ch, DIM, "  %.52s", d);
 		uint32_t lx;
 		char st[64];
-		if ((a2 & 0x800) && emu_phys_read32(u->e, a2 - 2048, &lx))
-			ui_text(u, x, y += u->ch, TEXT, "Linux PTE [0x%08x] = 0x%08x", a2 - 2048, lx),
+		if ((a2 & PTE_HWTABLE_OFF) && emu_phys_read32(u->e, a2 - PTE_HWTABLE_OFF, &lx))
+			ui_text(u, x, y += u->ch, TEXT, "Linux PTE [0x%08x] = 0x%08x", a2 - PTE_HWTABLE_OFF, lx),
 			ui_text(u, x, y += u->ch, DIM, "  %s", ui_linux_state(lx, st, sizeof st));
 		if (d2.kind == MMU_DESC_SMALL || d2.kind == MMU_DESC_LARGE) {
 			pa = d2.base + (va & (d2.kind == MMU_DESC_SMALL ? 0xFFF : 0xFFFF));

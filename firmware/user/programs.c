@@ -337,32 +337,32 @@ static int test_syscalls(const char *args)
 	(void)args;
 	EXPECT_EQ("getpid of init", getpid(), 1);
 	EXPECT_EQ("write returns its length", write(1, "hello\n", 6), 6);
-	EXPECT_EQ("write to a bad fd: -EBADF", write(7, "x", 1), -9);
-	EXPECT_EQ("write from a bad pointer: -EFAULT", write(1, (void *)0x100, 4), -14);
-	EXPECT_EQ("write from kernel space: -EFAULT", write(1, (void *)0xC0008000u, 4), -14);
-	EXPECT_EQ("mmap of a file: -EBADF", (long)mmap(0, 4096, PROT_READ, MAP_PRIVATE, -1), -9);
-	EXPECT_EQ("mmap of 0 bytes: -EINVAL", (long)mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1), -22);
-	EXPECT_EQ("mmap with unknown PROT bits: -EINVAL", (long)mmap(0, 4096, 8, MAP_PRIVATE | MAP_ANONYMOUS, -1), -22);
-	EXPECT_EQ("mmap shared: -EINVAL", (long)mmap(0, 4096, PROT_READ, 0x01 | MAP_ANONYMOUS, -1), -22);
+	EXPECT_EQ("write to a bad fd: -EBADF", write(7, "x", 1), -EBADF);
+	EXPECT_EQ("write from a bad pointer: -EFAULT", write(1, (void *)0x100, 4), -EFAULT);
+	EXPECT_EQ("write from kernel space: -EFAULT", write(1, (void *)0xC0008000u, 4), -EFAULT);
+	EXPECT_EQ("mmap of a file: -EBADF", (long)mmap(0, 4096, PROT_READ, MAP_PRIVATE, -1), -EBADF);
+	EXPECT_EQ("mmap of 0 bytes: -EINVAL", (long)mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1), -EINVAL);
+	EXPECT_EQ("mmap with unknown PROT bits: -EINVAL", (long)mmap(0, 4096, 8, MAP_PRIVATE | MAP_ANONYMOUS, -1), -EINVAL);
+	EXPECT_EQ("mmap shared: -EINVAL", (long)mmap(0, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1), -EINVAL);
 	EXPECT_EQ("MAP_FIXED unaligned: -EINVAL",
-		  (long)mmap((void *)0x20000100, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1), -22);
+		  (long)mmap((void *)0x20000100, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1), -EINVAL);
 	EXPECT_EQ("MAP_FIXED at 0: -EINVAL",
-		  (long)mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1), -22);
+		  (long)mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1), -EINVAL);
 	EXPECT_EQ("mmap larger than the free space: -ENOMEM",
-		  (long)mmap(0, 0xA0000000u, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1), -12);
-	EXPECT_EQ("munmap unaligned: -EINVAL", munmap((void *)0x1001, 4096), -22);
-	EXPECT_EQ("munmap of 0 bytes: -EINVAL", munmap((void *)0x20000000, 0), -22);
+		  (long)mmap(0, 0xA0000000u, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1), -ENOMEM);
+	EXPECT_EQ("munmap unaligned: -EINVAL", munmap((void *)0x1001, 4096), -EINVAL);
+	EXPECT_EQ("munmap of 0 bytes: -EINVAL", munmap((void *)0x20000000, 0), -EINVAL);
 	EXPECT_EQ("munmap of a hole", munmap((void *)0x30000000, 4096), 0);
-	EXPECT_EQ("mprotect unaligned: -EINVAL", mprotect((void *)0x1001, 4096, PROT_READ), -22);
-	EXPECT_EQ("mprotect of a hole: -ENOMEM", mprotect((void *)0x30000000, 4096, PROT_READ), -12);
-	EXPECT_EQ("madvise with an unknown advice: -EINVAL", madvise((void *)0x30000000, 4096, 99), -22);
-	EXPECT_EQ("madvise unaligned: -EINVAL", madvise((void *)0x30000001, 4096, MADV_DONTNEED), -22);
-	EXPECT_EQ("madvise of a hole: -ENOMEM", madvise((void *)0x30000000, 4096, MADV_DONTNEED), -12);
-	EXPECT_EQ("unknown system call: -ENOSYS", sys_call(999, 0, 0, 0, 0, 0, 0), -38);
-	EXPECT_EQ("mm_stats to a bad pointer: -EFAULT", mm_stats((struct mm_stats *)0x100), -14);
-	EXPECT_EQ("marker from a bad pointer: -EFAULT", marker((const char *)0x100), -14);
+	EXPECT_EQ("mprotect unaligned: -EINVAL", mprotect((void *)0x1001, 4096, PROT_READ), -EINVAL);
+	EXPECT_EQ("mprotect of a hole: -ENOMEM", mprotect((void *)0x30000000, 4096, PROT_READ), -ENOMEM);
+	EXPECT_EQ("madvise with an unknown advice: -EINVAL", madvise((void *)0x30000000, 4096, 99), -EINVAL);
+	EXPECT_EQ("madvise unaligned: -EINVAL", madvise((void *)0x30000001, 4096, MADV_DONTNEED), -EINVAL);
+	EXPECT_EQ("madvise of a hole: -ENOMEM", madvise((void *)0x30000000, 4096, MADV_DONTNEED), -ENOMEM);
+	EXPECT_EQ("unknown system call: -ENOSYS", sys_call(999, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	EXPECT_EQ("mm_stats to a bad pointer: -EFAULT", mm_stats((struct mm_stats *)0x100), -EFAULT);
+	EXPECT_EQ("marker from a bad pointer: -EFAULT", marker((const char *)0x100), -EFAULT);
 	EXPECT_EQ("marker", marker("test-syscalls"), 0);
-	EXPECT_EQ("wait4 without children: -ECHILD", wait4(-1, 0), -10);
+	EXPECT_EQ("wait4 without children: -ECHILD", wait4(-1, 0), -ECHILD);
 	EXPECT_EQ("sched_yield", sched_yield(), 0);
 	struct sysinfo info;
 	EXPECT_EQ("sysinfo", sysinfo(&info), 0);
@@ -370,7 +370,7 @@ static int test_syscalls(const char *args)
 	       (long)info.freeram, (long)info.totalram);
 	EXPECT_EQ("sysinfo: in pages", info.mem_unit, PAGE_SIZE);
 	EXPECT_EQ("sysinfo: one task", info.procs, 1);
-	EXPECT_EQ("sysinfo to a bad pointer: -EFAULT", sysinfo((struct sysinfo *)0x100), -14);
+	EXPECT_EQ("sysinfo to a bad pointer: -EFAULT", sysinfo((struct sysinfo *)0x100), -EFAULT);
 
 	/* brk: grows and shrinks the heap; past its limits it stays put. */
 	long cur = brk(0);
@@ -390,10 +390,10 @@ static int test_syscalls(const char *args)
 	fixed[0] = 5, fixed[2048] = 6;
 	EXPECT_EQ("munmap of the middle page", munmap((void *)(fixed + 1024), PAGE_SIZE), 0);
 	EXPECT_EQ("both ends stay", fixed[0] + fixed[2048], 11);
-	EXPECT_EQ("the middle is gone: SIGSEGV", child_touch(fixed + 1024, false), 11);
-	EXPECT_EQ("mprotect across the hole: -ENOMEM", mprotect((void *)fixed, 3 * PAGE_SIZE, PROT_READ), -12);
+	EXPECT_EQ("the middle is gone: SIGSEGV", child_touch(fixed + 1024, false), SIGSEGV);
+	EXPECT_EQ("mprotect across the hole: -ENOMEM", mprotect((void *)fixed, 3 * PAGE_SIZE, PROT_READ), -ENOMEM);
 	EXPECT_EQ("madvise across the hole does the rest: -ENOMEM",
-		  madvise((void *)fixed, 3 * PAGE_SIZE, MADV_DONTNEED), -12);
+		  madvise((void *)fixed, 3 * PAGE_SIZE, MADV_DONTNEED), -ENOMEM);
 	EXPECT_EQ("... and the pages it could are zero", fixed[0] + fixed[2048], 0);
 	EXPECT_EQ("munmap", munmap((void *)fixed, 3 * PAGE_SIZE), 0);
 
@@ -405,7 +405,7 @@ static int test_syscalls(const char *args)
 	EXPECT_EQ("write of a buffer running into a hole: the part before it",
 		  write(1, text + PAGE_SIZE - 4, 8), 4);
 	void *none = map(PAGE_SIZE, PROT_NONE);
-	EXPECT_EQ("write from a PROT_NONE page: -EFAULT", write(1, none, 4), -14);
+	EXPECT_EQ("write from a PROT_NONE page: -EFAULT", write(1, none, 4), -EFAULT);
 	memcpy(text, "uaccess\n", 8);
 	long pid = fork();
 	if (pid == 0) {
@@ -423,20 +423,20 @@ static int test_syscalls(const char *args)
 	pid = fork();
 	if (pid == 0)
 		exit((int)(getpid() & 0x7F));
-	EXPECT_EQ("wait4 for another pid: -ECHILD", wait4(pid + 100, &status), -10);
+	EXPECT_EQ("wait4 for another pid: -ECHILD", wait4(pid + 100, &status), -ECHILD);
 	EXPECT_EQ("wait4 for the child", wait4(pid, &status), pid);
 	EXPECT_EQ("exit status: the child's pid, from its getpid", status, (pid & 0x7F) << 8);
 	pid = fork();
 	if (pid == 0)
 		exit(0);
-	EXPECT_EQ("wait4 into a read-only page: -EFAULT", wait4(pid, (int *)map(PAGE_SIZE, PROT_READ)), -14);
-	EXPECT_EQ("... the child was reaped all the same", wait4(-1, 0), -10);
+	EXPECT_EQ("wait4 into a read-only page: -EFAULT", wait4(pid, (int *)map(PAGE_SIZE, PROT_READ)), -EFAULT);
+	EXPECT_EQ("... the child was reaped all the same", wait4(-1, 0), -ECHILD);
 	long children = 0;
 	while ((pid = fork()) > 0)
 		children++;
 	if (pid == 0)
 		exit(0);
-	EXPECT_EQ("fork with the task table full: -EAGAIN", pid, -11);
+	EXPECT_EQ("fork with the task table full: -EAGAIN", pid, -EAGAIN);
 	EXPECT_EQ("... after every other task slot was used", children, 63);
 	while (wait4(-1, 0) > 0)
 		children--;
@@ -606,7 +606,7 @@ static int test_segv(const char *args)
 		}
 		int status = -1;
 		wait4(pid, &status);
-		expect(status == 11, what[k], status, 11);
+		expect(status == SIGSEGV, what[k], status, SIGSEGV);
 	}
 	EXPECT_EQ("the system goes on: getpid", getpid(), 1);
 	return verdict("test-segv");
@@ -624,7 +624,7 @@ static int test_stack(const char *args)
 		exit((int)recurse(100000)); /* 25 MB: beyond the 8 MB limit */
 	int status = -1;
 	wait4(pid, &status);
-	EXPECT_EQ("recursion past the stack limit: SIGSEGV", status, 11);
+	EXPECT_EQ("recursion past the stack limit: SIGSEGV", status, SIGSEGV);
 	return verdict("test-stack");
 }
 
@@ -823,7 +823,7 @@ static int test_reclaim(const char *args)
 	int status = -1;
 	wait4(pid, &status);
 	b = stats_now();
-	EXPECT_EQ("dirtying more than RAM and swap: killed by SIGKILL", status, 9);
+	EXPECT_EQ("dirtying more than RAM and swap: killed by SIGKILL", status, SIGKILL);
 	EXPECT_EQ("... counted as OOM", b.oom - start.oom, 1);
 	EXPECT_EQ("the system goes on: getpid", getpid(), 1);
 	return verdict("test-reclaim");

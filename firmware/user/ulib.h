@@ -1,5 +1,6 @@
 /* The user programs' library: ARM EABI system calls (number in r7, SVC #0)
- * and a few helpers.  No host or kernel headers. */
+ * and a few helpers.  No host or kernel headers: the system call numbers,
+ * flags and structures are the guest ABI's (../abi.h). */
 #ifndef MMUSCOPE_USER_ULIB_H
 #define MMUSCOPE_USER_ULIB_H
 
@@ -7,65 +8,56 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROT_NONE 0
-#define PROT_READ 1
-#define PROT_WRITE 2
-#define PROT_EXEC 4
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MADV_DONTNEED 4
-#define MADV_FREE 8
+#include "../abi.h"
+
 #define PAGE_SIZE 4096u
 
 long sys_call(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
-static inline void exit(int code) { sys_call(1, code, 0, 0, 0, 0, 0); for (;;) ; }
-static inline long fork(void) { return sys_call(2, 0, 0, 0, 0, 0, 0); }
+static inline void exit(int code) { sys_call(__NR_exit, code, 0, 0, 0, 0, 0); for (;;) ; }
+static inline long fork(void) { return sys_call(__NR_fork, 0, 0, 0, 0, 0, 0); }
 static inline long write(int fd, const void *buf, size_t len)
 {
-	return sys_call(4, fd, (long)buf, (long)len, 0, 0, 0);
+	return sys_call(__NR_write, fd, (long)buf, (long)len, 0, 0, 0);
 }
-static inline long getpid(void) { return sys_call(20, 0, 0, 0, 0, 0, 0); }
-static inline long brk(void *addr) { return sys_call(45, (long)addr, 0, 0, 0, 0, 0); }
-static inline long munmap(void *addr, size_t len) { return sys_call(91, (long)addr, (long)len, 0, 0, 0, 0); }
-static inline long wait4(long pid, int *status) { return sys_call(114, pid, (long)status, 0, 0, 0, 0); }
+static inline long getpid(void) { return sys_call(__NR_getpid, 0, 0, 0, 0, 0, 0); }
+static inline long brk(void *addr) { return sys_call(__NR_brk, (long)addr, 0, 0, 0, 0, 0); }
+static inline long munmap(void *addr, size_t len)
+{
+	return sys_call(__NR_munmap, (long)addr, (long)len, 0, 0, 0, 0);
+}
+static inline long wait4(long pid, int *status)
+{
+	return sys_call(__NR_wait4, pid, (long)status, 0, 0, 0, 0);
+}
 static inline long mprotect(void *addr, size_t len, int prot)
 {
-	return sys_call(125, (long)addr, (long)len, prot, 0, 0, 0);
+	return sys_call(__NR_mprotect, (long)addr, (long)len, prot, 0, 0, 0);
 }
-struct sysinfo {
-	long uptime;
-	unsigned long loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
-	uint16_t procs, pad;
-	unsigned long totalhigh, freehigh;
-	uint32_t mem_unit;
-	char _f[8];
-};
-static inline long sysinfo(struct sysinfo *info) { return sys_call(116, (long)info, 0, 0, 0, 0, 0); }
-static inline long sched_yield(void) { return sys_call(158, 0, 0, 0, 0, 0, 0); }
+static inline long sysinfo(struct sysinfo *info)
+{
+	return sys_call(__NR_sysinfo, (long)info, 0, 0, 0, 0, 0);
+}
+static inline long sched_yield(void) { return sys_call(__NR_sched_yield, 0, 0, 0, 0, 0, 0); }
 static inline void *mmap(void *addr, size_t len, int prot, int flags, int fd)
 {
-	return (void *)sys_call(192, (long)addr, (long)len, prot, flags, fd, 0);
+	return (void *)sys_call(__NR_mmap2, (long)addr, (long)len, prot, flags, fd, 0);
 }
 static inline long madvise(void *addr, size_t len, int advice)
 {
-	return sys_call(220, (long)addr, (long)len, advice, 0, 0, 0);
+	return sys_call(__NR_madvise, (long)addr, (long)len, advice, 0, 0, 0);
 }
 #define MAP_FAILED_ERR(p) ((unsigned long)(p) >= 0xFFFFF000ul)
 
-/* The kernel's memory-manager counters (guestmm/gmm.h GMM_STATS order). */
-struct mm_stats {
-	unsigned long demand, young, dirty, cow, cow_reuse, spurious, stack_grow, segv, forks,
-		exits, switches, asid_rollovers, aging_passes, aged, tlb_flush_page, tlb_flush_mm,
-		blocks, splits, reclaimed, oom, pass_referenced, dirtied, zero_page, pgscan, pgactivate,
-		pgdeactivate, reclaim_referenced, pswpout, pswpin, kswapd_runs, pglazyfreed;
-};
+/* The kernel's memory-manager counters. */
 static inline long mm_stats(struct mm_stats *s)
 {
-	return sys_call(0xF0100, (long)s, sizeof *s, 0, 0, 0, 0);
+	return sys_call(__NR_mm_stats, (long)s, sizeof *s, 0, 0, 0, 0);
 }
 /* A semihosting marker (mmuscope records it; scenarios wait on it). */
-static inline long marker(const char *name) { return sys_call(0xF0101, (long)name, 0, 0, 0, 0, 0); }
+static inline long marker(const char *name)
+{
+	return sys_call(__NR_mm_marker, (long)name, 0, 0, 0, 0, 0);
+}
 
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

@@ -352,6 +352,35 @@ static void test_ttbcr(void)
 	CHECK_EQ(pa_of(0xFFF00010), 0x40500010);
 }
 
+/* The L1 descriptor address (ARM ARM B3.5.4): TTBCR.N = n gives VAs whose
+ * top n bits are zero to TTBR0, base TTBR0[31:14-n], index VA[31-n:20];
+ * the others to TTBR1, base TTBR1[31:14], index VA[31:20]; the address is
+ * base | index << 2.  TTBR bits below the base are walk attributes. */
+static void test_l1_addr(void)
+{
+	static const struct { uint32_t ttbcr, ttbr0, ttbr1, va, addr; } cases[] = {
+		/* N = 0: every VA through TTBR0's 16 KB table (ARM_NOTES §1) */
+		{ 0, 0x40004059, 0x4000C059, 0xC0123456, 0x40007004 },
+		{ 0, 0x40006000, 0x4000C059, 0x00000000, 0x40004000 },
+		{ 0, 0x40004059, 0x4000C059, 0xFFF00000, 0x40007FFC },
+		/* N = 1: TTBR0 below 2 GB, an 8 KB table at TTBR0[31:13] */
+		{ 1, 0x4000A059, 0x4000C059, 0x7FF00000, 0x4000BFFC },
+		{ 1, 0x4000A059, 0x4000C059, 0x80000000, 0x4000E000 },
+		/* N = 2: TTBR0 below 1 GB, a 4 KB table at TTBR0[31:12] */
+		{ 2, 0x40005059, 0x4000C059, 0x3FF00000, 0x40005FFC },
+		{ 2, 0x40005059, 0x4000E059, 0x40000000, 0x4000D000 },
+		{ 2, 0x40005059, 0x4000C059, 0xFFFFFFFF, 0x4000FFFC },
+		/* N = 7: TTBR0 below 32 MB, a 128-byte table at TTBR0[31:7] */
+		{ 7, 0x40004FD9, 0x4000C059, 0x01F00000, 0x40004FFC },
+		{ 7, 0x40004FD9, 0x4000C059, 0x02000000, 0x4000C080 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		mmu_regime r = { .ttbcr = cases[i].ttbcr, .ttbr0 = cases[i].ttbr0,
+				 .ttbr1 = cases[i].ttbr1 };
+		CHECK_EQ(mmu_l1_addr(&r, cases[i].va), cases[i].addr);
+	}
+}
+
 static void test_alignment_and_mmu_off(void)
 {
 	reset();
@@ -515,6 +544,40 @@ static void test_trace(void)
 	CHECK_STR(buf, "fault");
 }
 
+/* cpu_v7_set_pte_ext (arch/arm/mm/proc-v7-2level.S; ARM_NOTES §5): the
+ * Linux PTE bits are present 0, young 1, MT 5:2, dirty 6, rdonly 7,
+ * user 8, xn 9, shared 10, none 11; the hardware small page keeps the PFN
+ * and S (bit 10), takes C:B from MT[1:0] and TEX[0] (bit 6) from MT[2],
+ * always has AP[0] (bit 4) and type 2, gets APX (bit 9) when read-only or
+ * clean, AP[1] (bit 5) for user, XN (bit 0), plus ext; and is 0 when the
+ * page is old, not present or PROT_NONE. */
+static void test_linux_pte_to_hw(void)
+{
+	static const struct { uint32_t linux_pte, ext, hw; } cases[] = {
+		/* user anonymous page, write-alloc (MT 0111), dirty, young, XN,
+		 * shared: PFN | nG 0x800 | S 0x400 | TEX0 0x40 | AP1 0x20 |
+		 * AP0 0x10 | C 0x8 | B 0x4 | small 0x2 | XN 0x1 */
+		{ 0x4321075F, 0x800, 0x43210C7F },
+		/* the same page clean: APX 0x200 too */
+		{ 0x4321071F, 0x800, 0x43210E7F },
+		/* the same page without XN, not shared, no ext */
+		{ 0x4321015F, 0, 0x4321007E },
+		/* vmalloc: kernel RW, write-alloc, dirty, young, XN */
+		{ 0x4000125F, 0, 0x4000105F },
+		/* the vectors page: write-back (MT 0011), user, read-only,
+		 * dirty, young: APX | AP1 | AP0 | C | B | small */
+		{ 0x43E001CF, 0, 0x43E0023E },
+		/* device (MT 0100: TEX0 only), kernel RW, shared, XN */
+		{ 0x20090653, 0, 0x20090453 },
+		/* old (young clear), not present (a swap entry), PROT_NONE */
+		{ 0x4321075D, 0x800, 0 },
+		{ 0x4321075E, 0x800, 0 },
+		{ 0x43210B8F, 0x800, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_EQ(mmu_linux_pte_to_hw(cases[i].linux_pte, cases[i].ext), cases[i].hw);
+}
+
 int main(void)
 {
 	ram = calloc(1, RAM_SIZE);
@@ -529,11 +592,13 @@ int main(void)
 	test_replicas();
 	test_external_aborts();
 	test_ttbcr();
+	test_l1_addr();
 	test_alignment_and_mmu_off();
 	test_pxn();
 	test_attributes();
 	test_fsr_and_par();
 	test_trace();
+	test_linux_pte_to_hw();
 	free(ram);
 	return check_report();
 }
