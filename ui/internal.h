@@ -193,6 +193,12 @@ void ui_reset_counts(ui_t *u);
 unsigned ui_walk_stages(const ui_walk *w);
 uint32_t ui_metric_value(const ui_counts *c, ui_metric m);
 bool ui_entry_hit(const ui_t *u, const void *entry);
+/* The CPU's translation regime, read again only after the machine ran. */
+const mmu_regime *ui_regime(ui_t *u);
+/* The L1 descriptor for an MB of an address space (0 when unreadable),
+ * and the L2 descriptor of a page under it. */
+uint32_t ui_l1_desc(ui_t *u, uint8_t asid, unsigned mb, uint32_t *addr);
+bool ui_l2_desc(ui_t *u, uint32_t l1, unsigned page, uint32_t *addr, uint32_t *value);
 
 /* The palette. */
 enum { UI_BG = 0x18181c, UI_TEXT = 0xe6e6e6, UI_DIM = 0x9a9aa0, UI_HEAD = 0xffd75a, UI_BAD = 0xff6464,
@@ -242,11 +248,5 @@ void ui_render(ui_t *u);
 int ui_cell_at(const ui_t *u, int x, int y);
 /* The pixel at the centre of a cell, for scripted clicks. */
 void ui_cell_centre(const ui_t *u, int cell, int *x, int *y);
-/* The CPU's translation regime, read again only after the machine ran. */
-const mmu_regime *ui_regime(ui_t *u);
-/* The L1 descriptor for an MB of an address space (0 when unreadable),
- * and the L2 descriptor of a page under it. */
-uint32_t ui_l1_desc(ui_t *u, uint8_t asid, unsigned mb, uint32_t *addr);
-bool ui_l2_desc(ui_t *u, uint32_t l1, unsigned page, uint32_t *addr, uint32_t *value);
 
 #endif

@@ -13,36 +13,6 @@ enum { BAR = 22, PANEL_W = 480 };
 static const uint32_t BG = UI_BG, EMPTY = 0x303034, TEXT = UI_TEXT, DIM = UI_DIM, HEAD = UI_HEAD,
 		      GOOD = UI_GOOD;
 
-const mmu_regime *ui_regime(ui_t *u)
-{
-	if (u->regime_e != u->e || u->regime_insns != emu_insns(u->e)) {
-		emu_read_regime(u->e, &u->regime);
-		u->regime_e = u->e;
-		u->regime_insns = emu_insns(u->e);
-	}
-	return &u->regime;
-}
-
-uint32_t ui_l1_desc(ui_t *u, uint8_t asid, unsigned mb, uint32_t *addr)
-{
-	mmu_regime r = *ui_regime(u);
-	ui_space *s = u->space[asid];
-	if (s)
-		r.ttbr0 = s->ttbr0; /* the ASID's own tables */
-	uint32_t v = 0;
-	*addr = mmu_l1_addr(&r, (uint32_t)mb << 20);
-	emu_phys_read32(u->e, *addr, &v);
-	return v;
-}
-
-bool ui_l2_desc(ui_t *u, uint32_t l1, unsigned page, uint32_t *addr, uint32_t *value)
-{
-	if ((l1 & 3) != 1)
-		return false;
-	*addr = (l1 & ~0x3FFu) | page << 2;
-	return emu_phys_read32(u->e, *addr, value);
-}
-
 /* ---- heatmap and L2 grid ------------------------------------------------ */
 
 static bool grid_is_l2(const ui_t *u)

@@ -24,7 +24,7 @@ ALLOWED = {
     "mmu": set(),
 }
 NO_UNICORN = {"model", "tlb", "mmu"}
-NO_CIRCLES = {"emu", "model", "mmu"}
+NO_CIRCLES = {"ui", "emu", "model", "mmu"}
 
 
 def symbols(archive):
