@@ -13,6 +13,9 @@
 	.global	_start
 _start:
 	bl	main
+	mov	r4, r0
+	bl	print_flush		@ a last line without its newline
+	mov	r0, r4
 	mov	r7, #1			@ exit
 	svc	#0
 	b	.

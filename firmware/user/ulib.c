@@ -53,21 +53,36 @@ int strcmp(const char *a, const char *b)
 }
 
 bool timing_dependent_output;
-static bool mid_line;
 
-/* Every byte of output goes through here, so each line gets the tag. */
+/* Every byte print writes goes through here, so each line gets the tag,
+ * and out in one write a line (up to the buffer's size): a process the
+ * timer preempts between two writes would otherwise have its line split
+ * by another process's (mix's children print side by side), which made
+ * the console depend on where the timer fell (line buffering, as
+ * stdio does on a terminal). */
+static char line[128];
+static size_t line_used;
+static bool mid_line;           /* a line was flushed before its end */
+
+void print_flush(void)
+{
+	if (!line_used)
+		return;
+	mid_line = line[line_used - 1] != '\n';
+	sys_call(__NR_write, 1, (long)line, (long)line_used, 0, 0, 0);
+	line_used = 0;
+}
+
 static void emit(const char *s, size_t n)
 {
-	while (n) {
-		size_t k = 0;
-		while (k < n && s[k++] != '\n')
-			;
-		if (timing_dependent_output && !mid_line)
-			write(1, TIMING_TAG, sizeof TIMING_TAG - 1);
-		write(1, s, k);
-		mid_line = s[k - 1] != '\n';
-		s += k;
-		n -= k;
+	for (size_t i = 0; i < n; i++) {
+		if (line_used == 0 && !mid_line && timing_dependent_output) {
+			memcpy(line, TIMING_TAG, sizeof TIMING_TAG - 1);
+			line_used = sizeof TIMING_TAG - 1;
+		}
+		line[line_used++] = s[i];
+		if (s[i] == '\n' || line_used == sizeof line)
+			print_flush();
 	}
 }
 
