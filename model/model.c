@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "model/model.h"
+#include "model/internal.h"
 
 uint8_t *model_ram_map(uint32_t size)
 {
@@ -94,12 +94,6 @@ void model_set_events(model_t *m, const model_events *events)
 {
 	m->events = events ? *events : (model_events){ 0 };
 }
-
-void model_trace_cp15(model_trace *t, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
-		      uint32_t value);
-void model_trace_write(model_trace *t, uint32_t pa, const void *data, size_t len);
-void model_trace_marker(model_trace *t, const char *name);
-void model_roi_marker(model_roi *r, const tlb_t *t, const char *name);
 
 void model_cp15(model_t *m, unsigned crn, unsigned opc1, unsigned crm, unsigned opc2,
 		uint32_t value)
