@@ -75,22 +75,6 @@ static const struct emu_block_plan *block_plan(emu_t *e)
 	return p;
 }
 
-static uint32_t planned_access_pc(emu_t *e, const struct emu_block_plan *p, uint32_t va)
-{
-	uint32_t cpsr = 0;
-	bool have_cpsr = false;
-	for (unsigned i = e->plan_next; i < p->nmem; i++) {
-		uint32_t w = p->copy[p->word[i]], pc = e->block_va + 4u * p->word[i];
-		if (w >> 28 < 0xE && !conditional_access_at(e, w, &p->insn[i], pc, va, &cpsr,
-							    &have_cpsr))
-			continue;
-		e->plan_next = i + 1;
-		e->access_left = p->insn[i].count - 1;
-		return e->access_pc = pc;
-	}
-	return e->access_pc; /* more accesses than the decoder expects: keep the last */
-}
-
 static bool block_word(emu_t *e, uint32_t pc, uint32_t *w)
 {
 	if (e->block_code && (pc >> 12) == (e->block_va >> 12)) {
@@ -98,6 +82,39 @@ static bool block_word(emu_t *e, uint32_t pc, uint32_t *w)
 		return true;
 	}
 	return emu_read_virt(e, pc, w, 4);
+}
+
+/* Where the search for the block's next load/store stands: an index into
+ * the plan, or the address of the next word to decode without one. */
+struct scan {
+	unsigned index;
+	uint32_t addr;
+};
+
+/* The block's next load/store from s on (s advanced past it), its address
+ * and word; NULL at the block's end or at a word that does not read. */
+static const emu_mem_insn *next_load_store(emu_t *e, struct scan *s, uint32_t *pc, uint32_t *w,
+					   emu_mem_insn *decoded)
+{
+	const struct emu_block_plan *p = e->plan;
+	if (p) {
+		if (s->index >= p->nmem)
+			return NULL;
+		unsigned k = p->word[s->index];
+		*pc = e->block_va + 4u * k;
+		*w = p->copy[k];
+		return &p->insn[s->index++];
+	}
+	for (; s->addr < e->block_end; s->addr += 4) {
+		if (!block_word(e, s->addr, w))
+			return NULL;
+		if (emu_decode_arm(*w, decoded)) {
+			*pc = s->addr;
+			s->addr += 4;
+			return decoded;
+		}
+	}
+	return NULL;
 }
 
 uint32_t emu_access_pc(emu_t *e, uint32_t va)
@@ -112,21 +129,17 @@ uint32_t emu_access_pc(emu_t *e, uint32_t va)
 		e->plan_sought = true;
 		e->plan = block_plan(e);
 	}
-	if (e->plan)
-		return planned_access_pc(e, e->plan, va);
-	uint32_t cpsr = 0;
+	struct scan s = { e->plan_next, e->access_next };
+	emu_mem_insn decoded;
+	const emu_mem_insn *m;
+	uint32_t pc, w, cpsr = 0;
 	bool have_cpsr = false;
-	for (uint32_t pc = e->access_next; pc < e->block_end; pc += 4) {
-		uint32_t w;
-		if (!block_word(e, pc, &w))
-			break;
-		emu_mem_insn m;
-		if (!emu_decode_arm(w, &m))
+	while ((m = next_load_store(e, &s, &pc, &w, &decoded))) {
+		if (w >> 28 < 0xE && !conditional_access_at(e, w, m, pc, va, &cpsr, &have_cpsr))
 			continue;
-		if (w >> 28 < 0xE && !conditional_access_at(e, w, &m, pc, va, &cpsr, &have_cpsr))
-			continue;
-		e->access_next = pc + 4;
-		e->access_left = m.count - 1;
+		e->plan_next = s.index;
+		e->access_next = s.addr;
+		e->access_left = m->count - 1;
 		return e->access_pc = pc;
 	}
 	return e->access_pc; /* more accesses than the decoder expects: keep the last */
