@@ -74,6 +74,8 @@ int main(void)
 	char path[] = "/tmp/mmuscope-test-model-XXXXXX";
 	int fd = mkstemp(path);
 	CHECK(fd >= 0);
+	if (fd < 0)
+		return check_report();
 	close(fd);
 	model_trace *trace = model_trace_open(path, "unit", m, err, sizeof err);
 	CHECK(trace != NULL);
