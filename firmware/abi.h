@@ -76,6 +76,16 @@ enum task_state { TASK_UNUSED, TASK_RUNNING, TASK_WAITING, TASK_ZOMBIE };
 #define __NR_sched_yield 158
 #define __NR_mmap2 192
 #define __NR_madvise 220
+/* Only the programs built for a real Linux (firmware/linux/) make these:
+ * init reads its workload list, starts the workloads and powers off;
+ * raise (user/ulib.c) kills. */
+#define __NR_read 3
+#define __NR_open 5
+#define __NR_close 6
+#define __NR_execve 11
+#define __NR_sync 36
+#define __NR_kill 37
+#define __NR_reboot 88
 /* mmuscope's own: copy the memory manager's counters (struct mm_stats, at
  * most the length asked for), and report a semihosting marker named by a
  * user string. */

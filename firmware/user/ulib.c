@@ -14,6 +14,65 @@ long sys_call(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 	return r0;
 }
 
+#ifdef ULIB_LINUX
+char **environ;
+
+int main(const char *cmdline);
+
+/* sp points to argc, argv[argc], NULL, then the environment. */
+int start_linux(long *sp)
+{
+	static char cmdline[256];
+	char **argv = (char **)(sp + 1);
+	size_t n = 0;
+	environ = argv + sp[0] + 1;
+	for (long i = 1; i < sp[0]; i++) {
+		size_t len = strlen(argv[i]);
+		if (n + len + 1 >= sizeof cmdline) {
+			print("command line too long\n");
+			return 2;
+		}
+		if (n)
+			cmdline[n++] = ' ';
+		memcpy(cmdline + n, argv[i], len);
+		n += len;
+	}
+	cmdline[n] = 0;
+	return main(cmdline);
+}
+
+/* Linux's libgcc reports a division by zero (__aeabi_idiv0) with libc's
+ * raise(SIGFPE); there is no libc. */
+int raise(int sig)
+{
+	return (int)sys_call(__NR_kill, getpid(), sig, 0, 0, 0, 0);
+}
+
+/* r7 holds __NR_mm_marker: a kernel that gets the SVC instead of a
+ * semihosting host (QEMU without userspace=on) ignores its number, as
+ * EABI kernels do, and answers -ENOSYS. */
+long semihost_write0(const char *s)
+{
+	register long r0 __asm__("r0") = SYS_WRITE0, r1 __asm__("r1") = (long)s,
+		      r7 __asm__("r7") = __NR_mm_marker;
+	__asm__ volatile("svc %3" : "+r"(r0) : "r"(r1), "r"(r7), "i"(SEMIHOST_SVC_ARM) : "memory");
+	return r0 == -ENOSYS ? -ENOSYS : 0;
+}
+
+long marker(const char *name)
+{
+	char line[MARKER_LINE_SIZE];
+	size_t n = sizeof MARKER_PREFIX - 1, len = strlen(name);
+	if (len > MARKER_NAME_MAX)
+		len = MARKER_NAME_MAX;
+	memcpy(line, MARKER_PREFIX, n);
+	memcpy(line + n, name, len);
+	line[n + len] = '\n';
+	line[n + len + 1] = 0;
+	return semihost_write0(line);
+}
+#endif
+
 void *memset(void *s, int c, size_t n)
 {
 	unsigned char *p = s;

@@ -63,16 +63,30 @@ static inline long madvise(void *addr, size_t len, int advice)
 }
 #define MAP_FAILED_ERR(p) ((unsigned long)(p) >= 0xFFFFF000ul)
 
-/* The kernel's memory-manager counters. */
+/* The kernel's memory-manager counters (a real Linux answers -ENOSYS:
+ * the number is in ARM's private range, which it does not use). */
 static inline long mm_stats(struct mm_stats *s)
 {
 	return sys_call(__NR_mm_stats, (long)s, sizeof *s, 0, 0, 0, 0);
 }
+#ifdef ULIB_LINUX
+/* The same programs built for a real Linux (firmware/linux/): crt0 hands
+ * the initial stack to start_linux, which calls main with argv[1..]
+ * joined by spaces, "NAME ARGS" as the project's kernel passes it. */
+extern char **environ;
+int start_linux(long *sp);
+/* A real Linux has no __NR_mm_marker: a marker goes to the host straight
+ * from user space as a semihosting SYS_WRITE0 (ulib.c), which mmuscope
+ * and QEMU (-semihosting-config ...,userspace=on) serve from any mode. */
+long semihost_write0(const char *s);
+long marker(const char *name);
+#else
 /* A semihosting marker (mmuscope records it; scenarios wait on it). */
 static inline long marker(const char *name)
 {
 	return sys_call(__NR_mm_marker, (long)name, 0, 0, 0, 0, 0);
 }
+#endif
 
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
