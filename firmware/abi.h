@@ -177,5 +177,11 @@ struct mm_stats {
 #define MARKER_PREFIX "[marker] "
 #define MARKER_LINE_SIZE 64
 #define MARKER_NAME_MAX (MARKER_LINE_SIZE - (sizeof MARKER_PREFIX - 1) - 2)
+/* On a real Linux, init (firmware/linux/init.c) reports how its workloads
+ * ended with one SYS_WRITE0 of EXIT_STATUS_PREFIX N "\n" before it powers
+ * off: N is 0 when every workload exited 0, else the first other exit
+ * code (128 + the signal for one killed).  The kernel's own exit code
+ * does not reach the host, and a power-off looks the same either way. */
+#define EXIT_STATUS_PREFIX "[exit-status] "
 
 #endif
