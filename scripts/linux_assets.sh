@@ -37,21 +37,28 @@ cleanup() {
     # An armhf package installed meanwhile (by someone else) keeps it.
     if ! dpkg-query -W -f='${Architecture}\n' 2>/dev/null | grep -qx armhf; then
         "${sudo[@]}" dpkg --remove-architecture armhf
-        "${sudo[@]}" apt-get update -qq >&2
+        "${sudo[@]}" apt-get update -qq >&2 || true
     fi
 }
 trap cleanup EXIT
 
+# apt-get update fails when any index does (a mirror mid-sync, say) while
+# the lists needed here may well have come: what counts is whether apt
+# knows linux-image-armmp:armhf afterwards.
 if ! dpkg --print-foreign-architectures | grep -qx armhf; then
     need_root
     echo "==> adding the armhf architecture to apt for the download" >&2
     "${sudo[@]}" dpkg --add-architecture armhf
     added_arch=1
-    "${sudo[@]}" apt-get update -qq >&2
+    "${sudo[@]}" apt-get update -qq >&2 || true
 elif ! apt-cache show linux-image-armmp:armhf >/dev/null 2>&1; then
     # The architecture is there but the package lists predate it.
     need_root
-    "${sudo[@]}" apt-get update -qq >&2
+    "${sudo[@]}" apt-get update -qq >&2 || true
+fi
+if ! apt-cache show linux-image-armmp:armhf >/dev/null 2>&1; then
+    echo "linux_assets: apt does not know linux-image-armmp:armhf (apt-get update failed?)" >&2
+    exit 2
 fi
 
 # linux-image-armmp is a meta package: the kernel is its dependency
