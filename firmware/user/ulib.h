@@ -64,7 +64,7 @@ static inline long madvise(void *addr, size_t len, int advice)
 #define MAP_FAILED_ERR(p) ((unsigned long)(p) >= 0xFFFFF000ul)
 
 /* The kernel's memory-manager counters (a real Linux answers -ENOSYS:
- * the number is in ARM's private range, which it does not use). */
+ * the number is in ARM's private range, above the few it serves there). */
 static inline long mm_stats(struct mm_stats *s)
 {
 	return sys_call(__NR_mm_stats, (long)s, sizeof *s, 0, 0, 0, 0);
