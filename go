@@ -4,6 +4,11 @@
 #                                     print the summary, write heatmap.png
 #   ./go test                         set up, build, run every test suite
 #                                     (normal and AddressSanitizer+UBSan builds)
+#   ./go linux [--workloads LIST] [mmuscope run options]
+#                                     set up, build, fetch Debian's armmp kernel
+#                                     and busybox, boot Linux on mmuscope with
+#                                     the workloads (default: all seven) in its
+#                                     initramfs, print the summary
 #   ./go bench [mmuscope bench options]
 #                                     set up, build, sweep the default workloads
 #                                     over the presets and layouts: bench-out/
@@ -16,7 +21,7 @@ packages=(meson ninja-build pkg-config gcc libc6-dev python3
           libunicorn-dev libcapstone-dev libsdl2-dev zlib1g-dev
           gcc-arm-none-eabi binutils-arm-none-eabi liblua5.4-dev
           libsdl2-ttf-dev fonts-dejavu-core xvfb xauth qemu-system-arm
-          gcc-arm-linux-gnueabihf)
+          gcc-arm-linux-gnueabihf libfdt-dev)
 
 setup_packages() {
     local missing=() p
@@ -64,6 +69,26 @@ run)
     build build
     exec build/cli/mmuscope run --heatmap heatmap.png "$@"
     ;;
+linux)
+    setup_packages
+    build build
+    scripts/linux_assets.sh build/linux >&2
+    workloads=random,chase,stride,matrix,fork,mmap,mix
+    if [ "${1:-}" = --workloads ] && [ $# -ge 2 ]; then
+        workloads=$2
+        shift 2
+    fi
+    if [ ! -x build/firmware/linux/init ]; then
+        echo "./go linux: build/firmware/linux/init was not built (no arm-linux-gnueabihf-gcc?)" >&2
+        exit 2
+    fi
+    python3 scripts/mkinitramfs.py build/linux/initramfs.cpio.gz --busybox build/linux/busybox \
+        --init build/firmware/linux/init --user build/firmware/linux/mmuscope-user
+    exec build/cli/mmuscope run --board vexpress --kernel build/linux/vmlinuz \
+        --dtb build/linux/vexpress-v2p-ca9.dtb --initrd build/linux/initramfs.cpio.gz \
+        --append "console=ttyAMA0 panic=-1 cryptomgr.notests rdinit=/init workloads=$workloads" \
+        --heatmap heatmap.png "$@"
+    ;;
 bench)
     setup_packages
     build build
@@ -87,7 +112,7 @@ test)
     exit $status
     ;;
 *)
-    echo "usage: ./go run [mmuscope run options] | ./go test | ./go bench [options]" >&2
+    echo "usage: ./go run [mmuscope run options] | ./go linux [--workloads LIST] [options] | ./go test | ./go bench [options]" >&2
     exit 2
     ;;
 esac

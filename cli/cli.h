@@ -43,7 +43,7 @@ int cli_next_option(cli_args *a, char **opt, char **val);
 
 /* The options of every subcommand that boots the guest. */
 #define CLI_MACHINE_OPTIONS "--board", "--workload", "--args", "--layout", "--firmware", \
-	"--ram", "--preset"
+	"--ram", "--preset", "--kernel", "--dtb", "--initrd", "--append"
 /* Applies one of CLI_MACHINE_OPTIONS to eo: 1 done, 0 not one of them, 2
  * after a one-line error. */
 int cli_machine_option(const char *cmd, const char *opt, char *val, emu_options *eo);

@@ -125,6 +125,10 @@ int cli_machine_option(const char *cmd, const char *opt, char *val, emu_options 
 	else if (!strcmp(opt, "--layout")) eo->layout = val;
 	else if (!strcmp(opt, "--firmware")) eo->firmware = val;
 	else if (!strcmp(opt, "--preset")) eo->preset = val;
+	else if (!strcmp(opt, "--kernel")) eo->kernel = val;
+	else if (!strcmp(opt, "--dtb")) eo->dtb = val;
+	else if (!strcmp(opt, "--initrd")) eo->initrd = val;
+	else if (!strcmp(opt, "--append")) eo->append = val;
 	else if (!strcmp(opt, "--ram")) {
 		if (!cli_parse_u64("--ram", val, 4096, &mb))
 			return 2;

@@ -17,6 +17,9 @@ typedef struct emu emu_t;
 typedef struct emu_options {
 	const char *board;      /* "q3f" (default) or "vexpress" */
 	const char *firmware;   /* ELF image; NULL: the build's image for the board */
+	/* A Linux kernel instead of the firmware (vexpress only), booted as
+	 * qemu-system-arm -kernel/-dtb/-initrd/-append boot it. */
+	const char *kernel, *dtb, *initrd, *append;
 	const char *workload;   /* NULL or "default": the firmware's default workload */
 	const char *args;       /* the workload's arguments; may be NULL */
 	const char *layout;     /* lowmem mapping: sections (NULL), pages, supersections, large */

@@ -24,8 +24,14 @@
 typedef struct emu_board {
 	const char *name;
 	uint32_t ram_base, ram_default_mb, ram_max_mb;
-	uint32_t uart, timer, gic_dist, gic_cpu;
-	unsigned timer_irq;
+	/* Device bases; 0 where the board has none.  gic_cpu lies inside the
+	 * MPCore private page, which also holds the SCU (+0) and the private
+	 * timer (+0x600). */
+	uint32_t uart, timer, timer2, gic_dist, gic_cpu, sysregs, sysctl, l2cc;
+	unsigned uart_irq, timer_irq, timer2_irq;
+	/* I/O windows: every page in them that no device models reads as 0
+	 * and ignores writes, so the drivers of absent parts decline. */
+	uint32_t io[2][2];
 	const char *default_preset;
 	int cpu_model;          /* unicorn's UC_CPU_ARM_* */
 	bool has_pxn;
@@ -33,19 +39,44 @@ typedef struct emu_board {
 
 const emu_board *emu_board_find(const char *name);
 
-/* Devices (devices.c). */
-typedef struct emu_timer {
-	uint32_t load, control, bgload;
+/* Devices (devices.c, timers.c, gic.c).  Time is the guest's own: each
+ * retired instruction takes ns_per_insn nanoseconds, and WFI skips to the
+ * next timer event; so every run sees the same interrupts at the same
+ * instructions. */
+typedef struct emu_counter {     /* a down-counter: one SP804 half, or the TWD */
+	uint32_t value;         /* the count at `since` */
+	uint32_t reload;        /* loaded on reaching zero (reload mode) */
+	uint64_t since;         /* ns */
+	uint64_t deadline;      /* ns at which it reaches zero; UINT64_MAX: stopped */
+	uint32_t ns_per_tick;
+	uint32_t control, load;
 	bool raw_irq;
-	uint64_t start;         /* instruction count when the value was `load` */
-} emu_timer;
+	bool twd;               /* the private timer, else an SP804 half */
+	unsigned irq;           /* its GIC line (an SP804's two halves share one) */
+} emu_counter;
 
+#define EMU_GIC_IRQS 128
 typedef struct emu_gic {
 	bool dist_enabled, cpu_enabled;
-	uint32_t enabled[4], pending[4], active[4];
-	uint8_t priority[128], targets[128];
-	uint32_t pmr;
+	uint32_t enabled[EMU_GIC_IRQS / 32], pending[EMU_GIC_IRQS / 32], active[EMU_GIC_IRQS / 32];
+	uint32_t group[EMU_GIC_IRQS / 32], config[EMU_GIC_IRQS / 16];
+	uint32_t lines[EMU_GIC_IRQS / 32];      /* device lines' levels */
+	uint8_t priority[EMU_GIC_IRQS], targets[EMU_GIC_IRQS];
+	uint32_t pmr, bpr;
 } emu_gic;
+
+typedef struct emu_devices {
+	emu_counter sp804[2][2];        /* timer, timer2: two halves each */
+	emu_counter twd;                /* the MPCore private timer */
+	uint32_t uart_imsc, uart_regs[0x50 / 4];
+	uint32_t sys_flags, sys_nvflags, sys_cfgdata, sys_cfgctrl, sys_cfgstat, sys_regs[0x100 / 4];
+	uint32_t sysctl_scctrl;
+	uint32_t scu_ctrl, scu_power;
+	uint32_t l2cc_regs[0x1000 / 4];
+	/* Pages given to unicorn as MMIO (devices and absent ones). */
+	uint32_t mmio[32][2];
+	size_t nmmio;
+} emu_devices;
 
 /* One MMU fault, with what the guest must see in its fault registers. */
 typedef struct emu_fault {
@@ -92,12 +123,19 @@ struct emu {
 	int exit_code;
 	emu_stop stop;
 
-	emu_timer timer;
-	uint64_t timer_deadline; /* instruction count of the next expiry, or UINT64_MAX */
+	emu_devices dev;
 	emu_gic gic;
+	uint32_t ns_per_insn;   /* the guest's clock (devices above) */
+	uint64_t idle_ns;       /* time spent waiting in WFI */
+	uint64_t next_event;    /* ns of the next timer event, or UINT64_MAX */
+	bool irq_line;          /* the GIC signals an IRQ to the core */
+	bool powered_off;       /* the guest asked the board to shut down */
+	int reported_status;    /* EXIT_STATUS_PREFIX line; -1: none */
 
-	/* The model (model/); NULL when --model off. */
-	model_t *model;
+	/* The model (model/); NULL when --model off, and in a Linux boot
+	 * until the kernel proper runs (machine.c: attach_model). */
+	model_t *model, *model_waiting;
+	bool check_access_pc;
 	emu_fault predicted;    /* the model's verdict on the last data access */
 	uint32_t last_data_va;  /* the last data access seen by a memory hook */
 	bool last_data_write;
@@ -153,12 +191,31 @@ bool emu_scan_for_mcr(emu_t *e, uint32_t va, uint32_t size, bool thumb);
 void emu_intr_hook(uc_engine *uc, uint32_t intno, void *opaque);
 void emu_undefined_instruction(emu_t *e, uint32_t pc, bool thumb);
 
-/* devices.c */
+/* devices.c: maps the board's devices (and its absent ones) as MMIO. */
 int emu_devices_map(emu_t *e);
-bool emu_irq_line(const emu_t *e);
-void emu_timer_expire(emu_t *e);
+/* timers.c: the guest's time now; and the timer events up to now (the
+ * block hook calls it once now >= e->next_event). */
+static inline uint64_t emu_now(const emu_t *e) { return e->insns * e->ns_per_insn + e->idle_ns; }
+void emu_timers_advance(emu_t *e);
+void emu_timers_init(emu_t *e);
+uint64_t emu_timer_read(emu_t *e, emu_counter *c, uint64_t off);
+void emu_timer_write(emu_t *e, emu_counter *c, uint64_t off, uint32_t v);
+/* WFI: waits (in guest time) for the next interrupt; false if none can
+ * ever come. */
+bool emu_wait_for_interrupt(emu_t *e);
+/* gic.c: a device line's level; e->irq_line recomputed after a GIC
+ * change; the CPU interface (inside the MPCore page, devices.c) and the
+ * distributor. */
+void emu_irq_set_line(emu_t *e, unsigned irq, bool level);
+void emu_irq_update(emu_t *e);
+uint64_t emu_gicc_read(emu_t *e, uint64_t off);
+void emu_gicc_write(emu_t *e, uint64_t off, uint32_t v);
+uint64_t emu_gicd_read(uc_engine *uc, uint64_t off, unsigned size, void *opaque);
+void emu_gicd_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *opaque);
 
-/* semihost.c: serves the call at pc; returns true if it was semihosting. */
+/* semihost.c: serves the call at pc; returns true if it was semihosting.
+ * emu_exit ends the run with the guest's exit status. */
+void emu_exit(emu_t *e, int code);
 bool emu_semihost(emu_t *e, uint32_t pc, bool thumb);
 
 /* exception.c: enters an exception for the guest (fault: NULL but for
@@ -228,6 +285,13 @@ void emu_access_free(emu_t *e);
 void emu_uc_repair_register(uc_engine *uc, uint64_t ram_bytes);
 void emu_uc_repair_unregister(uc_engine *uc);
 
+/* linux_boot.c: loads emu_options' kernel, initrd and device tree into
+ * RAM; the registers the kernel starts with, or false with err set. */
+typedef struct emu_linux_boot {
+	uint32_t entry, r1, r2;
+} emu_linux_boot;
+bool emu_load_linux(emu_t *e, const emu_options *opt, emu_linux_boot *boot, char *err,
+		    size_t errlen);
 /* elf.c: loads the image into RAM; returns the entry point or sets err. */
 bool emu_load_elf(emu_t *e, const char *path, uint32_t *entry, char *err, size_t errlen);
 

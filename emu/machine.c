@@ -16,6 +16,9 @@
 
 #include "emu/internal.h"
 
+#define LINUX_RAM_MB 256        /* as the qemu-system-arm -m 256M */
+#define LINUX_PAGE_OFFSET 0xC0000000u /* armmp: CONFIG_VMSPLIT_3G */
+
 /* emu_options.check_access_pc: a code hook on every instruction keeps
  * unicorn's own PC, and a memory hook added after mem_hook (unicorn calls
  * hooks in the order they were added) compares the attribution with it,
@@ -117,6 +120,43 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
 	}
 }
 
+/* The memory hooks (and the PC check's); false if unicorn refused them. */
+static bool add_model_hooks(emu_t *e)
+{
+	uc_hook h;
+	return uc_hook_add(e->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)mem_hook, e,
+			   1, 0) == UC_ERR_OK &&
+	       (!e->check_access_pc ||
+		(uc_hook_add(e->uc, &h, UC_HOOK_CODE, (void *)pc_check_code_hook, e, 1, 0) == UC_ERR_OK &&
+		 uc_hook_add(e->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+			     (void *)pc_check_mem_hook, e, 1, 0) == UC_ERR_OK));
+}
+
+/* A Linux boot's model starts when the kernel proper first runs at its
+ * link address: the zImage's decompressor before it (nearly 2 G
+ * instructions of XZ decoding for Debian's armmp) is a boot loader stage,
+ * and runs at --model off speed.  The model takes the CPU's translation
+ * registers as they are then, each as a CP15 write (so a trace replays
+ * them), with an empty TLB; every block is translated again, now with
+ * the memory hooks.  Called from emu_run, between two uc_emu_starts. */
+static void attach_model(emu_t *e)
+{
+	e->model = e->model_waiting;
+	e->model_waiting = NULL;
+	mmu_regime r;
+	emu_read_regime(e, &r);
+	const struct { unsigned crn, crm, opc2; uint32_t v; } regs[] = {
+		{ 2, 0, 0, r.ttbr0 }, { 2, 0, 1, r.ttbr1 }, { 2, 0, 2, r.ttbcr }, { 3, 0, 0, r.dacr },
+		{ 10, 2, 0, r.prrr }, { 10, 2, 1, r.nmrr }, { 13, 0, 1, r.contextidr },
+		{ 1, 0, 0, r.sctlr },
+	};
+	for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+		model_cp15(e->model, regs[i].crn, 0, regs[i].crm, regs[i].opc2, regs[i].v);
+	if (!add_model_hooks(e))
+		emu_fail(e, "unicorn: cannot add the memory hooks");
+	uc_ctl_flush_tlb(e->uc); /* 2.0.1: UC_CTL_TB_FLUSH, the translated blocks */
+}
+
 /* ---- block hook --------------------------------------------------------- */
 
 static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
@@ -130,6 +170,8 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 	emu_block_retire(e); /* the previous block ran to its end */
 	uc_reg_read(uc, UC_ARM_REG_CPSR, &cpsr);
 	bool thumb = cpsr & PSR_T;
+	if (e->model_waiting && va >= LINUX_PAGE_OFFSET)
+		e->restart_pending = true; /* emu_run attaches the model */
 	if (!e->stepping && (e->insns >= e->insn_limit || e->stop_requested || e->restart_pending)) {
 		/* Stopped from the block hook, unicorn 2.0.1 does not run the
 		 * block, so it is not counted; but the PC it leaves can be the
@@ -144,9 +186,9 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 		uc_emu_stop(uc);
 		return;
 	}
-	while (e->insns >= e->timer_deadline)
-		emu_timer_expire(e);
-	if (!(cpsr & PSR_I) && emu_irq_line(e)) {
+	if (emu_now(e) >= e->next_event)
+		emu_timers_advance(e);
+	if (!(cpsr & PSR_I) && e->irq_line) {
 		/* The block has not run: LR_irq = its first instruction + 4. */
 		emu_exception_enter(e, EMU_EXC_IRQ, va + 4, NULL);
 		return;
@@ -172,16 +214,6 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 	e->insns += e->block_insns;
 }
 
-bool emu_is_device(const emu_t *e, uint64_t pa)
-{
-	const emu_board *b = e->board;
-	const uint32_t pages[] = { b->uart, b->timer, b->gic_dist, b->gic_cpu };
-	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
-		if ((pa & ~0xFFFull) == (pages[i] & ~0xFFFu))
-			return true;
-	return false;
-}
-
 static void unmapped_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 			  int64_t value, void *opaque)
 {
@@ -199,15 +231,15 @@ static void unmapped_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
 static int map_placeholders(emu_t *e)
 {
 	const emu_board *b = e->board;
-	uint64_t taken[6][2] = {
+	uint64_t taken[2 + sizeof e->dev.mmio / sizeof e->dev.mmio[0]][2] = {
 		{ b->ram_base, (uint64_t)b->ram_base + e->ram_size },
-		{ b->uart & ~0xFFFu, (b->uart & ~0xFFFu) + 0x1000ull },
-		{ b->timer & ~0xFFFu, (b->timer & ~0xFFFu) + 0x1000ull },
-		{ b->gic_dist & ~0xFFFu, (b->gic_dist & ~0xFFFu) + 0x1000ull },
-		{ b->gic_cpu & ~0xFFFu, (b->gic_cpu & ~0xFFFu) + 0x1000ull },
 		{ 1ull << 32, 1ull << 32 },
 	};
-	size_t n = sizeof taken / sizeof taken[0];
+	size_t n = 2;
+	for (size_t i = 0; i < e->dev.nmmio; i++, n++) {
+		taken[n][0] = e->dev.mmio[i][0];
+		taken[n][1] = e->dev.mmio[i][1];
+	}
 	for (size_t i = 1; i < n; i++) /* insertion sort by start */
 		for (size_t j = i; j > 0 && taken[j][0] < taken[j - 1][0]; j--) {
 			uint64_t t0 = taken[j][0], t1 = taken[j][1];
@@ -255,14 +287,29 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 		set_error(err, errlen, "unknown board '%s' (known: q3f, vexpress)", board_name);
 		return NULL;
 	}
-	uint32_t ram_mb = opt->ram_mb ? opt->ram_mb : board->ram_default_mb;
+	bool linux_boot = opt->kernel != NULL;
+	if (linux_boot && strcmp(board->name, "vexpress")) {
+		set_error(err, errlen, "--kernel boots a Linux kernel on the vexpress board only "
+			  "(add --board vexpress)");
+		return NULL;
+	}
+	if (linux_boot && (opt->firmware || opt->workload || opt->args || opt->layout)) {
+		set_error(err, errlen, "--kernel boots Linux: --firmware, --workload, --args and "
+			  "--layout are the project firmware's (Linux's init picks the workloads)");
+		return NULL;
+	}
+	if (!linux_boot && (opt->dtb || opt->initrd || opt->append)) {
+		set_error(err, errlen, "--dtb, --initrd and --append need --kernel");
+		return NULL;
+	}
+	uint32_t ram_mb = opt->ram_mb ? opt->ram_mb : linux_boot ? LINUX_RAM_MB : board->ram_default_mb;
 	if (ram_mb < 16 || ram_mb > board->ram_max_mb) {
 		set_error(err, errlen, "RAM size %u MB does not fit board %s (16..%u MB)", ram_mb,
 			  board->name, board->ram_max_mb);
 		return NULL;
 	}
 	/* The guest's command line: "layout=L workload=NAME ARGS"
-	 * (SYS_GET_CMDLINE). */
+	 * (SYS_GET_CMDLINE); a kernel's is its --append. */
 	static const char *const layouts[] = { "sections", "pages", "supersections", "large" };
 	const char *layout = opt->layout ? opt->layout : "sections";
 	bool layout_known = false;
@@ -273,18 +320,19 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 			  layout);
 		return NULL;
 	}
-	const char *workload = opt->workload ? opt->workload : "default";
+	const char *workload = linux_boot ? NULL : opt->workload ? opt->workload : "default";
 	const char *args = opt->args ? opt->args : "";
 	emu_t *e = calloc(1, sizeof *e);
 	if (!e) {
 		set_error(err, errlen, "out of memory");
 		return NULL;
 	}
-	int n = snprintf(e->cmdline, sizeof e->cmdline, "layout=%s workload=%s%s%s", layout,
-			 workload, *args ? " " : "", args);
+	int n = linux_boot ? snprintf(e->cmdline, sizeof e->cmdline, "%s", opt->append ? opt->append : "")
+			   : snprintf(e->cmdline, sizeof e->cmdline, "layout=%s workload=%s%s%s", layout,
+				      workload, *args ? " " : "", args);
 	if (n < 0 || (size_t)n >= sizeof e->cmdline) {
-		set_error(err, errlen, "workload name and arguments exceed %zu bytes",
-			  sizeof e->cmdline - 1);
+		set_error(err, errlen, linux_boot ? "--append exceeds %zu bytes" :
+			  "workload name and arguments exceed %zu bytes", sizeof e->cmdline - 1);
 		free(e);
 		return NULL;
 	}
@@ -300,9 +348,14 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 	e->ram_view = (mmu_ram){ .host = e->ram, .pa = board->ram_base, .size = e->ram_size };
 	e->mem = (mmu_mem){ .ram = &e->ram_view, .nram = 1 };
 
-	uint32_t entry;
+	/* Guest time: the firmware's timer ticks once an instruction (1 µs,
+	 * as QEMU -icount shift=10 gives); a kernel's runs at 125 MIPS (as
+	 * -icount shift=3), so a 250 Hz tick is 500 000 instructions. */
+	e->ns_per_insn = linux_boot ? 8 : 1000;
+	emu_linux_boot boot = { 0 };
 	const char *image = opt->firmware ? opt->firmware : emu_default_firmware(board->name);
-	if (!emu_load_elf(e, image, &entry, err, errlen))
+	if (linux_boot ? !emu_load_linux(e, opt, &boot, err, errlen)
+		       : !emu_load_elf(e, image, &boot.entry, err, errlen))
 		goto fail;
 	if (uc_open(UC_ARCH_ARM, UC_MODE_ARM, &e->uc) != UC_ERR_OK) {
 		set_error(err, errlen, "unicorn: cannot create an ARM engine");
@@ -323,7 +376,9 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 	uint32_t cpsr = 0x1D3, r0 = 0;
 	uc_reg_write(e->uc, UC_ARM_REG_CPSR, &cpsr);
 	uc_reg_write(e->uc, UC_ARM_REG_R0, &r0);
-	uc_reg_write(e->uc, UC_ARM_REG_PC, &entry);
+	uc_reg_write(e->uc, UC_ARM_REG_R1, &boot.r1);
+	uc_reg_write(e->uc, UC_ARM_REG_R2, &boot.r2);
+	uc_reg_write(e->uc, UC_ARM_REG_PC, &boot.entry);
 	if (opt->model) {
 		mmu_regime reset;
 		emu_read_regime(e, &reset);
@@ -335,25 +390,23 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 		if (model_roi_new(opt->roi, workload, &roi, err, errlen) != 0)
 			goto fail;
 		model_set_roi(e->model, roi);
-		if (!model_roi_in_image(roi, e->ram, e->image_end - board->ram_base, err, errlen))
+		if (!linux_boot &&
+		    !model_roi_in_image(roi, e->ram, e->image_end - board->ram_base, err, errlen))
 			goto fail;
-		if (uc_hook_add(e->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)mem_hook,
-				e, 1, 0) != UC_ERR_OK) {
-			set_error(err, errlen, "unicorn: cannot add memory hooks");
-			goto fail;
-		}
-		if (opt->check_access_pc &&
-		    (uc_hook_add(e->uc, &h, UC_HOOK_CODE, (void *)pc_check_code_hook, e, 1, 0) ||
-		     uc_hook_add(e->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
-				 (void *)pc_check_mem_hook, e, 1, 0))) {
-			set_error(err, errlen, "unicorn: cannot add the PC check hooks");
+		e->check_access_pc = opt->check_access_pc;
+		if (linux_boot) {
+			e->model_waiting = e->model; /* attach_model, at the kernel proper */
+			e->model = NULL;
+		} else if (!add_model_hooks(e)) {
+			set_error(err, errlen, "unicorn: cannot add the memory hooks");
 			goto fail;
 		}
 		if (opt->trace) {
-			e->trace = model_trace_open(opt->trace, workload, e->model, err, errlen);
+			e->trace = model_trace_open(opt->trace, workload ? workload : "", e->model,
+						    err, errlen);
 			if (!e->trace)
 				goto fail;
-			model_set_trace(e->model, e->trace);
+			model_set_trace(e->model ? e->model : e->model_waiting, e->trace);
 		}
 	} else if (opt->trace) {
 		set_error(err, errlen, "a trace records the model's inputs: it needs --model on");
@@ -379,6 +432,7 @@ void emu_destroy(emu_t *e)
 	}
 	emu_end_trace(e);
 	model_free(e->model);
+	model_free(e->model_waiting);
 	for (size_t i = 0; i < e->nmarkers; i++)
 		free(e->markers[i]);
 	free(e->markers);
@@ -386,6 +440,18 @@ void emu_destroy(emu_t *e)
 	emu_access_free(e);
 	model_ram_unmap(e->ram, e->ram_size);
 	free(e);
+}
+
+/* Unicorn 2.0.1 ends uc_emu_start after a WFI, with the PC after it (a
+ * 16-bit one in Thumb code, as the kernel's idle loop is ARM). */
+static bool after_wfi(emu_t *e, uint32_t pc, bool thumb)
+{
+	if (thumb) {
+		uint16_t insn;
+		return emu_read_virt(e, pc - 2, &insn, 2) && insn == 0xBF30;
+	}
+	uint32_t insn;
+	return emu_read_virt(e, pc - 4, &insn, 4) && (insn & 0x0FFFFFFFu) == 0x0320F003u;
 }
 
 emu_stop emu_run(emu_t *e, uint64_t max_insns)
@@ -405,9 +471,13 @@ emu_stop emu_run(emu_t *e, uint64_t max_insns)
 		uc_err err = uc_emu_start(e->uc, pc | ((cpsr & PSR_T) ? 1 : 0), 0, 0, e->stepping ? 1 : 0);
 		if (err != UC_ERR_INSN_INVALID)
 			emu_block_retire(e); /* a step's instruction, or the last block before an exit */
+		bool resumed = e->resume_valid;
 		if (e->resume_valid) {
 			e->resume_valid = false;
 			uc_reg_write(e->uc, UC_ARM_REG_PC, &e->resume_pc);
+			/* Outside uc_emu_start: the flush frees translated code. */
+			if (e->model_waiting && (e->resume_pc & ~1u) >= LINUX_PAGE_OFFSET)
+				attach_model(e);
 		}
 		if (e->exited || e->stop == EMU_STOP_ERROR)
 			return e->stop;
@@ -426,6 +496,13 @@ emu_stop emu_run(emu_t *e, uint64_t max_insns)
 		} else if (err != UC_ERR_OK) {
 			emu_fail(e, "unicorn stopped at pc 0x%08x: %s", pc, uc_strerror(err));
 			return e->stop;
+		} else if (!resumed && after_wfi(e, pc, cpsr & PSR_T)) {
+			if (!emu_wait_for_interrupt(e)) {
+				emu_fail(e, "WFI at 0x%08x waits for an interrupt no device will raise",
+					 pc - ((cpsr & PSR_T) ? 2 : 4));
+				return e->stop;
+			}
+			continue;
 		}
 		idle_restarts = e->insns == before ? idle_restarts + 1 : 0;
 		if (idle_restarts > 1000) {
@@ -447,7 +524,7 @@ bool emu_end_trace(emu_t *e)
 {
 	if (!e->trace)
 		return true;
-	model_set_trace(e->model, NULL);
+	model_set_trace(e->model ? e->model : e->model_waiting, NULL);
 	bool ok = model_trace_close(e->trace);
 	e->trace = NULL;
 	return ok;
@@ -456,8 +533,8 @@ bool emu_end_trace(emu_t *e)
 void emu_set_events(emu_t *e, const emu_events *events)
 {
 	e->events = events ? *events : (emu_events){ 0 };
-	if (e->model)
-		model_set_events(e->model, &e->events.model);
+	if (e->model || e->model_waiting)
+		model_set_events(e->model ? e->model : e->model_waiting, &e->events.model);
 }
 
 void emu_request_stop(emu_t *e)

@@ -12,7 +12,7 @@
 #define ARM_SVC(imm)   (0x0F000000u | (imm))
 #define THUMB_SVC(imm) (0xDF00u | (imm))
 
-static void exit_guest(emu_t *e, int code)
+void emu_exit(emu_t *e, int code)
 {
 	emu_check_regime(e, "at exit");
 	e->exited = true;
@@ -51,6 +51,13 @@ static void write0(emu_t *e, uint32_t va)
 		size_t len = strcspn(text + plen, "\n");
 		add_marker(e, text + plen, len);
 		return;
+	}
+	plen = strlen(EXIT_STATUS_PREFIX);
+	if (!strncmp(text, EXIT_STATUS_PREFIX, plen)) {
+		char *end;
+		long status = strtol(text + plen, &end, 10);
+		if (end != text + plen && status >= 0 && status <= 255)
+			e->reported_status = (int)status;
 	}
 	fputs(text, e->console);
 }
@@ -108,13 +115,13 @@ static uint32_t serve(emu_t *e, uint32_t op, uint32_t arg)
 		return emu_write_virt(e, pointer, info, sizeof info) ? 0 : (uint32_t)-1;
 	}
 	case SYS_EXIT:
-		exit_guest(e, arg == ADP_STOPPED_APPLICATION_EXIT ? 0 : 1);
+		emu_exit(e, arg == ADP_STOPPED_APPLICATION_EXIT ? 0 : 1);
 		return 0;
 	case SYS_EXIT_EXTENDED: /* {reason, subcode} */
 		if (!emu_read_virt(e, arg, block, 2 * sizeof block[0]))
-			exit_guest(e, 1);
+			emu_exit(e, 1);
 		else
-			exit_guest(e, block[0] == ADP_STOPPED_APPLICATION_EXIT ? (int)block[1] : 1);
+			emu_exit(e, block[0] == ADP_STOPPED_APPLICATION_EXIT ? (int)block[1] : 1);
 		return 0;
 	default:
 		return (uint32_t)-1;

@@ -103,7 +103,8 @@ int model_replay(const char *path, const char *preset, const char *roi, FILE *su
 		 FILE *stats_json, uint64_t *accesses, char *err, size_t errlen);
 
 /* The region of interest (roi.c).  spec: "START,END", "none" (*out NULL)
- * or NULL for the workload's NAME-start,NAME-done; 0, or 2 with a
+ * or NULL for the workload's NAME-start,NAME-done (workload NULL: the
+ * first NAME-start the guest reports and its NAME-done); 0, or 2 with a
  * one-line message. */
 int model_roi_new(const char *spec, const char *workload, model_roi **out, char *err,
 		  size_t errlen);

@@ -275,7 +275,7 @@ int model_replay(const char *path, const char *preset, const char *roi, FILE *su
 	if (!(m = model_new(preset, &reset, &view, err, errlen)))
 		goto out;
 	model_roi *region;
-	if (model_roi_new(roi, workload, &region, err, errlen))
+	if (model_roi_new(roi, workload[0] ? workload : NULL, &region, err, errlen))
 		goto out;
 	model_set_roi(m, region);
 	uint64_t count = 0;

@@ -81,10 +81,12 @@ int model_roi_new(const char *spec, const char *workload, model_roi **out, char 
 	if (spec) {
 		if (parse_spec(spec, start, end, &none, err, errlen))
 			return 2;
-	} else {
+	} else if (workload) {
 		/* A default the guest cannot report simply never starts. */
 		snprintf(start, sizeof start, "%s-start", workload);
 		snprintf(end, sizeof end, "%s-done", workload);
+	} else {
+		start[0] = end[0] = 0; /* the first NAME-start the guest reports */
 	}
 	if (none)
 		return 0;
@@ -122,6 +124,12 @@ bool model_roi_in_image(const model_roi *r, const uint8_t *image, size_t len, ch
 
 void model_roi_marker(model_roi *r, const tlb_t *t, const char *name)
 {
+	size_t len = strlen(name), suffix = strlen("-start");
+	if (r->phase == ROI_BEFORE && !r->start[0] && len > suffix &&
+	    !strcmp(name + len - suffix, "-start")) {
+		snprintf(r->start, sizeof r->start, "%s", name);
+		snprintf(r->end, sizeof r->end, "%.*s-done", (int)(len - suffix), name);
+	}
 	if (r->phase == ROI_BEFORE && !strcmp(name, r->start)) {
 		tlb_stats_snapshot(t, &r->at_start);
 		r->phase = ROI_INSIDE;

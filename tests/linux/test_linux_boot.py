@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Boots Debian's armmp kernel on mmuscope (model on) with a small init: one
+workload (random, 1 MB, 20 000 read-modify-writes) and power-off.  Checks
+what the architecture and the workload fix, not figures copied from a run:
+
+- the run ends by the board's shutdown with init's status 0, and the model
+  agreed with QEMU on every abort (0 disagreements);
+- the markers are the workload's two, in order;
+- per ASID: the kernel's ASID 0 before init, then at least three user
+  address spaces (init; its fork; the exec'd workload), each taking
+  translation faults as Linux demand-pages it in;
+- the region of interest is the workload's loop alone: one user ASID, no
+  faults (populate() wrote every page first, and nothing ages them), and
+  at least 2 x 20 000 data lookups (each iteration loads and stores a word);
+- every present hardware PTE of the final tables equals set_pte_ext of its
+  Linux PTE ('mmuscope pte --check' on '--dump-pt'), over at least 1000
+  small pages; lowmem is mapped linearly, VA 0xC0000000 -> PA 0x60000000
+  (PAGE_OFFSET -> PHYS_OFFSET) in sections; the vectors page is at
+  0xFFFF0000.
+
+usage: test_linux_boot.py MMUSCOPE INIT USER ASSETS_DIR MKINITRAMFS
+Skips (77) when the kernel assets were not fetched (scripts/linux_assets.sh)
+or the Linux cross-compiler was not there to build INIT and USER."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+COUNT = 20000
+
+
+def main():
+    mmuscope, init, user, assets, mkinitramfs = sys.argv[1:6]
+    needed = [os.path.join(assets, f) for f in ("vmlinuz", "vexpress-v2p-ca9.dtb", "busybox")]
+    missing = [p for p in needed + [init, user] if not os.path.exists(p)]
+    if missing:
+        print("skip: missing " + ", ".join(missing) + " (./go test fetches the kernel)")
+        return 77
+    failures = []
+
+    def check(ok, what):
+        print(("ok   " if ok else "FAIL ") + what)
+        if not ok:
+            failures.append(what)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        initrd = os.path.join(tmp, "initrd.gz")
+        subprocess.run([sys.executable, mkinitramfs, initrd, "--busybox", needed[2],
+                        "--init", init, "--user", user], check=True)
+        stats, dump = os.path.join(tmp, "stats.json"), os.path.join(tmp, "pt.jsonl")
+        run = subprocess.run(
+            [mmuscope, "run", "--board", "vexpress", "--kernel", needed[0], "--dtb", needed[1],
+             "--initrd", initrd, "--append",
+             "console=ttyAMA0 panic=-1 cryptomgr.notests rdinit=/init "
+             f"workloads=random:mb=1:count={COUNT}",
+             "--stats", stats, "--dump-pt", dump, "--quiet"],
+            capture_output=True, text=True)
+        check(run.returncode == 0, f"mmuscope exits 0 (got {run.returncode}: {run.stderr[-300:]})")
+        check("init: random exit 0" in run.stdout, "init saw the workload exit 0")
+        check("reboot: Power down" in run.stdout, "the kernel powered the board off")
+        if not os.path.exists(stats):
+            print("no stats written")
+            return 1
+        s = json.load(open(stats))
+        check(s["exit_code"] == 0 and s["disagreements"] == 0,
+              f"exit code 0, 0 disagreements (got {s['exit_code']}, {s['disagreements']})")
+        check(s["markers"] == ["random-start", "random-done"], f"markers {s['markers']}")
+
+        per_asid = s["tlb"]["per_asid"]
+        user_asids = [a for a in per_asid if a != "0"]
+        check("0" in per_asid and per_asid["0"]["lookups"] > 0, "the kernel ran in ASID 0")
+        check(len(user_asids) >= 3, f"at least 3 user address spaces (got {user_asids})")
+        check(all(per_asid[a]["faults"] > 0 for a in user_asids),
+              "every user address space was demand-paged (translation faults)")
+
+        roi = s.get("roi")
+        check(roi is not None and roi["start"] == "random-start" and roi["end"] == "random-done",
+              "the ROI is the workload's")
+        if roi:
+            c = roi["counters"]
+            check(list(roi["per_asid"]) not in ([], ["0"]) and len(roi["per_asid"]) == 1,
+                  f"the ROI runs in one user ASID (got {list(roi['per_asid'])})")
+            faults = sum(v for k, v in c.items() if k.startswith("faults_"))
+            check(faults == 0, f"no faults inside the ROI (got {faults})")
+            check(c["dtlb_lookups"] >= 2 * COUNT,
+                  f"ROI data lookups >= {2 * COUNT} (got {c['dtlb_lookups']})")
+
+        pte = subprocess.run([mmuscope, "pte", "--check", dump], capture_output=True, text=True)
+        last = pte.stdout.strip().splitlines()[-1] if pte.stdout.strip() else ""
+        words = last.split()
+        checked = int(words[0]) if words and words[0].isdigit() else 0
+        check(pte.returncode == 0 and "0 differ from set_pte_ext" in last and checked >= 1000,
+              f"pte --check: {last!r} (exit {pte.returncode})")
+        rows = [json.loads(line) for line in open(dump)]
+        lowmem = [r for r in rows if r["kind"] == "section" and r["va"] == 0xC0000000]
+        check(len(lowmem) == 1 and lowmem[0]["pa"] == 0x60000000,
+              "VA 0xC0000000 is a section mapping PA 0x60000000")
+        check(any(r["va"] == 0xFFFF0000 for r in rows), "the vectors page is mapped at 0xFFFF0000")
+    print(f"{len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
