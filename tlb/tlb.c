@@ -477,17 +477,39 @@ int tlb_fault_slow(tlb_t *t, uint32_t va, mmu_kind kind, uint8_t asid, const mmu
 	return (int)f->type;
 }
 
-void tlb_report_stale(tlb_t *t, tlb_level *l, tlb_slot *s, uint32_t va, mmu_kind kind,
-		      uint8_t asid, uint32_t pc)
+/* A slot whose descriptor changed where it was read can still hold the
+ * translation the tables give now: a global kernel entry filled while a
+ * process's pgd was current, the pgd freed since (Linux copies the
+ * kernel's L1 entries into every pgd: pgd_alloc, arch/arm/mm/pgd.c).
+ * Such a slot moves to where the current tables hold its descriptors;
+ * only a changed translation is stale. */
+static bool still_translates(tlb_slot *s, const mmu_regime *r, const mmu_mem *m)
 {
+	mmu_entry now;
+	mmu_fault f = mmu_translate(r, s->e.va_base, MMU_READ, false, 1, m, NULL, &now, NULL);
+	if (f.type != MMU_FAULT_NONE || now.levels != s->e.levels || now.l1_desc != s->e.l1_desc ||
+	    (now.levels == 2 && now.l2_desc != s->l2_desc))
+		return false;
+	s->e.l1_addr = now.l1_addr;
+	s->e.l2_addr = now.l2_addr;
+	s->l1_host = host_word(m, now.l1_addr);
+	s->l2_host = now.levels == 2 ? host_word(m, now.l2_addr) : s->l1_host;
+	return true;
+}
+
+bool tlb_report_stale(tlb_t *t, tlb_level *l, tlb_slot *s, const mmu_regime *r,
+		      const mmu_mem *m, uint32_t va, mmu_kind kind, uint8_t asid, uint32_t pc)
+{
+	if (still_translates(s, r, m))
+		return false;
 	t->count[TLB_CNT_stale_hits]++;
 	if (s->hazard_reported)
-		return;
+		return true;
 	s->hazard_reported = true;
 	t->count[TLB_CNT_stale_hazards]++;
 	t->asid[asid].hazards++;
 	if (!t->obs.on_hazard)
-		return;
+		return true;
 
 	uint32_t l1_now = tlb_load_le32(s->l1_host);
 	bool l1_changed = l1_now != s->e.l1_desc;
@@ -500,6 +522,7 @@ void tlb_report_stale(tlb_t *t, tlb_level *l, tlb_slot *s, uint32_t va, mmu_kind
 		.entry_va = s->e.va_base, .size = s->size,
 	};
 	t->obs.on_hazard(t->obs.ctx, &h);
+	return true;
 }
 
 static void charge(tlb_t *t, tlb_result *out, unsigned cycles)

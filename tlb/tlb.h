@@ -434,8 +434,11 @@ static inline void tlb_set_hint(tlb_level *l, unsigned index)
 
 /* mmu_check of the slot's entry, remembering the verdict in the slot. */
 mmu_fault tlb_check_slow(tlb_slot *s, const mmu_regime *r, mmu_kind kind, bool user);
-void tlb_report_stale(tlb_t *t, tlb_level *l, tlb_slot *s, uint32_t va, mmu_kind kind,
-		      uint8_t asid, uint32_t pc);
+/* A hit on a slot whose descriptors changed since its fill: false when the
+ * tables still translate it the same (the slot follows them), else counted
+ * as a stale hit (and a hazard, the first time) and true. */
+bool tlb_report_stale(tlb_t *t, tlb_level *l, tlb_slot *s, const mmu_regime *r,
+		      const mmu_mem *m, uint32_t va, mmu_kind kind, uint8_t asid, uint32_t pc);
 int tlb_fault_slow(tlb_t *t, uint32_t va, mmu_kind kind, uint8_t asid, const mmu_fault *f,
 		   tlb_result *out);
 int tlb_refault_slow(tlb_t *t, const mmu_regime *r, const mmu_mem *m, uint32_t va,
@@ -468,7 +471,7 @@ tlb_hit(tlb_t *t, tlb_level *l, unsigned index, const mmu_regime *r, const mmu_m
 	t->count[TLB_CNT_translation_cycles] += l->latency;
 	bool stale = tlb_slot_is_stale(s);
 	if (__builtin_expect(stale, 0))
-		tlb_report_stale(t, l, s, va, kind, asid, pc);
+		stale = tlb_report_stale(t, l, s, r, m, va, kind, asid, pc);
 
 	out->entry = &s->e;
 	if (__builtin_expect(s->check_dacr == r->dacr &&
