@@ -135,6 +135,7 @@ struct emu {
 	/* The model (model/); NULL when --model off, and in a Linux boot
 	 * until the kernel proper runs (machine.c: attach_model). */
 	model_t *model, *model_waiting;
+	char *trace_path;       /* a Linux boot's --trace, until attach_model */
 	bool check_access_pc;
 	emu_fault predicted;    /* the model's verdict on the last data access */
 	uint32_t last_data_va;  /* the last data access seen by a memory hook */

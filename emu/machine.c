@@ -137,8 +137,8 @@ static bool add_model_hooks(emu_t *e)
  * instructions of XZ decoding for Debian's armmp) is a boot loader stage,
  * and runs at --model off speed.  The model takes the CPU's translation
  * registers as they are then, each as a CP15 write (so a trace replays
- * them), with an empty TLB; every block is translated again, now with
- * the memory hooks.  Called from emu_run, between two uc_emu_starts. */
+ * them), with an empty TLB; a trace starts here, with RAM as it is now;
+ * every block is translated again, now with the memory hooks.  Called from emu_run, between two uc_emu_starts. */
 static void attach_model(emu_t *e)
 {
 	e->model = e->model_waiting;
@@ -152,6 +152,13 @@ static void attach_model(emu_t *e)
 	};
 	for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
 		model_cp15(e->model, regs[i].crn, 0, regs[i].crm, regs[i].opc2, regs[i].v);
+	if (e->trace_path) { /* it starts from RAM and the regime as they are now */
+		char err[256];
+		e->trace = model_trace_open(e->trace_path, "", e->model, err, sizeof err);
+		if (!e->trace)
+			emu_fail(e, "%s", err);
+		model_set_trace(e->model, e->trace);
+	}
 	if (!add_model_hooks(e))
 		emu_fail(e, "unicorn: cannot add the memory hooks");
 	uc_ctl_flush_tlb(e->uc); /* 2.0.1: UC_CTL_TB_FLUSH, the translated blocks */
@@ -401,12 +408,17 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 			set_error(err, errlen, "unicorn: cannot add the memory hooks");
 			goto fail;
 		}
-		if (opt->trace) {
-			e->trace = model_trace_open(opt->trace, workload ? workload : "", e->model,
-						    err, errlen);
+		if (opt->trace && linux_boot) {
+			e->trace_path = strdup(opt->trace); /* opened by attach_model */
+			if (!e->trace_path) {
+				set_error(err, errlen, "out of memory");
+				goto fail;
+			}
+		} else if (opt->trace) {
+			e->trace = model_trace_open(opt->trace, workload, e->model, err, errlen);
 			if (!e->trace)
 				goto fail;
-			model_set_trace(e->model ? e->model : e->model_waiting, e->trace);
+			model_set_trace(e->model, e->trace);
 		}
 	} else if (opt->trace) {
 		set_error(err, errlen, "a trace records the model's inputs: it needs --model on");
@@ -433,6 +445,7 @@ void emu_destroy(emu_t *e)
 	emu_end_trace(e);
 	model_free(e->model);
 	model_free(e->model_waiting);
+	free(e->trace_path);
 	for (size_t i = 0; i < e->nmarkers; i++)
 		free(e->markers[i]);
 	free(e->markers);
@@ -522,9 +535,9 @@ emu_stop emu_step(emu_t *e)
 
 bool emu_end_trace(emu_t *e)
 {
-	if (!e->trace)
-		return true;
-	model_set_trace(e->model ? e->model : e->model_waiting, NULL);
+	if (!e->trace) /* false when a Linux boot ended before its kernel ran */
+		return !e->model_waiting || !e->trace_path;
+	model_set_trace(e->model, NULL);
 	bool ok = model_trace_close(e->trace);
 	e->trace = NULL;
 	return ok;
@@ -546,21 +559,28 @@ int emu_exit_code(const emu_t *e) { return e->exit_code; }
 const char *emu_error(const emu_t *e) { return e->error; }
 uint64_t emu_insns(const emu_t *e) { return e->insns; }
 uint64_t emu_disagreements(const emu_t *e) { return e->disagreements; }
-const tlb_t *emu_tlb(const emu_t *e) { return e->model ? model_tlb(e->model) : NULL; }
+/* The model, attached or not yet (a Linux boot's, until the kernel runs):
+ * its TLB and counters exist from the start. */
+static const model_t *model_of(const emu_t *e)
+{
+	return e->model ? e->model : e->model_waiting;
+}
+
+const tlb_t *emu_tlb(const emu_t *e) { return model_of(e) ? model_tlb(model_of(e)) : NULL; }
 size_t emu_marker_count(const emu_t *e) { return e->nmarkers; }
 
 const tlb_stats *emu_roi_result(const emu_t *e, const char **start, const char **end)
 {
-	return e->model ? model_roi_counters(model_get_roi(e->model), start, end) : NULL;
+	return model_of(e) ? model_roi_counters(model_get_roi(model_of(e)), start, end) : NULL;
 }
 
 int emu_roi_check(const emu_t *e, char *err, size_t errlen)
 {
-	return e->model ? model_roi_verdict(model_get_roi(e->model), err, errlen) : 0;
+	return model_of(e) ? model_roi_verdict(model_get_roi(model_of(e)), err, errlen) : 0;
 }
 const char *emu_marker(const emu_t *e, size_t i) { return i < e->nmarkers ? e->markers[i] : NULL; }
 const model_heat *emu_heatmap(const emu_t *e)
 {
 	static const model_heat none;
-	return e->model ? model_heatmap(e->model) : &none;
+	return model_of(e) ? model_heatmap(model_of(e)) : &none;
 }

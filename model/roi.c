@@ -173,6 +173,8 @@ static void describe(const model_roi *r, char *out, size_t size)
 		snprintf(out, size, "none (--roi none: the whole run only)");
 	else if (r->phase == ROI_AFTER)
 		snprintf(out, size, "%s .. %s", r->start, r->end);
+	else if (!r->start[0])
+		snprintf(out, size, "none: the run reported no NAME-start marker");
 	else
 		snprintf(out, size, "none: the run did not report %s then %s", r->start, r->end);
 }
