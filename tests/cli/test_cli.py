@@ -53,6 +53,55 @@ bad_input("empty image", ["run", "--firmware", empty], "empty")
 bad_input("image for another board", ["run", "--board", "vexpress", "--firmware", FIRMWARE_Q3F],
           "outside vexpress RAM")
 bad_input("unknown workload", ["run", "--workload", "nonesuch", "--quiet"], "bad workload")
+
+# A Linux boot's inputs (--kernel, --dtb, --initrd, --append) are checked
+# before anything runs.  A zImage is recognised by its magic at 0x24; a
+# device tree by its header, and it must have a /memory node to adjust.
+def fdt(nodes):
+    """A minimal flattened device tree: the root holding the named empty nodes."""
+    def be32(*v):
+        return struct.pack(">%dI" % len(v), *v)
+    body = be32(1) + b"\0\0\0\0"                      # FDT_BEGIN_NODE ""
+    for name in nodes:
+        n = name.encode() + b"\0"
+        body += be32(1) + n + b"\0" * (-len(n) % 4) + be32(2)
+    body += be32(2, 9)                                  # FDT_END_NODE, FDT_END
+    rsv = be32(0, 0, 0, 0)
+    off_rsv, off_struct = 40, 40 + len(rsv)
+    off_strings = off_struct + len(body)
+    header = be32(0xD00DFEED, off_strings, off_struct, off_strings, off_rsv, 17, 16, 0, 0,
+                  len(body))
+    return header + rsv + body
+
+
+zimage = os.path.join(tmp, "zImage")
+with open(zimage, "wb") as f:
+    f.write(b"\0" * 0x24 + struct.pack("<I", 0x016F2818) + b"\0" * 0x100)
+dtb_ok, dtb_nomem, dtb_junk = (os.path.join(tmp, n) for n in ("ok.dtb", "nomem.dtb", "junk.dtb"))
+for name, data in ((dtb_ok, fdt(["memory@60000000", "cpus"])), (dtb_nomem, fdt(["cpus"])),
+                   (dtb_junk, b"\x12" * 64)):
+    with open(name, "wb") as f:
+        f.write(data)
+big_initrd = os.path.join(tmp, "big.cpio")
+with open(big_initrd, "wb") as f:
+    f.truncate(20 << 20)
+linux = ["run", "--board", "vexpress", "--kernel", zimage]
+bad_input("--kernel on q3f", ["run", "--kernel", zimage, "--dtb", dtb_ok], "vexpress")
+bad_input("--kernel with --workload", linux + ["--dtb", dtb_ok, "--workload", "random"],
+          "--workload")
+bad_input("--dtb without --kernel", ["run", "--board", "vexpress", "--dtb", dtb_ok], "--kernel")
+bad_input("--kernel without --dtb", linux, "--dtb")
+bad_input("missing kernel", ["run", "--board", "vexpress", "--kernel",
+                             os.path.join(tmp, "none"), "--dtb", dtb_ok], "none")
+bad_input("kernel not a zImage", ["run", "--board", "vexpress", "--kernel", junk, "--dtb", dtb_ok],
+          "not an ARM zImage")
+bad_input("DTB not a device tree", linux + ["--dtb", dtb_junk], "not a flattened device tree")
+bad_input("DTB without /memory", linux + ["--dtb", dtb_nomem], "/memory")
+bad_input("missing initrd", linux + ["--dtb", dtb_ok, "--initrd", os.path.join(tmp, "no.gz")],
+          "no.gz")
+bad_input("initrd larger than RAM allows", linux + ["--dtb", dtb_ok, "--ram", "32", "--initrd",
+                                                    big_initrd], "does not fit")
+bad_input("--append too long", linux + ["--dtb", dtb_ok, "--append", "x" * 300], "--append")
 bad_input("unknown layout", ["run", "--layout", "hugepages"], "hugepages")
 bad_input("layout: unknown option", ["layout", "--workload", "x"], "--workload")
 

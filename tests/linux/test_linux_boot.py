@@ -12,6 +12,11 @@ what the architecture and the workload fix, not figures copied from a run:
 - the region of interest is the workload's loop alone: one user ASID, no
   faults (populate() wrote every page first, and nothing ages them), and
   at least 2 x 20 000 data lookups (each iteration loads and stores a word);
+- the UI (when built) pauses at fork-start and steps the first fault after
+  it: a user write to a page fork made read-only (copy-on-write), whose
+  Linux PTE the stepper reads 2048 bytes below the hardware PTE, and
+  'mmuscope pte' turns that Linux PTE (with nG, as set_pte_at gives user
+  pages) into the hardware PTE the stepper showed;
 - every present hardware PTE of the final tables equals set_pte_ext of its
   Linux PTE ('mmuscope pte --check' on '--dump-pt'), over at least 1000
   small pages; lowmem is mapped linearly, VA 0xC0000000 -> PA 0x60000000
@@ -28,6 +33,35 @@ import sys
 import tempfile
 
 COUNT = 20000
+
+
+def check_ui(mmuscope, needed, initrd, tmp, check):
+    script, state = os.path.join(tmp, "ui.script"), os.path.join(tmp, "ui.state")
+    with open(script, "w") as f:
+        f.write("wait 1\nkey m\nuntil-paused 4000\nkey f\nuntil-paused 400\nkey w\nkey w\n"
+                "wait 1\nquit\n")
+    ui = subprocess.run(
+        [mmuscope, "ui", "--headless", "--paused", "--frames", "20000", "--speed", "20000000",
+         "--console", os.devnull, "--board", "vexpress", "--kernel", needed[0], "--dtb", needed[1],
+         "--initrd", initrd, "--append",
+         "console=ttyAMA0 panic=-1 cryptomgr.notests rdinit=/init workloads=fork",
+         "--break-marker", "fork-start", "--script", script, "--state", state],
+        capture_output=True, text=True)
+    check(ui.returncode == 0, f"ui exits 0 (got {ui.returncode}: {ui.stderr[-200:]})")
+    if not os.path.exists(state):
+        return
+    st = dict(line.split("=", 1) for line in open(state).read().splitlines() if "=" in line)
+    check(st.get("marker") == "fork-start" and st.get("story_phase") == "fault",
+          f"the UI paused at fork-start and caught a fault ({st.get('status')})")
+    hw = int(st.get("story_hw", "0,0").split(",")[0], 16)
+    linux = int(st.get("story_linux", "0,0").split(",")[0], 16)
+    check(hw & 0x200 and hw & 0x800 and linux & 1 and linux & 0x80,
+          f"a user write to a present, read-only (COW) page: hw {hw:#x}, Linux {linux:#x}")
+    pte = subprocess.run([mmuscope, "pte", "--linux", hex(linux), "--ext", "nG"],
+                         capture_output=True, text=True)
+    want = f"hw    {hw:#010x}"
+    check(want in pte.stdout, f"set_pte_ext of the stepper's Linux PTE is its hardware PTE "
+                              f"({pte.stdout.strip().splitlines()[-1:]} vs {hw:#010x})")
 
 
 def main():
@@ -97,6 +131,9 @@ def main():
         check(len(lowmem) == 1 and lowmem[0]["pa"] == 0x60000000,
               "VA 0xC0000000 is a section mapping PA 0x60000000")
         check(any(r["va"] == 0xFFFF0000 for r in rows), "the vectors page is mapped at 0xFFFF0000")
+
+        if os.path.exists(os.path.join(os.path.dirname(mmuscope), "mmuscope-ui")):
+            check_ui(mmuscope, needed, initrd, tmp, check)
     print(f"{len(failures)} failures")
     return 1 if failures else 0
 
