@@ -102,6 +102,11 @@ bad_input("missing initrd", linux + ["--dtb", dtb_ok, "--initrd", os.path.join(t
 bad_input("initrd larger than RAM allows", linux + ["--dtb", dtb_ok, "--ram", "32", "--initrd",
                                                     big_initrd], "does not fit")
 bad_input("--append too long", linux + ["--dtb", dtb_ok, "--append", "x" * 300], "--append")
+bad_input("bench: --dtb without --kernel", ["bench", "--workloads", "random", "--dtb", dtb_ok,
+                                            "--out", os.path.join(tmp, "b1")], "--kernel")
+bad_input("bench: kernel not a zImage", ["bench", "--workloads", "random", "--kernel", junk,
+                                         "--dtb", dtb_ok, "--out", os.path.join(tmp, "b2")],
+          "not an ARM zImage")
 bad_input("unknown layout", ["run", "--layout", "hugepages"], "hugepages")
 bad_input("layout: unknown option", ["layout", "--workload", "x"], "--workload")
 
