@@ -22,28 +22,19 @@ import subprocess
 import sys
 import tempfile
 
+from linuxtest import SKIP, start
+
 COUNT = 20000
 
 
 def main():
-    mmuscope, init, user, assets, mkinitramfs = sys.argv[1:6]
-    needed = [os.path.join(assets, f) for f in ("vmlinuz", "vexpress-v2p-ca9.dtb", "busybox")]
-    missing = [p for p in needed + [init, user] if not os.path.exists(p)]
-    if missing:
-        print("skip: missing " + ", ".join(missing) + " (./go test fetches the kernel)")
-        return 77
-    failures = []
-
-    def check(ok, what):
-        print(("ok   " if ok else "FAIL ") + what)
-        if not ok:
-            failures.append(what)
-
+    b = start(sys.argv)
+    if not b:
+        return SKIP
+    check = b.check
     with tempfile.TemporaryDirectory() as tmp:
-        initrd, out = os.path.join(tmp, "initrd.gz"), os.path.join(tmp, "bench")
-        subprocess.run([sys.executable, mkinitramfs, initrd, "--busybox", needed[2],
-                        "--init", init, "--user", user], check=True)
-        base = [mmuscope, "bench", "--kernel", needed[0], "--dtb", needed[1], "--initrd", initrd]
+        initrd, out = b.initramfs(tmp), os.path.join(tmp, "bench")
+        base = [b.mmuscope, "bench", "--kernel", b.kernel, "--dtb", b.dtb, "--initrd", initrd]
         bad = subprocess.run(base + ["--workloads", "random", "--layouts", "pages"],
                              capture_output=True, text=True)
         check(bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and
@@ -75,8 +66,7 @@ def main():
               f"({walks['cortex-a9']} walks)")
         check(walks["cortex-a15"] < 100,
               f"cortex-a15: 512 entries hold the 256 pages ({walks['cortex-a15']} walks)")
-    print(f"{len(failures)} failures")
-    return 1 if failures else 0
+    return b.verdict()
 
 
 if __name__ == "__main__":

@@ -32,17 +32,20 @@ import subprocess
 import sys
 import tempfile
 
+from linuxtest import SKIP, start
+
 COUNT = 20000
 
 
-def check_ui(mmuscope, needed, initrd, tmp, check):
+def check_ui(b, initrd, tmp):
+    check = b.check
     script, state = os.path.join(tmp, "ui.script"), os.path.join(tmp, "ui.state")
     with open(script, "w") as f:
         f.write("wait 1\nkey m\nuntil-paused 4000\nkey f\nuntil-paused 400\nkey w\nkey w\n"
                 "wait 1\nquit\n")
     ui = subprocess.run(
-        [mmuscope, "ui", "--headless", "--paused", "--frames", "20000", "--speed", "20000000",
-         "--console", os.devnull, "--board", "vexpress", "--kernel", needed[0], "--dtb", needed[1],
+        [b.mmuscope, "ui", "--headless", "--paused", "--frames", "20000", "--speed", "20000000",
+         "--console", os.devnull, "--board", "vexpress", "--kernel", b.kernel, "--dtb", b.dtb,
          "--initrd", initrd, "--append",
          "console=ttyAMA0 panic=-1 cryptomgr.notests rdinit=/init workloads=fork",
          "--break-marker", "fork-start", "--script", script, "--state", state],
@@ -57,7 +60,7 @@ def check_ui(mmuscope, needed, initrd, tmp, check):
     linux = int(st.get("story_linux", "0,0").split(",")[0], 16)
     check(hw & 0x200 and hw & 0x800 and linux & 1 and linux & 0x80,
           f"a user write to a present, read-only (COW) page: hw {hw:#x}, Linux {linux:#x}")
-    pte = subprocess.run([mmuscope, "pte", "--linux", hex(linux), "--ext", "nG"],
+    pte = subprocess.run([b.mmuscope, "pte", "--linux", hex(linux), "--ext", "nG"],
                          capture_output=True, text=True)
     want = f"hw    {hw:#010x}"
     check(want in pte.stdout, f"set_pte_ext of the stepper's Linux PTE is its hardware PTE "
@@ -65,26 +68,15 @@ def check_ui(mmuscope, needed, initrd, tmp, check):
 
 
 def main():
-    mmuscope, init, user, assets, mkinitramfs = sys.argv[1:6]
-    needed = [os.path.join(assets, f) for f in ("vmlinuz", "vexpress-v2p-ca9.dtb", "busybox")]
-    missing = [p for p in needed + [init, user] if not os.path.exists(p)]
-    if missing:
-        print("skip: missing " + ", ".join(missing) + " (./go test fetches the kernel)")
-        return 77
-    failures = []
-
-    def check(ok, what):
-        print(("ok   " if ok else "FAIL ") + what)
-        if not ok:
-            failures.append(what)
-
+    b = start(sys.argv)
+    if not b:
+        return SKIP
+    check = b.check
     with tempfile.TemporaryDirectory() as tmp:
-        initrd = os.path.join(tmp, "initrd.gz")
-        subprocess.run([sys.executable, mkinitramfs, initrd, "--busybox", needed[2],
-                        "--init", init, "--user", user], check=True)
+        initrd = b.initramfs(tmp)
         stats, dump = os.path.join(tmp, "stats.json"), os.path.join(tmp, "pt.jsonl")
         run = subprocess.run(
-            [mmuscope, "run", "--board", "vexpress", "--kernel", needed[0], "--dtb", needed[1],
+            [b.mmuscope, "run", "--board", "vexpress", "--kernel", b.kernel, "--dtb", b.dtb,
              "--initrd", initrd, "--append",
              "console=ttyAMA0 panic=-1 cryptomgr.notests rdinit=/init "
              f"workloads=random:mb=1:count={COUNT}",
@@ -120,7 +112,7 @@ def main():
             check(c["dtlb_lookups"] >= 2 * COUNT,
                   f"ROI data lookups >= {2 * COUNT} (got {c['dtlb_lookups']})")
 
-        pte = subprocess.run([mmuscope, "pte", "--check", dump], capture_output=True, text=True)
+        pte = subprocess.run([b.mmuscope, "pte", "--check", dump], capture_output=True, text=True)
         last = pte.stdout.strip().splitlines()[-1] if pte.stdout.strip() else ""
         words = last.split()
         checked = int(words[0]) if words and words[0].isdigit() else 0
@@ -132,10 +124,9 @@ def main():
               "VA 0xC0000000 is a section mapping PA 0x60000000")
         check(any(r["va"] == 0xFFFF0000 for r in rows), "the vectors page is mapped at 0xFFFF0000")
 
-        if os.path.exists(os.path.join(os.path.dirname(mmuscope), "mmuscope-ui")):
-            check_ui(mmuscope, needed, initrd, tmp, check)
-    print(f"{len(failures)} failures")
-    return 1 if failures else 0
+        if os.path.exists(os.path.join(os.path.dirname(b.mmuscope), "mmuscope-ui")):
+            check_ui(b, initrd, tmp)
+    return b.verdict()
 
 
 if __name__ == "__main__":
