@@ -136,6 +136,7 @@ struct emu {
 	 * until the kernel proper runs (machine.c: attach_model). */
 	model_t *model, *model_waiting;
 	char *trace_path;       /* a Linux boot's --trace, until attach_model */
+	uint64_t model_from;    /* the instruction count when it attached (0: from the start) */
 	bool check_access_pc;
 	emu_fault predicted;    /* the model's verdict on the last data access */
 	uint32_t last_data_va;  /* the last data access seen by a memory hook */

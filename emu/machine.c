@@ -143,6 +143,7 @@ static void attach_model(emu_t *e)
 {
 	e->model = e->model_waiting;
 	e->model_waiting = NULL;
+	e->model_from = e->insns;
 	mmu_regime r;
 	emu_read_regime(e, &r);
 	const struct { unsigned crn, crm, opc2; uint32_t v; } regs[] = {

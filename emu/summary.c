@@ -14,9 +14,13 @@ void emu_print_summary(const emu_t *e, FILE *out)
 		fprintf(out, " %s", e->markers[i]);
 	fprintf(out, "\n");
 	if (!e->model) {
-		fprintf(out, "model         off\n");
+		fprintf(out, e->model_waiting ? "model         never attached: the kernel never ran\n"
+					      : "model         off\n");
 		return;
 	}
+	if (e->model_from)
+		fprintf(out, "model from    instruction %llu (the kernel's first at PAGE_OFFSET)\n",
+			(unsigned long long)e->model_from);
 	fprintf(out, "disagreements %llu\n", (unsigned long long)e->disagreements);
 	tlb_stats_print(model_tlb(e->model), out);
 	model_roi_print(model_get_roi(e->model), model_tlb(e->model), out);
@@ -35,6 +39,8 @@ void emu_write_json(const emu_t *e, FILE *out)
 		model_json_string(out, e->markers[i]);
 	}
 	fprintf(out, "],\n  \"disagreements\": %llu", (unsigned long long)e->disagreements);
+	if (e->model_from) /* a kernel's run: where the model attached */
+		fprintf(out, ",\n  \"model_from_instruction\": %llu", (unsigned long long)e->model_from);
 	if (e->model) {
 		fprintf(out, ",\n  \"tlb\": ");
 		tlb_stats_json(model_tlb(e->model), out);

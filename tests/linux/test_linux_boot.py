@@ -92,6 +92,9 @@ def main():
         check(s["exit_code"] == 0 and s["disagreements"] == 0,
               f"exit code 0, 0 disagreements (got {s['exit_code']}, {s['disagreements']})")
         check(s["markers"] == ["random-start", "random-done"], f"markers {s['markers']}")
+        check(0 < s.get("model_from_instruction", 0) < s["instructions"] and
+              s["tlb"]["counters"]["instructions"] == s["instructions"] - s["model_from_instruction"],
+              "the model counts from where it attached (the kernel proper) to the end")
 
         per_asid = s["tlb"]["per_asid"]
         user_asids = [a for a in per_asid if a != "0"]
