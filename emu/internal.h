@@ -137,6 +137,7 @@ struct emu {
 	model_t *model, *model_waiting;
 	char *trace_path;       /* a Linux boot's --trace, until attach_model */
 	uint64_t model_from;    /* the instruction count when it attached (0: from the start) */
+	bool booting_linux;     /* a kernel's boot code runs, not yet the kernel proper */
 	bool check_access_pc;
 	emu_fault predicted;    /* the model's verdict on the last data access */
 	uint32_t last_data_va;  /* the last data access seen by a memory hook */

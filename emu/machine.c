@@ -178,8 +178,17 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 	emu_block_retire(e); /* the previous block ran to its end */
 	uc_reg_read(uc, UC_ARM_REG_CPSR, &cpsr);
 	bool thumb = cpsr & PSR_T;
-	if (e->model_waiting && va >= LINUX_PAGE_OFFSET)
-		e->restart_pending = true; /* emu_run attaches the model */
+	if (__builtin_expect(e->booting_linux, 0)) {
+		if (va >= LINUX_PAGE_OFFSET) {
+			e->booting_linux = false;
+			e->restart_pending = e->model_waiting != NULL; /* emu_run attaches it */
+		} else if (va < e->board->ram_base || va - e->board->ram_base >= e->ram_size) {
+			/* Before the kernel proper, code runs from RAM (the MMU is
+			 * off or maps it 1:1): not so, the zImage is no kernel. */
+			emu_fail(e, "the boot code ran off RAM at 0x%08x: not a bootable kernel?", va);
+			return;
+		}
+	}
 	if (!e->stepping && (e->insns >= e->insn_limit || e->stop_requested || e->restart_pending)) {
 		/* Stopped from the block hook, unicorn 2.0.1 does not run the
 		 * block, so it is not counted; but the PC it leaves can be the
@@ -360,6 +369,7 @@ emu_t *emu_create(const emu_options *opt, char *err, size_t errlen)
 	 * as QEMU -icount shift=10 gives); a kernel's runs at 125 MIPS (as
 	 * -icount shift=3), so a 250 Hz tick is 500 000 instructions. */
 	e->ns_per_insn = linux_boot ? 8 : 1000;
+	e->booting_linux = linux_boot;
 	emu_linux_boot boot = { 0 };
 	const char *image = opt->firmware ? opt->firmware : emu_default_firmware(board->name);
 	if (linux_boot ? !emu_load_linux(e, opt, &boot, err, errlen)
