@@ -26,14 +26,18 @@
 
 #define MAX_JOBS 4096
 
+/* A Linux job's command line (--kernel) up to its workload's item: init
+ * (firmware/linux/init.c) runs the workloads= list and powers off. */
+#define LINUX_CMDLINE "console=ttyAMA0 panic=-1 cryptomgr.notests rdinit=/init workloads="
+
 static void bench_help(void)
 {
 	printf(
 		"usage: mmuscope bench --workloads LIST [--presets LIST] [--layouts LIST]\n"
 		"                      [--args \"ARGS\"] [--board B] [--jobs N] [--out DIR]\n"
 		"                      [--shard I/N] [--quiet]\n"
-		"       mmuscope bench --kernel zImage --dtb FILE --initrd FILE [--append \"EXTRA\"]\n"
-		"                      --workloads LIST [--presets LIST] [...]   (real Linux)\n"
+		"       mmuscope bench --kernel FILE --dtb FILE [--initrd FILE] [--append \"EXTRA\"]\n"
+		"                      --workloads LIST [--presets LIST] [...]  (real Linux)\n"
 		"       mmuscope bench merge --out DIR SHARD_DIR...  (joins the shards' runs/)\n"
 		"\n"
 		"Runs every combination of workload, TLB preset and lowmem layout, one guest\n"
@@ -51,17 +55,21 @@ static void bench_help(void)
 		"  --layouts LIST     lowmem layouts (default sections,pages,supersections,large)\n"
 		"  --args \"ARGS\"      arguments for workloads that carry none of their own\n"
 		"  --board B          q3f (default) or vexpress\n"
-		"  --kernel FILE      boot this Linux zImage (vexpress) instead of the firmware, with\n"
-		"  --dtb FILE         its device tree and\n"
-		"  --initrd FILE      an initramfs whose /init runs workloads= (scripts/mkinitramfs.py);\n"
-		"                     each job's command line names its workload (arguments joined\n"
-		"                     by colons) and adds --append; the layout column is 'linux'\n"
 		"  --jobs N           parallel jobs (default: the number of processors)\n"
 		"  --out DIR          output directory (default bench-out)\n"
 		"  --shard I/N        run only jobs I, I+N, I+2N... (0 <= I < N): one slice of the\n"
 		"                     sweep; join the slices with 'mmuscope bench merge'\n"
 		"                     (docs/benchmarks.md has a Slurm job array)\n"
 		"  --quiet            no progress bar (it is drawn only on a terminal anyway)\n"
+		"  --kernel FILE      boot this Linux zImage in every job instead of the project's\n"
+		"                     kernel (board vexpress; docs/benchmarks.md); its init runs\n"
+		"                     the job's workload, the command line being\n"
+		"                       " LINUX_CMDLINE "NAME:ARGS\n"
+		"                     (the ARGS' spaces and commas become colons) and EXTRA; the\n"
+		"                     layout is 'linux' (Linux maps its own lowmem: no --layouts)\n"
+		"  --dtb FILE         the kernel's device tree (needed with --kernel)\n"
+		"  --initrd FILE      its initramfs (scripts/mkinitramfs.py)\n"
+		"  --append \"EXTRA\"   more of its command line (not workloads=)\n"
 		"\n"
 		"Every row: the job, its seed (the seed= argument; empty: the workload's own\n"
 		"default), exit code, run time; then the figures of its region of interest,\n"
@@ -88,9 +96,7 @@ struct sweep {
 	char *workloads[MAX_ITEMS], *presets[MAX_ITEMS], *layouts[MAX_ITEMS];
 	unsigned nworkloads, npresets, nlayouts;
 	const char *args, *board, *out;
-	/* A Linux kernel instead of the firmware: each job boots it with its
-	 * workload in the command line (linux_cmdline), layout "linux". */
-	const char *kernel, *dtb, *initrd, *append;
+	const char *kernel, *dtb, *initrd, *append;     /* --kernel: real Linux; else NULL */
 	unsigned jobs, shard, nshards, total;
 	char id[17];            /* sweep_id: what the sweep computes, not how it is split */
 	bool quiet;
@@ -137,18 +143,55 @@ static int check_text(const char *opt, const char *text, size_t max)
 	return -1;
 }
 
+/* Whether a word of the command line text starts with prefix. */
+static bool has_word(const char *text, const char *prefix)
+{
+	for (const char *p = text; (p = strstr(p, prefix)); p++)
+		if (p == text || p[-1] == ' ')
+			return true;
+	return false;
+}
+
+/* Arguments as Linux's init hands them to a workload: their words (split
+ * at spaces, commas and colons) joined by sep, ':' on the command line
+ * (workloads=NAME:key=value:...), ' ' in what the workload gets. */
+static void linux_words(const char *args, char sep, char *out, size_t size)
+{
+	static const char gaps[] = " ,:";
+	size_t n = 0;
+	for (const char *p = args; *p && n + 1 < size; p++) {
+		if (!strchr(gaps, *p))
+			out[n++] = *p;
+		else if (n && out[n - 1] != sep && p[strspn(p, gaps)])
+			out[n++] = sep;
+	}
+	out[n] = 0;
+}
+
+/* A Linux job's command line: LINUX_CMDLINE, the workload with its
+ * arguments (its own, else --args) in init's syntax, then --append's. */
+static void linux_cmdline(const struct sweep *s, const char *workload_item, char *out, size_t size)
+{
+	char name[64], words[256];
+	const char *own = item_name(workload_item, name, sizeof name);
+	linux_words(own ? own : s->args, ':', words, sizeof words);
+	snprintf(out, size, LINUX_CMDLINE "%s%s%s%s%s", name, *words ? ":" : "", words,
+		 s->append ? " " : "", s->append ? s->append : "");
+}
+
 static int parse(int argc, char **argv, struct sweep *s)
 {
 	static char default_presets[] = "cortex-a5,cortex-a7,cortex-a9,cortex-a15";
 	static char default_layouts[] = "sections,pages,supersections,large";
-	char *workloads = NULL, *presets = default_presets, *layouts = default_layouts;
+	static char linux_layout[] = "linux";
+	char *workloads = NULL, *presets = default_presets, *layouts = NULL;
+	const char *board = NULL;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	*s = (struct sweep){ .board = "q3f", .out = "bench-out", .jobs = cpus > 0 ? (unsigned)cpus : 1,
+	*s = (struct sweep){ .out = "bench-out", .jobs = cpus > 0 ? (unsigned)cpus : 1,
 			     .nshards = 1, .args = "" };
 	static const char *const flags[] = { "--help", "-h", "--quiet", NULL };
 	static const char *const valued[] = { "--workloads", "--presets", "--layouts", "--args",
 		"--board", "--out", "--jobs", "--shard", "--kernel", "--dtb", "--initrd", "--append", NULL };
-	bool layouts_given = false, board_given = false;
 	cli_args args = { .cmd = "bench", .argc = argc, .argv = argv, .flags = flags, .valued = valued };
 	char *opt, *val;
 	int more;
@@ -161,9 +204,9 @@ static int parse(int argc, char **argv, struct sweep *s)
 		if (!strcmp(opt, "--quiet")) s->quiet = true;
 		else if (!strcmp(opt, "--workloads")) workloads = val;
 		else if (!strcmp(opt, "--presets")) presets = val;
-		else if (!strcmp(opt, "--layouts")) layouts = val, layouts_given = true;
+		else if (!strcmp(opt, "--layouts")) layouts = val;
 		else if (!strcmp(opt, "--args")) s->args = val;
-		else if (!strcmp(opt, "--board")) s->board = val, board_given = true;
+		else if (!strcmp(opt, "--board")) board = val;
 		else if (!strcmp(opt, "--kernel")) s->kernel = val;
 		else if (!strcmp(opt, "--dtb")) s->dtb = val;
 		else if (!strcmp(opt, "--initrd")) s->initrd = val;
@@ -185,17 +228,16 @@ static int parse(int argc, char **argv, struct sweep *s)
 		return more;
 	if (!workloads)
 		return cli_usage_error("bench", "--workloads is required");
-	static char linux_layout[] = "linux";
-	if (s->kernel) {
-		if (layouts_given)
-			return cli_usage_error("bench", "--layouts is the firmware's: Linux maps its own "
-					       "lowmem (the layout is 'linux')");
-		layouts = linux_layout;
-		if (!board_given)
-			s->board = "vexpress";
-	} else if (s->dtb || s->initrd || s->append) {
+	if (!s->kernel && (s->dtb || s->initrd || s->append))
 		return cli_usage_error("bench", "--dtb, --initrd and --append need --kernel");
-	}
+	/* Linux maps its lowmem itself: its jobs have the one layout. */
+	if (s->kernel && layouts)
+		return cli_usage_error("bench", "--layouts does not go with --kernel: Linux maps its "
+				       "own lowmem (layout 'linux')");
+	if (s->kernel && s->append && has_word(s->append, "workloads="))
+		return cli_usage_error("bench", "--append: bench gives workloads= itself (--workloads)");
+	layouts = layouts ? layouts : s->kernel ? linux_layout : default_layouts;
+	s->board = board ? board : s->kernel ? "vexpress" : "q3f";
 	int st;
 	if ((st = split_list("--workloads", workloads, s->workloads, &s->nworkloads)) >= 0 ||
 	    (st = split_list("--presets", presets, s->presets, &s->npresets)) >= 0 ||
@@ -204,7 +246,7 @@ static int parse(int argc, char **argv, struct sweep *s)
 	/* What a record holds must fit its fields, one line each. */
 	const struct { const char *opt, *text; size_t max; } texts[] = {
 		{ "--args", s->args, 255 }, { "--board", s->board, 15 },
-		{ "--append", s->append ? s->append : "", 127 },
+		{ "--append", s->append ? s->append : "", 255 },
 	};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if ((st = check_text(texts[i].opt, texts[i].text, texts[i].max)) >= 0)
@@ -233,12 +275,20 @@ static int parse(int argc, char **argv, struct sweep *s)
 			return 2;
 		}
 	}
-	for (unsigned i = 0; i < s->nlayouts; i++) {
-		char layout[64];
-		item_name(s->layouts[i], layout, sizeof layout);
-		emu_t *e = emu_create(s->kernel ? &(emu_options){ .board = s->board, .kernel = s->kernel,
-								   .dtb = s->dtb, .initrd = s->initrd }
-					: &(emu_options){ .board = s->board, .layout = layout }, err, sizeof err);
+	/* With a kernel, the files and each job's command line are checked
+	 * the same way, a machine built for every workload. */
+	for (unsigned i = 0; i < (s->kernel ? s->nworkloads : s->nlayouts); i++) {
+		char layout[64], cmdline[700];
+		emu_options eo = { .board = s->board };
+		if (s->kernel) {
+			linux_cmdline(s, s->workloads[i], cmdline, sizeof cmdline);
+			eo = (emu_options){ .board = s->board, .kernel = s->kernel, .dtb = s->dtb,
+					    .initrd = s->initrd, .append = cmdline };
+		} else {
+			item_name(s->layouts[i], layout, sizeof layout);
+			eo.layout = layout;
+		}
+		emu_t *e = emu_create(&eo, err, sizeof err);
 		if (!e) {
 			fprintf(stderr, "mmuscope bench: %s\n", err);
 			return 2;
@@ -472,52 +522,38 @@ static void record_roi(struct record *r, const emu_t *e)
 		r->roi_counter[c] = roi ? tlb_stats_counter(t, roi, (tlb_counter)c) : r->counter[c];
 }
 
-/* A Linux job's command line: the initramfs's /init runs the one workload
- * (docs/linux-initramfs.md: colons between its key=value arguments), a
- * panic reboots (ending the run), the crypto self-tests are skipped (1.2 G
- * instructions of RSA arithmetic); then --append. */
-static void linux_cmdline(const struct sweep *s, const char *workload, const char *args,
-			  char *out, size_t size)
-{
-	int n = snprintf(out, size, "console=ttyAMA0 panic=-1 cryptomgr.notests rdinit=/init "
-			 "workloads=%s", workload);
-	for (const char *a = args; *a && n > 0 && (size_t)n < size; ) {
-		size_t len = strcspn(a, " ,");
-		if (len)
-			n += snprintf(out + n, size - (size_t)n, ":%.*s", (int)len, a);
-		a += len + (a[len] != 0);
-	}
-	if (s->append && *s->append && n > 0 && (size_t)n < size)
-		snprintf(out + n, size - (size_t)n, " %s", s->append);
-}
-
 /* One job, in a child process: boot, run, write the record. */
 static int run_job(const struct sweep *s, unsigned index, const char *workload_item,
 		   const char *preset, const char *layout_item)
 {
 	struct record r = { .jobs = s->total, .index = index };
 	snprintf(r.sweep, sizeof r.sweep, "%s", s->id);
-	char workload[64], layout[64], guest_args[512], seed[32];
+	char workload[64], layout[64], guest_args[512], seed[32], words[256], cmdline[700], roi[140];
 	const char *own_args = item_name(workload_item, workload, sizeof workload);
 	const char *args = own_args ? own_args : s->args;
 	const char *layout_args = item_name(layout_item, layout, sizeof layout);
+	FILE *devnull = fopen("/dev/null", "w");
+	emu_options eo = { .board = s->board, .preset = preset, .model = true, .console = devnull };
+	if (s->kernel) {
+		/* The record holds the arguments as the workload gets them, as
+		 * the project's kernel's jobs do. */
+		linux_words(args, ' ', words, sizeof words);
+		args = words;
+		linux_cmdline(s, workload_item, cmdline, sizeof cmdline);
+		snprintf(roi, sizeof roi, "%s-start,%s-done", workload, workload);
+		eo.kernel = s->kernel, eo.dtb = s->dtb, eo.initrd = s->initrd, eo.append = cmdline;
+		eo.roi = roi;
+	}
 	snprintf(guest_args, sizeof guest_args, "%s%s%s", args, *args && layout_args ? " " : "",
 		 layout_args ? layout_args : "");
 	if (arg_value(guest_args, "seed", seed, sizeof seed))
 		r.seed.given = guest_number(seed, &r.seed.value);
-	FILE *devnull = fopen("/dev/null", "w");
-	char err[512], cmdline[512];
+	if (!s->kernel)
+		eo.workload = workload, eo.args = guest_args, eo.layout = layout;
+	char err[512];
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	emu_options opt = { .board = s->board, .workload = workload, .args = guest_args,
-			    .layout = layout, .preset = preset, .model = true, .console = devnull };
-	if (s->kernel) {
-		linux_cmdline(s, workload, guest_args, cmdline, sizeof cmdline);
-		opt = (emu_options){ .board = s->board, .kernel = s->kernel, .dtb = s->dtb,
-				     .initrd = s->initrd, .append = cmdline, .preset = preset,
-				     .model = true, .console = devnull };
-	}
-	emu_t *e = emu_create(&opt, err, sizeof err);
+	emu_t *e = emu_create(&eo, err, sizeof err);
 	if (!e) {
 		fprintf(stderr, "mmuscope bench: %s\n", err);
 		return 2;
@@ -742,22 +778,42 @@ static uint64_t fnv1a(uint64_t h, const char *text)
 	return h;
 }
 
+/* The same over a file's bytes; a file that cannot be read adds nothing
+ * (parse has read it already). */
+static uint64_t fnv1a_file(uint64_t h, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char buf[65536];
+	for (size_t n; f && (n = fread(buf, 1, sizeof buf, f));)
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ buf[i]) * 0x100000001b3ull;
+	if (f)
+		fclose(f);
+	return h;
+}
+
 /* A hash of what decides the runs' results: the build, the board, the
- * arguments and the three lists (not --jobs, --shard or --out). */
+ * arguments and the three lists, and with --kernel the contents of the
+ * kernel, device tree and initramfs (not their paths) and --append (not
+ * --jobs, --shard or --out). */
 static void sweep_id(struct sweep *s)
 {
 	char head[1024];
 	const struct { char **items; unsigned n; } lists[] = {
 		{ s->workloads, s->nworkloads }, { s->presets, s->npresets }, { s->layouts, s->nlayouts },
 	};
-	snprintf(head, sizeof head, "%s\n%s\n%s\n%s\n%s\n%s\n%s\n", MMUSCOPE_VERSION, s->board,
-		 s->args, s->kernel ? s->kernel : "", s->dtb ? s->dtb : "", s->initrd ? s->initrd : "",
-		 s->append ? s->append : "");
+	snprintf(head, sizeof head, "%s\n%s\n%s\n", MMUSCOPE_VERSION, s->board, s->args);
 	uint64_t h = fnv1a(0xcbf29ce484222325ull, head);
 	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
 		for (unsigned i = 0; i < lists[l].n; i++)
 			h = fnv1a(fnv1a(h, lists[l].items[i]), ",");
 		h = fnv1a(h, "\n");
+	}
+	if (s->kernel) {
+		const char *files[] = { s->kernel, s->dtb, s->initrd };
+		for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
+			h = fnv1a(files[k] ? fnv1a_file(h, files[k]) : h, "\n");
+		h = fnv1a(h, s->append ? s->append : "");
 	}
 	snprintf(s->id, sizeof s->id, "%016llx", (unsigned long long)h);
 }
@@ -907,6 +963,9 @@ static bool prepare_dir(const struct sweep *s, bool *done, unsigned *ndone)
 			fprintf(o.f, "%s%s", i ? "," : "", lists[l].items[i]);
 		fprintf(o.f, "\n");
 	}
+	if (s->kernel)
+		fprintf(o.f, "kernel %s\ndtb %s\ninitrd %s\nappend %s\n", s->kernel, s->dtb,
+			s->initrd ? s->initrd : "", s->append ? s->append : "");
 	return cli_output_commit(&o);
 }
 
