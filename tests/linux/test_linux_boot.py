@@ -17,6 +17,9 @@ what the architecture and the workload fix, not figures copied from a run:
   Linux PTE the stepper reads 2048 bytes below the hardware PTE, and
   'mmuscope pte' turns that Linux PTE (with nG, as set_pte_at gives user
   pages) into the hardware PTE the stepper showed;
+- a trace of the kernel's first 20 M instructions under the model (it starts
+  where the model attaches) replays to the live run's counters, every one
+  and per ASID;
 - every present hardware PTE of the final tables equals set_pte_ext of its
   Linux PTE ('mmuscope pte --check' on '--dump-pt'), over at least 1000
   small pages; lowmem is mapped linearly, VA 0xC0000000 -> PA 0x60000000
@@ -35,6 +38,27 @@ import tempfile
 from linuxtest import SKIP, start
 
 COUNT = 20000
+
+
+def check_replay(b, initrd, tmp, model_from):
+    trace, live, replayed = (os.path.join(tmp, n) for n in ("k.trace", "live.json", "replay.json"))
+    run = subprocess.run(
+        [b.mmuscope, "run", "--board", "vexpress", "--kernel", b.kernel, "--dtb", b.dtb,
+         "--initrd", initrd, "--append", "console=ttyAMA0 panic=-1 cryptomgr.notests rdinit=/init",
+         "--max-insns", str(model_from + 20_000_000), "--trace", trace, "--stats", live, "--quiet",
+         "--console", os.devnull], capture_output=True, text=True)
+    rep = subprocess.run([b.mmuscope, "replay", trace, "--preset", "cortex-a9", "--stats", replayed],
+                         capture_output=True, text=True)
+    ok = run.returncode == 0 and rep.returncode == 0
+    b.check(ok, f"a 20 M-instruction trace of the kernel records and replays "
+                f"({run.returncode}, {rep.returncode}: {run.stderr[-150:]}{rep.stderr[-150:]})")
+    if ok:
+        a, r = json.load(open(live))["tlb"], json.load(open(replayed))
+        b.check(abs(a["counters"]["instructions"] - 20_000_000) < 1000,  # a block's worth
+                f"the trace covers the kernel's first 20 M instructions "
+                f"({a['counters']['instructions']})")
+        b.check(a["counters"] == r["counters"] and a["per_asid"] == r["per_asid"],
+                "the replay gives the live run's counters, every one and per ASID")
 
 
 def check_ui(b, initrd, tmp):
@@ -129,6 +153,7 @@ def main():
               "VA 0xC0000000 is a section mapping PA 0x60000000")
         check(any(r["va"] == 0xFFFF0000 for r in rows), "the vectors page is mapped at 0xFFFF0000")
 
+        check_replay(b, initrd, tmp, s["model_from_instruction"])
         if os.path.exists(os.path.join(os.path.dirname(b.mmuscope), "mmuscope-ui")):
             check_ui(b, initrd, tmp)
     return b.verdict()
