@@ -106,7 +106,8 @@ test)
     meson test -C build --print-errorlogs --num-processes 2 || status=1
     # The sanitizers slow everything down several times: the time limits,
     # hang guards only, grow with them.
-    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
     python3 scripts/test_summary.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json || status=1
     exit $status
