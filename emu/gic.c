@@ -7,13 +7,6 @@
 
 #define GIC_SPURIOUS 1023
 
-static bool bit(const uint32_t *words, unsigned irq) { return words[irq / 32] >> (irq % 32) & 1; }
-
-static bool pending(const emu_t *e, unsigned irq)
-{
-	return bit(e->gic.pending, irq) || bit(e->gic.lines, irq);
-}
-
 /* The active interrupts' highest priority (lowest value), 0x100 if none. */
 static unsigned running_priority(const emu_gic *g)
 {
@@ -38,9 +31,10 @@ static unsigned best(const emu_t *e)
 	if (g->pmr < limit)
 		limit = g->pmr;
 	for (unsigned w = 0; w < EMU_GIC_IRQS / 32; w++)
-		for (uint32_t en = g->enabled[w] & ~g->active[w]; en; en &= en - 1) {
-			unsigned irq = w * 32 + (unsigned)__builtin_ctz(en);
-			if (g->priority[irq] < limit && pending(e, irq)) {
+		for (uint32_t c = g->enabled[w] & ~g->active[w] & (g->pending[w] | g->lines[w]); c;
+		     c &= c - 1) {
+			unsigned irq = w * 32 + (unsigned)__builtin_ctz(c);
+			if (g->priority[irq] < limit) {
 				found = irq;
 				limit = g->priority[irq];
 			}
@@ -55,7 +49,7 @@ void emu_irq_update(emu_t *e)
 
 void emu_irq_set_line(emu_t *e, unsigned irq, bool level)
 {
-	if (!irq || irq >= EMU_GIC_IRQS)
+	if (!irq || irq >= EMU_GIC_IRQS) /* 0: the board has no such line (no device drives SGI 0) */
 		return;
 	if (level)
 		e->gic.lines[irq / 32] |= 1u << (irq % 32);
@@ -83,9 +77,8 @@ static void bytes_set(uint8_t *arr, uint64_t at, unsigned size, uint32_t v)
 
 /* The bit-array register block at base (32 interrupts a word) holding
  * off, or NULL. */
-static uint32_t *bit_word(emu_gic *g, uint64_t off, uint64_t base, uint32_t *words)
+static uint32_t *bit_word(uint64_t off, uint64_t base, uint32_t *words)
 {
-	(void)g;
 	if (off < base || off >= base + EMU_GIC_IRQS / 8)
 		return NULL;
 	return &words[(off - base) / 4];
@@ -100,17 +93,14 @@ uint64_t emu_gicd_read(uc_engine *uc, uint64_t off, unsigned size, void *opaque)
 	if (off == 0x000) return g->dist_enabled;
 	if (off == 0x004) return EMU_GIC_IRQS / 32 - 1; /* ITLinesNumber, one CPU */
 	if (off == 0x008) return 0x0200043B;            /* IIDR: ARM, as QEMU's */
-	if ((w = bit_word(g, off, 0x080, g->group))) return *w;
-	if ((w = bit_word(g, off, 0x100, g->enabled)) || (w = bit_word(g, off, 0x180, g->enabled)))
+	if ((w = bit_word(off, 0x080, g->group))) return *w;
+	if ((w = bit_word(off, 0x100, g->enabled)) || (w = bit_word(off, 0x180, g->enabled)))
 		return *w;
-	if (off >= 0x200 && off < 0x300 && off % 0x80 < EMU_GIC_IRQS / 8) {
-		unsigned first = (unsigned)(off % 0x80) * 8;
-		uint32_t v = 0;
-		for (unsigned i = 0; i < 32; i++)
-			v |= (uint32_t)pending(e, first + i) << i;
-		return v;
+	if (off >= 0x200 && off < 0x300 && off % 0x80 < EMU_GIC_IRQS / 8) { /* an edge or a line */
+		unsigned w = (unsigned)(off % 0x80) / 4;
+		return g->pending[w] | g->lines[w];
 	}
-	if ((w = bit_word(g, off, 0x300, g->active)) || (w = bit_word(g, off, 0x380, g->active)))
+	if ((w = bit_word(off, 0x300, g->active)) || (w = bit_word(off, 0x380, g->active)))
 		return *w;
 	if (off >= 0x400 && off < 0x400 + EMU_GIC_IRQS) return bytes_get(g->priority, off - 0x400, size);
 	if (off >= 0x800 && off < 0x800 + EMU_GIC_IRQS) {
@@ -133,13 +123,13 @@ void emu_gicd_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value, 
 	emu_gic *g = &e->gic;
 	uint32_t v = (uint32_t)value, *w;
 	if (off == 0x000) g->dist_enabled = v & 1;
-	else if ((w = bit_word(g, off, 0x080, g->group))) *w = v;
-	else if ((w = bit_word(g, off, 0x100, g->enabled))) *w |= v;
-	else if ((w = bit_word(g, off, 0x180, g->enabled))) *w &= ~v;
-	else if ((w = bit_word(g, off, 0x200, g->pending))) *w |= v;
-	else if ((w = bit_word(g, off, 0x280, g->pending))) *w &= ~v;
-	else if ((w = bit_word(g, off, 0x300, g->active))) *w |= v;
-	else if ((w = bit_word(g, off, 0x380, g->active))) *w &= ~v;
+	else if ((w = bit_word(off, 0x080, g->group))) *w = v;
+	else if ((w = bit_word(off, 0x100, g->enabled))) *w |= v;
+	else if ((w = bit_word(off, 0x180, g->enabled))) *w &= ~v;
+	else if ((w = bit_word(off, 0x200, g->pending))) *w |= v;
+	else if ((w = bit_word(off, 0x280, g->pending))) *w &= ~v;
+	else if ((w = bit_word(off, 0x300, g->active))) *w |= v;
+	else if ((w = bit_word(off, 0x380, g->active))) *w &= ~v;
 	else if (off >= 0x400 && off < 0x400 + EMU_GIC_IRQS) bytes_set(g->priority, off - 0x400, size, v);
 	else if (off >= 0x820 && off < 0x800 + EMU_GIC_IRQS) bytes_set(g->targets, off - 0x800, size, v);
 	else if (off >= 0xC00 && off < 0xC00 + EMU_GIC_IRQS / 4) g->config[(off - 0xC00) / 4] = v;
