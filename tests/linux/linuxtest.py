@@ -5,6 +5,7 @@ print and count."""
 import os
 import subprocess
 import sys
+import tempfile
 
 SKIP = 77
 
@@ -39,11 +40,15 @@ class Boot:
         return 1 if self.failures else 0
 
 
-def start(argv):
-    """The Boot, or None after printing why the test skips."""
-    boot = Boot(argv)
+def main(body):
+    """Runs body(boot, tmp, initrd) in a temporary directory with a fresh
+    initramfs; the exit status: SKIP when the kernel or the programs are
+    missing, else 1 if a check failed."""
+    boot = Boot(sys.argv)
     missing = boot.missing()
     if missing:
         print("skip: missing " + ", ".join(missing) + " (./go test fetches the kernel)")
-        return None
-    return boot
+        return SKIP
+    with tempfile.TemporaryDirectory() as tmp:
+        body(boot, tmp, boot.initramfs(tmp))
+    return boot.verdict()

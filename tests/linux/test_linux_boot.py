@@ -33,9 +33,8 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
-from linuxtest import SKIP, start
+import linuxtest
 
 COUNT = 20000
 
@@ -77,6 +76,7 @@ def check_ui(b, initrd, tmp):
         # As tests/ui: LeakSanitizer sees what SDL's dlopen'ed libraries keep.
         env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"))
     check(ui.returncode == 0, f"ui exits 0 (got {ui.returncode}: {ui.stderr[-200:]})")
+    check(os.path.exists(state), "the UI wrote its state")
     if not os.path.exists(state):
         return
     st = dict(line.split("=", 1) for line in open(state).read().splitlines() if "=" in line)
@@ -93,71 +93,65 @@ def check_ui(b, initrd, tmp):
                               f"({pte.stdout.strip().splitlines()[-1:]} vs {hw:#010x})")
 
 
-def main():
-    b = start(sys.argv)
-    if not b:
-        return SKIP
+def body(b, tmp, initrd):
     check = b.check
-    with tempfile.TemporaryDirectory() as tmp:
-        initrd = b.initramfs(tmp)
-        stats, dump = os.path.join(tmp, "stats.json"), os.path.join(tmp, "pt.jsonl")
-        run = subprocess.run(
-            [b.mmuscope, "run", "--board", "vexpress", "--kernel", b.kernel, "--dtb", b.dtb,
-             "--initrd", initrd, "--append",
-             "console=ttyAMA0 panic=-1 cryptomgr.notests rdinit=/init "
-             f"workloads=random:mb=1:count={COUNT}",
-             "--stats", stats, "--dump-pt", dump, "--quiet"],
-            capture_output=True, text=True)
-        check(run.returncode == 0, f"mmuscope exits 0 (got {run.returncode}: {run.stderr[-300:]})")
-        check("init: random exit 0" in run.stdout, "init saw the workload exit 0")
-        check("reboot: Power down" in run.stdout, "the kernel powered the board off")
-        if not os.path.exists(stats):
-            print("no stats written")
-            return 1
-        s = json.load(open(stats))
-        check(s["exit_code"] == 0 and s["disagreements"] == 0,
-              f"exit code 0, 0 disagreements (got {s['exit_code']}, {s['disagreements']})")
-        check(s["markers"] == ["random-start", "random-done"], f"markers {s['markers']}")
-        check(0 < s.get("model_from_instruction", 0) < s["instructions"] and
-              s["tlb"]["counters"]["instructions"] == s["instructions"] - s["model_from_instruction"],
-              "the model counts from where it attached (the kernel proper) to the end")
+    stats, dump = os.path.join(tmp, "stats.json"), os.path.join(tmp, "pt.jsonl")
+    run = subprocess.run(
+        [b.mmuscope, "run", "--board", "vexpress", "--kernel", b.kernel, "--dtb", b.dtb,
+         "--initrd", initrd, "--append",
+         "console=ttyAMA0 panic=-1 cryptomgr.notests rdinit=/init "
+         f"workloads=random:mb=1:count={COUNT}",
+         "--stats", stats, "--dump-pt", dump, "--quiet"],
+        capture_output=True, text=True)
+    check(run.returncode == 0, f"mmuscope exits 0 (got {run.returncode}: {run.stderr[-300:]})")
+    check("init: random exit 0" in run.stdout, "init saw the workload exit 0")
+    check("reboot: Power down" in run.stdout, "the kernel powered the board off")
+    check(os.path.exists(stats), "--stats written")
+    if not os.path.exists(stats):
+        return
+    s = json.load(open(stats))
+    check(s["exit_code"] == 0 and s["disagreements"] == 0,
+          f"exit code 0, 0 disagreements (got {s['exit_code']}, {s['disagreements']})")
+    check(s["markers"] == ["random-start", "random-done"], f"markers {s['markers']}")
+    check(0 < s.get("model_from_instruction", 0) < s["instructions"] and
+          s["tlb"]["counters"]["instructions"] == s["instructions"] - s["model_from_instruction"],
+          "the model counts from where it attached (the kernel proper) to the end")
 
-        per_asid = s["tlb"]["per_asid"]
-        user_asids = [a for a in per_asid if a != "0"]
-        check("0" in per_asid and per_asid["0"]["lookups"] > 0, "the kernel ran in ASID 0")
-        check(len(user_asids) >= 3, f"at least 3 user address spaces (got {user_asids})")
-        check(all(per_asid[a]["faults"] > 0 for a in user_asids),
-              "every user address space was demand-paged (translation faults)")
+    per_asid = s["tlb"]["per_asid"]
+    user_asids = [a for a in per_asid if a != "0"]
+    check("0" in per_asid and per_asid["0"]["lookups"] > 0, "the kernel ran in ASID 0")
+    check(len(user_asids) >= 3, f"at least 3 user address spaces (got {user_asids})")
+    check(all(per_asid[a]["faults"] > 0 for a in user_asids),
+          "every user address space was demand-paged (translation faults)")
 
-        roi = s.get("roi")
-        check(roi is not None and roi["start"] == "random-start" and roi["end"] == "random-done",
-              "the ROI is the workload's")
-        if roi:
-            c = roi["counters"]
-            check(list(roi["per_asid"]) not in ([], ["0"]) and len(roi["per_asid"]) == 1,
-                  f"the ROI runs in one user ASID (got {list(roi['per_asid'])})")
-            faults = sum(v for k, v in c.items() if k.startswith("faults_"))
-            check(faults == 0, f"no faults inside the ROI (got {faults})")
-            check(c["dtlb_lookups"] >= 2 * COUNT,
-                  f"ROI data lookups >= {2 * COUNT} (got {c['dtlb_lookups']})")
+    roi = s.get("roi")
+    check(roi is not None and roi["start"] == "random-start" and roi["end"] == "random-done",
+          "the ROI is the workload's")
+    if roi:
+        c = roi["counters"]
+        check(list(roi["per_asid"]) not in ([], ["0"]) and len(roi["per_asid"]) == 1,
+              f"the ROI runs in one user ASID (got {list(roi['per_asid'])})")
+        faults = sum(v for k, v in c.items() if k.startswith("faults_"))
+        check(faults == 0, f"no faults inside the ROI (got {faults})")
+        check(c["dtlb_lookups"] >= 2 * COUNT,
+              f"ROI data lookups >= {2 * COUNT} (got {c['dtlb_lookups']})")
 
-        pte = subprocess.run([b.mmuscope, "pte", "--check", dump], capture_output=True, text=True)
-        last = pte.stdout.strip().splitlines()[-1] if pte.stdout.strip() else ""
-        words = last.split()
-        checked = int(words[0]) if words and words[0].isdigit() else 0
-        check(pte.returncode == 0 and "0 differ from set_pte_ext" in last and checked >= 1000,
-              f"pte --check: {last!r} (exit {pte.returncode})")
-        rows = [json.loads(line) for line in open(dump)]
-        lowmem = [r for r in rows if r["kind"] == "section" and r["va"] == 0xC0000000]
-        check(len(lowmem) == 1 and lowmem[0]["pa"] == 0x60000000,
-              "VA 0xC0000000 is a section mapping PA 0x60000000")
-        check(any(r["va"] == 0xFFFF0000 for r in rows), "the vectors page is mapped at 0xFFFF0000")
+    pte = subprocess.run([b.mmuscope, "pte", "--check", dump], capture_output=True, text=True)
+    last = pte.stdout.strip().splitlines()[-1] if pte.stdout.strip() else ""
+    words = last.split()
+    checked = int(words[0]) if words and words[0].isdigit() else 0
+    check(pte.returncode == 0 and "0 differ from set_pte_ext" in last and checked >= 1000,
+          f"pte --check: {last!r} (exit {pte.returncode})")
+    rows = [json.loads(line) for line in open(dump)]
+    lowmem = [r for r in rows if r["kind"] == "section" and r["va"] == 0xC0000000]
+    check(len(lowmem) == 1 and lowmem[0]["pa"] == 0x60000000,
+          "VA 0xC0000000 is a section mapping PA 0x60000000")
+    check(any(r["va"] == 0xFFFF0000 for r in rows), "the vectors page is mapped at 0xFFFF0000")
 
-        check_replay(b, initrd, tmp, s["model_from_instruction"])
-        if os.path.exists(os.path.join(os.path.dirname(b.mmuscope), "mmuscope-ui")):
-            check_ui(b, initrd, tmp)
-    return b.verdict()
+    check_replay(b, initrd, tmp, s["model_from_instruction"])
+    if os.path.exists(os.path.join(os.path.dirname(b.mmuscope), "mmuscope-ui")):
+        check_ui(b, initrd, tmp)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(linuxtest.main(body))
