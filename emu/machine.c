@@ -499,8 +499,10 @@ emu_stop emu_run(emu_t *e, uint64_t max_insns)
 		if (e->resume_valid) {
 			e->resume_valid = false;
 			uc_reg_write(e->uc, UC_ARM_REG_PC, &e->resume_pc);
-			/* Outside uc_emu_start: the flush frees translated code. */
-			if (e->model_waiting && (e->resume_pc & ~1u) >= LINUX_PAGE_OFFSET)
+			/* The block hook stopped at the kernel proper's first
+			 * block; attach here, outside uc_emu_start: the flush
+			 * frees translated code. */
+			if (e->model_waiting && !e->booting_linux)
 				attach_model(e);
 		}
 		if (e->exited || e->stop == EMU_STOP_ERROR)
